@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { z } from 'zod';
+import { ClickHouseQueryError, toClickHouseError } from './errors';
+import type { TableName } from './tables';
+
+export interface ClickHouseConfig {
+  /** http(s) URL of a ClickHouse server; absent = embedded chDB. */
+  url?: string;
+  user?: string;
+  password?: string;
+  database: string;
+  cluster?: string;
+  /** chDB data directory, or ':memory:' (tests). Ignored with `url`. */
+  embeddedPath?: string;
+  queryTimeoutMs?: number;
+}
+
+export type QueryParams = Record<string, unknown>;
+
+const versionRow = z.object({ v: z.string() });
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):[^}]+\}/g;
+
+/**
+ * The one door to ClickHouse. Values are always bound as `{name:Type}` parameters (the wrapper checks that
+ * every placeholder has a value and no value is left unused), every query carries a tag that shows up in
+ * `system.query_log.log_comment`, and engine failures become ClickHouseQueryError with a kind.
+ */
+export class ClickHouse {
+  readonly engine: 'embedded' | 'server';
+  readonly database: string;
+  readonly cluster: string | undefined;
+  private client!: ClickHouseClient;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly config: ClickHouseConfig) {
+    this.engine = config.url ? 'server' : 'embedded';
+    this.database = config.database;
+    this.cluster = config.cluster;
+  }
+
+  private async connect(): Promise<ClickHouseClient> {
+    const clickhouse_settings: ClickHouseSettings = { date_time_input_format: 'best_effort' };
+    if (this.config.url) {
+      return createClient({
+        url: this.config.url,
+        username: this.config.user ?? 'default',
+        password: this.config.password ?? '',
+        database: this.config.database,
+        request_timeout: this.config.queryTimeoutMs ?? 30_000,
+        clickhouse_settings,
+      });
+    }
+    const embeddedPath = this.config.embeddedPath ?? ':memory:';
+    if (embeddedPath !== ':memory:') mkdirSync(path.resolve(embeddedPath), { recursive: true });
+    // Imported lazily: loading chDB maps a 500 MB engine, which a server deployment never needs.
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: embeddedPath });
+    // chdb's Connection is typed against the older @clickhouse/client-common; the runtime contract matches.
+    return createClient({ connection: connection as never, clickhouse_settings });
+  }
+
+  /** Creates the database (and, embedded, selects it for the session). Idempotent. */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      this.client = await this.connect();
+      const onCluster = this.cluster ? ` ON CLUSTER '${this.cluster}'` : '';
+      await this.exec('ch.init', `CREATE DATABASE IF NOT EXISTS ${this.database}${onCluster}`);
+      // chDB ignores the client's `database` option; its session keeps the USE instead.
+      if (this.engine === 'embedded') await this.exec('ch.init', `USE ${this.database}`);
+    })();
+    return this.ready;
+  }
+
+  async query<S extends z.ZodType>(tag: string, sql: string, params: QueryParams, rowSchema: S): Promise<z.infer<S>[]> {
+    await this.init();
+    checkParams(tag, sql, params);
+    try {
+      const rs = await this.client.query({
+        query: sql,
+        query_params: params,
+        format: 'JSONEachRow',
+        query_id: this.queryId(tag),
+        clickhouse_settings: this.settings(tag),
+      });
+      const rows = await rs.json<unknown>();
+      return rows.map((row, i) => {
+        const parsed = rowSchema.safeParse(row);
+        if (!parsed.success) {
+          throw new ClickHouseQueryError('schema', tag, `row ${i} does not match the expected shape: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+        }
+        return parsed.data;
+      });
+    } catch (err) {
+      throw toClickHouseError(tag, err);
+    }
+  }
+
+  async command(tag: string, sql: string, params: QueryParams = {}): Promise<void> {
+    await this.init();
+    checkParams(tag, sql, params);
+    try {
+      await this.client.command({ query: sql, query_params: params, query_id: this.queryId(tag), clickhouse_settings: this.settings(tag) });
+    } catch (err) {
+      throw toClickHouseError(tag, err);
+    }
+  }
+
+  async insert(tag: string, table: TableName, rows: readonly Record<string, unknown>[], settings: ClickHouseSettings = {}): Promise<void> {
+    if (rows.length === 0) return;
+    await this.init();
+    try {
+      await this.client.insert({
+        table: `${this.database}.${table}`,
+        values: rows as Record<string, unknown>[],
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...this.settings(tag), ...settings },
+      });
+    } catch (err) {
+      throw toClickHouseError(tag, err);
+    }
+  }
+
+  async version(): Promise<string> {
+    const rows = await this.query('ch.version', 'SELECT version() AS v', {}, versionRow);
+    return rows[0]?.v ?? 'unknown';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.init();
+      const r = await this.client.ping();
+      return r.success;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ready) await this.client.close();
+    this.ready = undefined;
+  }
+
+  /** DDL from code-side constants only (migrations, database creation): nothing here is user input. */
+  async raw(tag: string, sql: string): Promise<void> {
+    await this.init();
+    await this.exec(tag, sql);
+  }
+
+  private async exec(tag: string, sql: string): Promise<void> {
+    try {
+      await this.client.command({ query: sql, clickhouse_settings: this.settings(tag) });
+    } catch (err) {
+      throw toClickHouseError(tag, err);
+    }
+  }
+
+  private settings(tag: string): ClickHouseSettings {
+    return { log_comment: tag };
+  }
+
+  /** A server keeps query ids in system.query_log; prefixing them with the tag makes a slow query traceable. */
+  private queryId(tag: string): string | undefined {
+    return this.engine === 'server' ? `${tag}-${randomUUID()}` : undefined;
+  }
+}
+
+function checkParams(tag: string, sql: string, params: QueryParams): void {
+  const wanted = new Set([...sql.matchAll(PLACEHOLDER)].map((m) => m[1]!));
+  for (const name of wanted) {
+    if (!(name in params) || params[name] === undefined) throw new ClickHouseQueryError('query', tag, `missing value for parameter {${name}}`);
+  }
+  for (const name of Object.keys(params)) {
+    if (!wanted.has(name)) throw new ClickHouseQueryError('query', tag, `parameter ${name} is not used by the query`);
+  }
+}

@@ -1,0 +1,68 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ClickHouse } from '@/server/clickhouse/client';
+import { MIGRATIONS_ROOT, MigrationChangedError, migrateClickHouse, migrationsDir, readMigrations } from '@/server/clickhouse/migrate';
+import { TABLES } from '@/server/clickhouse/tables';
+import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+
+let ch: ClickHouse;
+beforeAll(async () => {
+  ch = await testClickHouse();
+});
+afterAll(() => dropTestClickHouse(ch));
+
+describe('ClickHouse migrations', () => {
+  it('created every table the code writes to, and records what it applied', async () => {
+    const tables = await ch.query('test.tables', 'SELECT name FROM system.tables WHERE database = currentDatabase()', {}, z.object({ name: z.string() }));
+    expect(tables.map((t) => t.name).sort()).toEqual([...TABLES].sort());
+    const recorded = await ch.query('test.recorded', 'SELECT version FROM schema_migrations FINAL ORDER BY version', {}, z.object({ version: z.coerce.number() }));
+    expect(recorded.map((r) => r.version)).toEqual(readMigrations(migrationsDir(undefined), { db: 'x' }).map((m) => m.version));
+  });
+
+  it('applies nothing the second time', async () => {
+    expect(await migrateClickHouse(ch)).toEqual({ applied: [] });
+  });
+
+  it('applies a new file, and refuses to start when an applied file was edited', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chmig-'));
+    cpSync(migrationsDir(undefined), dir, { recursive: true });
+    writeFileSync(path.join(dir, '9000_extra.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.extra (a UInt8) ENGINE = MergeTree ORDER BY a;\n');
+    expect((await migrateClickHouse(ch, dir)).applied).toEqual(['9000_extra.sql']);
+
+    const first = readdirSync(dir).sort()[0]!;
+    writeFileSync(path.join(dir, first), readFileSync(path.join(dir, first), 'utf8') + '\n-- an innocent-looking edit\n');
+    await expect(migrateClickHouse(ch, dir)).rejects.toBeInstanceOf(MigrationChangedError);
+    await expect(migrateClickHouse(ch, dir)).rejects.toThrow(first);
+  });
+
+  it('keeps the clustered variant in step with the single-node one', () => {
+    const single = readdirSync(path.join(MIGRATIONS_ROOT, 'single')).sort();
+    const cluster = readdirSync(path.join(MIGRATIONS_ROOT, 'cluster')).sort();
+    expect(cluster).toEqual(single);
+    for (const file of single) {
+      const created = (text: string) => [...text.matchAll(/CREATE TABLE IF NOT EXISTS \{\{db\}\}\.(\w+)/g)].map((m) => m[1]);
+      const s = created(readFileSync(path.join(MIGRATIONS_ROOT, 'single', file), 'utf8'));
+      const c = readFileSync(path.join(MIGRATIONS_ROOT, 'cluster', file), 'utf8');
+      for (const table of s) {
+        // Canonical name is the Distributed table; data lives in the replicated _local table.
+        expect(c).toMatch(new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table}_local ON CLUSTER[\\s\\S]*?ENGINE = Replicated\\w*MergeTree`));
+        expect(c).toMatch(new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table} ON CLUSTER[\\s\\S]*?ENGINE = Distributed`));
+      }
+    }
+  });
+
+  it('writes clustered statements the ClickHouse parser accepts', async () => {
+    const files = readMigrations(path.join(MIGRATIONS_ROOT, 'cluster'), { db: 'monitor', cluster: 'main' });
+    const statements = files.flatMap((f) => f.statements);
+    expect(statements.length).toBeGreaterThan(8);
+    for (const stmt of statements) {
+      const [row] = await ch.query('test.parse', 'SELECT formatQuery({q:String}) AS f', { q: stmt }, z.object({ f: z.string() }));
+      expect(row!.f).toContain('ON CLUSTER main');
+    }
+    // The parser check has teeth: a broken statement is refused.
+    await expect(ch.query('test.parse', 'SELECT formatQuery({q:String}) AS f', { q: 'CREATE TABLE x ON CLUSTER main (a UInt8 ENGINE = MergeTree' }, z.object({ f: z.string() }))).rejects.toThrow();
+  });
+});
