@@ -56,9 +56,8 @@ CREATE TABLE IF NOT EXISTS {{db}}.etl_quarantine_local ON CLUSTER '{{cluster}}'
     reason String,
     raw String
 )
-ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{{db}}/etl_quarantine', '{replica}')
-PARTITION BY toYYYYMM(quarantined_at)
-ORDER BY (source, quarantined_at);
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/etl_quarantine', '{replica}', quarantined_at)
+ORDER BY (source, record_key, reason);
 
 CREATE TABLE IF NOT EXISTS {{db}}.etl_quarantine ON CLUSTER '{{cluster}}' AS {{db}}.etl_quarantine_local
-ENGINE = Distributed('{{cluster}}', '{{db}}', 'etl_quarantine_local', cityHash64(source));
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'etl_quarantine_local', cityHash64(source, record_key));

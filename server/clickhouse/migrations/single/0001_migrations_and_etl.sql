@@ -48,6 +48,6 @@ CREATE TABLE IF NOT EXISTS {{db}}.etl_quarantine
     reason String,
     raw String
 )
-ENGINE = MergeTree
-PARTITION BY toYYYYMM(quarantined_at)
-ORDER BY (source, quarantined_at);
+-- Re-reading a window (lookback, retry) must not quarantine the same bad row twice.
+ENGINE = ReplacingMergeTree(quarantined_at)
+ORDER BY (source, record_key, reason);

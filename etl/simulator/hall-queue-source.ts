@@ -1,0 +1,124 @@
+import type { Client, InStatement } from '@libsql/client';
+import { allHalls, type Hall } from '../org/halls';
+import { formatLocal, localParts, startOfLocalDay } from '../lib/time';
+import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
+import { seedOf } from './random';
+import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
+
+// Plays the hall queue system: keeps its database at "now" by writing every ticket change whose time has
+// come since the last tick. On first start it catches up from the beginning of the local day, so the
+// screens have a morning's worth of data at once.
+
+const DAY = 86_400_000;
+
+export interface HallQueueSimOptions {
+  seed: number;
+  tz: string;
+  /** Rare machine faults (a call time before the take time) so the ETL's quarantine has work. */
+  faultRate?: number;
+}
+
+export class HallQueueSimulator {
+  private readonly halls: Hall[];
+  private readonly plans = new Map<string, PlannedTicket[]>();
+
+  constructor(
+    private readonly db: Client,
+    private readonly opts: HallQueueSimOptions,
+  ) {
+    this.halls = allHalls(opts.seed);
+  }
+
+  async init(): Promise<void> {
+    await this.db.execute('PRAGMA journal_mode = WAL');
+    for (const ddl of HALL_QUEUE_SOURCE_DDL) await this.db.execute(ddl);
+  }
+
+  /** Writes all changes in (last tick, now]; returns the number of ticket rows written. */
+  async advanceTo(now: number): Promise<number> {
+    const last = await this.getState('advanced_to');
+    const from = last === null ? startOfLocalDay(now, this.opts.tz) - 1 : Number(last);
+    if (now <= from) return 0;
+    if (last === null) await this.writeHalls(now);
+
+    const stmts: InStatement[] = [];
+    for (let day = startOfLocalDay(from + 1, this.opts.tz); day <= now; day = startOfLocalDay(day + DAY + 3600_000, this.opts.tz)) {
+      for (const hall of this.halls) {
+        for (const t of this.plan(hall, day)) {
+          // One write per change that fell due; the row carries its state as of the latest one.
+          const due = ticketEvents(t).filter((e) => e > from && e <= now);
+          if (due.length === 0) continue;
+          stmts.push(this.ticketRow(t, Math.max(...due)));
+        }
+      }
+    }
+    stmts.push({ sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', args: ['advanced_to', String(now)] });
+    // Large catch-ups are chunked so a reader is never blocked for long.
+    for (let i = 0; i < stmts.length; i += 5000) await this.db.batch(stmts.slice(i, i + 5000), 'write');
+    this.dropOldPlans(now);
+    return stmts.length - 1;
+  }
+
+  private plan(hall: Hall, dayStart: number): PlannedTicket[] {
+    const p = localParts(dayStart + 12 * 3600_000, this.opts.tz);
+    const ymd = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    const key = `${hall.code}|${ymd}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = planHallDay(hall, ymd, this.opts.seed, this.opts.tz);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private dropOldPlans(now: number) {
+    const today = formatLocal(now, this.opts.tz).slice(0, 10);
+    for (const key of this.plans.keys()) if (key.split('|')[1]! < today) this.plans.delete(key);
+  }
+
+  private ticketRow(t: PlannedTicket, at: number): InStatement {
+    const s = ticketStateAt(t, at)!;
+    const tz = this.opts.tz;
+    let callTime = s.calledAt === null ? null : formatLocal(s.calledAt, tz);
+    const faultRate = this.opts.faultRate ?? 0.0005;
+    // Deterministic per ticket: the same tickets are faulty on every run.
+    if (callTime && faultRate > 0 && seedOf('fault', t.ticketId) / 4294967296 < faultRate) callTime = formatLocal(t.issuedAt - 3 * 60_000, tz);
+    return {
+      sql: `INSERT INTO q_ticket (ticket_id, hall_id, ticket_no, biz_type, window_no, take_time, call_time, finish_time, state, evaluation, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, call_time = excluded.call_time, finish_time = excluded.finish_time,
+              state = excluded.state, evaluation = excluded.evaluation, updated_at = excluded.updated_at`,
+      args: [
+        t.ticketId,
+        t.hallCode,
+        t.ticketNo,
+        BIZ_TYPE[t.businessType],
+        s.calledAt === null ? null : t.windowNo,
+        formatLocal(t.issuedAt, tz),
+        callTime,
+        s.endedAt === null ? null : formatLocal(s.endedAt, tz),
+        STATE[s.status],
+        s.rating === 'none' ? null : EVALUATION[s.rating],
+        formatLocal(s.updatedAt, tz),
+      ],
+    };
+  }
+
+  private async writeHalls(now: number) {
+    const updated = formatLocal(now, this.opts.tz);
+    await this.db.batch(
+      this.halls.map((h) => ({
+        sql: `INSERT INTO q_hall (hall_id, hall_name, org_code, lon, lat, window_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (hall_id) DO UPDATE SET hall_name = excluded.hall_name, org_code = excluded.org_code, lon = excluded.lon, lat = excluded.lat,
+                window_count = excluded.window_count, updated_at = excluded.updated_at`,
+        args: [h.code, h.name, h.countyCode, h.lon, h.lat, h.windows, updated],
+      })),
+      'write',
+    );
+  }
+
+  private async getState(key: string): Promise<string | null> {
+    const rs = await this.db.execute({ sql: 'SELECT value FROM sim_state WHERE key = ?', args: [key] });
+    return rs.rows.length ? String(rs.rows[0]!.value) : null;
+  }
+}
