@@ -1,0 +1,74 @@
+import { sourceFreshness } from './repositories/etl-runs';
+import type { Runtime } from './runtime';
+
+export interface SourceHealth {
+  source: string;
+  ok: boolean;
+  lastSuccessAt: string | null;
+  rowsInLastSuccess: number;
+  lagSeconds: number | null;
+  lastStatus: 'ok' | 'failed' | 'never';
+  lastError: string | null;
+  failuresSinceSuccess: number;
+  quarantinedTotal: number;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'down';
+  time: string;
+  uptimeSeconds: number;
+  clickhouse: { ok: boolean; engine: 'embedded' | 'server'; version: string | null; database: string; error?: string };
+  database: { ok: boolean; kind: string; error?: string };
+  scheduler: { running: boolean; role: string };
+  sources: SourceHealth[];
+}
+
+// A source is late when its data is older than a few of its own intervals (30 s jobs: 2 min; the
+// 10-minute reference job: 30 min). Unknown sources get the generous limit.
+const MAX_LAG_S: Record<string, number> = { 'hall-queue.tickets': 120, 'hall-queue.halls': 1800 };
+
+export async function checkHealth(rt: Runtime, expectedSources: string[], now = Date.now()): Promise<Health> {
+  const [chCheck, dbCheck] = await Promise.allSettled([rt.ch.version(), rt.db.prisma.$queryRawUnsafe('SELECT 1')]);
+  const clickhouse = {
+    ok: chCheck.status === 'fulfilled',
+    engine: rt.ch.engine,
+    version: chCheck.status === 'fulfilled' ? chCheck.value : null,
+    database: rt.ch.database,
+    ...(chCheck.status === 'rejected' ? { error: errMsg(chCheck.reason) } : {}),
+  };
+  const database = { ok: dbCheck.status === 'fulfilled', kind: rt.db.kind, ...(dbCheck.status === 'rejected' ? { error: errMsg(dbCheck.reason) } : {}) };
+
+  let sources: SourceHealth[] = [];
+  if (clickhouse.ok) {
+    const fresh = await sourceFreshness(rt.ch).catch(() => []);
+    const bySource = new Map(fresh.map((f) => [f.source, f]));
+    const names = [...new Set([...expectedSources, ...fresh.map((f) => f.source)])].sort();
+    sources = names.map((source) => {
+      const f = bySource.get(source);
+      const lag = f?.completeUpTo == null ? null : Math.max(0, Math.round((now - f.completeUpTo) / 1000));
+      return {
+        source,
+        ok: lag !== null && lag <= (MAX_LAG_S[source] ?? 3600),
+        lastSuccessAt: f?.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
+        rowsInLastSuccess: f?.rowsInLastSuccess ?? 0,
+        lagSeconds: lag,
+        lastStatus: f ? f.lastStatus : 'never',
+        lastError: f?.lastError ?? null,
+        failuresSinceSuccess: f?.failuresSinceSuccess ?? 0,
+        quarantinedTotal: f?.quarantinedTotal ?? 0,
+      };
+    });
+  }
+  const status = !clickhouse.ok || !database.ok ? 'down' : sources.every((s) => s.ok) ? 'ok' : 'degraded';
+  return {
+    status,
+    time: new Date(now).toISOString(),
+    uptimeSeconds: Math.round((now - rt.bootedAt) / 1000),
+    clickhouse,
+    database,
+    scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role },
+    sources,
+  };
+}
+
+const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));

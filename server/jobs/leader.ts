@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import { LeaseKeeper } from '../db/lease';
+import type { Runtime } from '../runtime';
+import { Scheduler } from './scheduler';
+
+const LEASE = 'scheduler';
+const TTL_MS = 30_000;
+
+/**
+ * Schedules jobs only while this process holds the scheduler lease, so two workers (or a worker and a
+ * misconfigured web server) never run the same ETL at once. Losing the lease stops the schedules.
+ */
+export async function startScheduling(rt: Runtime, role: 'web' | 'worker'): Promise<{ stop(): Promise<void> }> {
+  const scheduler = new Scheduler(rt);
+  const holder = `${role}@${hostname()}:${process.pid}`;
+  rt.jobs.role = role;
+  const keeper = new LeaseKeeper({
+    prisma: rt.db.prisma,
+    name: LEASE,
+    holder,
+    ttlMs: TTL_MS,
+    onAcquired: () => {
+      console.log(`[scheduler] lease acquired by ${holder}`);
+      void scheduler.start().catch((err: unknown) => console.error('[scheduler] start failed:', err));
+    },
+    onLost: () => {
+      console.warn(`[scheduler] lease lost by ${holder}: stopping schedules`);
+      void scheduler.stop();
+    },
+  });
+  await keeper.start();
+  if (!keeper.isHeld()) console.log(`[scheduler] another process holds the scheduler lease; ${holder} stands by`);
+  return {
+    async stop() {
+      await scheduler.stop();
+      await keeper.stop();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { getRuntime, type Runtime } from '../runtime';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export interface SessionUser {
+  id: string;
+  name: string;
+  role: Role;
+  /** Org node the user may see (and below); the province for headquarters staff. */
+  orgCode: string;
+}
+
+export interface Context {
+  rt: Runtime;
+  user: SessionUser | null;
+  headers: Headers;
+  /** The clock every procedure reads "now" from, so tests can pin a business day. */
+  now: () => number;
+}
+
+/**
+ * Sign-in arrives with the authentication issue. Until then every request acts as the built-in duty
+ * account: an operator of the province, so authenticated procedures work and admin procedures refuse.
+ */
+export const BUILTIN_DUTY_USER: SessionUser = { id: 'builtin-duty', name: '值班员', role: 'operator', orgCode: '53' };
+
+export async function createContext(opts: { headers: Headers }): Promise<Context> {
+  return { rt: await getRuntime(), user: BUILTIN_DUTY_USER, headers: opts.headers, now: Date.now };
+}

@@ -1,0 +1,7 @@
+import { etlJobs } from '../../jobs/registry';
+import { checkHealth } from '../../health';
+import { publicProcedure, router } from '../init';
+
+export const systemRouter = router({
+  health: publicProcedure.query(({ ctx }) => checkHealth(ctx.rt, etlJobs(ctx.rt.env).map((j) => j.source))),
+});
