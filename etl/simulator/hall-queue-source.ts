@@ -6,8 +6,8 @@ import { seedOf } from './random';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
 
 // Plays the hall queue system: keeps its database at "now" by writing every ticket change whose time has
-// come since the last tick. On first start it catches up from the beginning of the local day, so the
-// screens have a morning's worth of data at once.
+// come since the last tick. On first start it catches up from the beginning of the previous local day, so
+// the screens have data at once, also at night before the halls open.
 
 const DAY = 86_400_000;
 
@@ -37,7 +37,7 @@ export class HallQueueSimulator {
   /** Writes all changes in (last tick, now]; returns the number of ticket rows written. */
   async advanceTo(now: number): Promise<number> {
     const last = await this.getState('advanced_to');
-    const from = last === null ? startOfLocalDay(now, this.opts.tz) - 1 : Number(last);
+    const from = last === null ? this.firstStart(now) - 1 : Number(last);
     if (now <= from) return 0;
     if (last === null) await this.writeHalls(now);
 
@@ -57,6 +57,11 @@ export class HallQueueSimulator {
     for (let i = 0; i < stmts.length; i += 5000) await this.db.batch(stmts.slice(i, i + 5000), 'write');
     this.dropOldPlans(now);
     return stmts.length - 1;
+  }
+
+  private firstStart(now: number): number {
+    const today = startOfLocalDay(now, this.opts.tz);
+    return startOfLocalDay(today - 12 * 3600_000, this.opts.tz);
   }
 
   private plan(hall: Hall, dayStart: number): PlannedTicket[] {

@@ -1,5 +1,5 @@
 import { CITIES, COUNTIES, PROVINCE } from '@/etl/org/divisions';
-import { startOfLocalDay } from '@/etl/lib/time';
+import { formatLocal, startOfLocalDay } from '@/etl/lib/time';
 import type { ClickHouse } from '../clickhouse/client';
 import { sourceFreshness, type SourceFreshness } from '../repositories/etl-runs';
 import { hallDayAggregates, hallDirectory, hourlyTickets, type HallDayAggregate } from '../repositories/queue-tickets';
@@ -13,6 +13,10 @@ import { QUEUE_STALE_AFTER_MS, QUEUE_THRESHOLDS } from './queue-thresholds';
 
 export interface QueueOverviewData {
   asOf: string;
+  /** Local business date the figures describe (YYYY-MM-DD). */
+  businessDate: string;
+  /** false before today's first ticket (e.g. at night): the figures are the last business day's, labelled so. */
+  isToday: boolean;
   dataAsOf: string | null;
   stale: boolean;
   scope: { code: string; name: string; level: 'province' | 'city' | 'county' | 'hall' };
@@ -58,10 +62,12 @@ export interface QueueOverviewInputs {
   halls: { hall_code: string; hall_name: string; county_code: string; lon: number; lat: number }[];
   freshness: SourceFreshness | undefined;
   now: number;
+  businessDate: string;
+  isToday: boolean;
 }
 
 /** Pure: rolls per-hall sums up the org tree and derives the KPIs. */
-export function buildQueueOverview({ aggregates, hourly, halls, freshness, now }: QueueOverviewInputs): QueueOverviewData {
+export function buildQueueOverview({ aggregates, hourly, halls, freshness, now, businessDate, isToday }: QueueOverviewInputs): QueueOverviewData {
   const total = empty();
   const byCity = new Map<string, Sums>();
   const byCounty = new Map<string, Sums>();
@@ -77,6 +83,8 @@ export function buildQueueOverview({ aggregates, hourly, halls, freshness, now }
   const dataAsOf = freshness?.completeUpTo ?? null;
   return {
     asOf: new Date(now).toISOString(),
+    businessDate,
+    isToday,
     dataAsOf: dataAsOf === null ? null : new Date(dataAsOf).toISOString(),
     stale: dataAsOf === null || now - dataAsOf > QUEUE_STALE_AFTER_MS,
     scope: { code: PROVINCE.code, name: PROVINCE.name, level: 'province' },
@@ -113,14 +121,24 @@ export function buildQueueOverview({ aggregates, hourly, halls, freshness, now }
   };
 }
 
+/** How far back to look for the last business day when today has no tickets yet (long holidays). */
+const MAX_DAYS_BACK = 10;
+
 export async function queueOverview(ch: ClickHouse, now: number, tz: string): Promise<QueueOverviewData> {
-  const dayStart = startOfLocalDay(now, tz);
-  const dayEnd = startOfLocalDay(dayStart + 36 * 3600_000, tz);
-  const [aggregates, hourly, halls, freshness] = await Promise.all([
-    hallDayAggregates(ch, dayStart, dayEnd),
-    hourlyTickets(ch, dayStart, dayEnd),
-    hallDirectory(ch),
-    sourceFreshness(ch),
-  ]);
-  return buildQueueOverview({ aggregates, hourly, halls, freshness: freshness.find((f) => f.source === 'hall-queue.tickets'), now });
+  const [halls, freshness] = await Promise.all([hallDirectory(ch), sourceFreshness(ch)]);
+  const fresh = freshness.find((f) => f.source === 'hall-queue.tickets');
+  const today = startOfLocalDay(now, tz);
+  const dayAt = (back: number) => (back === 0 ? today : startOfLocalDay(today - back * 86_400_000 + 3600_000, tz));
+  let back = 0;
+  let aggregates = await hallDayAggregates(ch, today, dayAt(-1));
+  // Before opening time "today" is empty; a wall at night shows the last business day, labelled as such.
+  while (aggregates.length === 0 && back < MAX_DAYS_BACK) {
+    const candidate = await hallDayAggregates(ch, dayAt(back + 1), dayAt(back));
+    back++;
+    if (candidate.length > 0) aggregates = candidate;
+  }
+  if (aggregates.length === 0) back = 0;
+  const hourly = await hourlyTickets(ch, dayAt(back), dayAt(back - 1));
+  const businessDate = formatLocal(dayAt(back), tz).slice(0, 10);
+  return buildQueueOverview({ aggregates, hourly, halls, freshness: fresh, now, businessDate, isToday: back === 0 });
 }

@@ -64,6 +64,17 @@ describe('kpi.queueOverview through tRPC', () => {
     expect(data.hourly.map((h) => new Date(h.hour).getUTCHours() + 8)).toContain(10);
   });
 
+  it('at night, before the halls open, shows the last business day labelled as such', async () => {
+    const night = parseLocal('2026-11-25 03:00:00', TZ)!;
+    const data = await createCaller({ ...ctx, now: () => night }).kpi.queueOverview({ orgCode: '53' });
+    expect(data.isToday).toBe(false);
+    expect(data.businessDate).toBe('2026-11-24');
+    expect(data.totals.ticketsIssued).toBeGreaterThan(10_000);
+    const sameDay = await createCaller(ctx).kpi.queueOverview({ orgCode: '53' });
+    expect(sameDay.isToday).toBe(true);
+    expect(sameDay.businessDate).toBe('2026-11-24');
+  });
+
   it('rejects invalid input with a message', async () => {
     const err = await createCaller(ctx).kpi.queueOverview({ orgCode: 'yunnan' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);

@@ -30,6 +30,8 @@ describe('queue overview roll-up', () => {
     halls: [{ hall_code: '530102001', hall_name: '五华供电营业厅', county_code: '530102', lon: 102.7, lat: 25.04 }],
     freshness: { source: 'hall-queue.tickets', lastSuccessAt: NOW - 20_000, completeUpTo: NOW - 25_000, rowsInLastSuccess: 10, lastStatus: 'ok', lastError: null, lastRunAt: NOW - 20_000, failuresSinceSuccess: 0, quarantinedTotal: 0 },
     now: NOW,
+    businessDate: '2026-11-23',
+    isToday: true,
   });
 
   it('divides sums of sums: a rate is never an average of rates', () => {
@@ -61,7 +63,7 @@ describe('queue overview roll-up', () => {
 
   it('marks data stale when the source has not completed a run recently', () => {
     expect(data.stale).toBe(false);
-    const old = buildQueueOverview({ aggregates, hourly: [], halls: [], freshness: undefined, now: NOW });
+    const old = buildQueueOverview({ aggregates, hourly: [], halls: [], freshness: undefined, now: NOW, businessDate: '2026-11-23', isToday: true });
     expect(old.stale).toBe(true);
     expect(old.dataAsOf).toBeNull();
   });
