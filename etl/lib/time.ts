@@ -37,19 +37,39 @@ export function localParts(ms: number, tz: string): LocalParts {
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second!, weekday };
 }
 
-/** Offset of `tz` from UTC at instant `ms`, in milliseconds (e.g. +8 h for Asia/Shanghai). */
-export function offsetMs(ms: number, tz: string): number {
+const HOUR = 3_600_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function computeOffset(ms: number, tz: string): number {
   const p = localParts(ms, tz);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Offset of `tz` from UTC at instant `ms`, in milliseconds (e.g. +8 h for Asia/Shanghai). Zone offsets
+ * change on hour boundaries, so one Intl lookup per zone and hour serves every instant in it; the ETL and
+ * the simulator convert millions of timestamps and Intl is slow.
+ */
+export function offsetMs(ms: number, tz: string): number {
+  let byHour = offsetCache.get(tz);
+  if (!byHour) offsetCache.set(tz, (byHour = new Map()));
+  const bucket = Math.floor(ms / HOUR);
+  let off = byHour.get(bucket);
+  if (off === undefined) {
+    off = computeOffset(bucket * HOUR, tz);
+    if (byHour.size > 100_000) byHour.clear();
+    byHour.set(bucket, off);
+  }
+  return off;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** "YYYY-MM-DD HH:mm:ss.SSS" as a wall clock in `tz` shows it. */
 export function formatLocal(ms: number, tz: string): string {
-  const p = localParts(ms, tz);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${pad(ms % 1000 < 0 ? 0 : ms % 1000, 3)}`;
+  const d = new Date(ms + offsetMs(ms, tz));
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;

@@ -1,4 +1,4 @@
-import type { Client, InStatement } from '@libsql/client';
+import type { Client, InStatement, InValue } from '@libsql/client';
 import { allHalls, type Hall } from '../org/halls';
 import { formatLocal, localParts, startOfLocalDay } from '../lib/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
@@ -10,6 +10,18 @@ import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './
 // the screens have data at once, also at night before the halls open.
 
 const DAY = 86_400_000;
+const ROWS_PER_STATEMENT = 500;
+const STATEMENTS_PER_TX = 20;
+
+function upsertTickets(rows: InValue[][]): InStatement {
+  return {
+    sql: `INSERT INTO q_ticket (ticket_id, hall_id, ticket_no, biz_type, window_no, take_time, call_time, finish_time, state, evaluation, updated_at)
+          VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+          ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, call_time = excluded.call_time, finish_time = excluded.finish_time,
+            state = excluded.state, evaluation = excluded.evaluation, updated_at = excluded.updated_at`,
+    args: rows.flat(),
+  };
+}
 
 export interface HallQueueSimOptions {
   seed: number;
@@ -41,22 +53,30 @@ export class HallQueueSimulator {
     if (now <= from) return 0;
     if (last === null) await this.writeHalls(now);
 
-    const stmts: InStatement[] = [];
+    const rows: InValue[][] = [];
     for (let day = startOfLocalDay(from + 1, this.opts.tz); day <= now; day = startOfLocalDay(day + DAY + 3600_000, this.opts.tz)) {
       for (const hall of this.halls) {
         for (const t of this.plan(hall, day)) {
           // One write per change that fell due; the row carries its state as of the latest one.
           const due = ticketEvents(t).filter((e) => e > from && e <= now);
           if (due.length === 0) continue;
-          stmts.push(this.ticketRow(t, Math.max(...due)));
+          rows.push(this.ticketRow(t, Math.max(...due)));
         }
       }
     }
-    stmts.push({ sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', args: ['advanced_to', String(now)] });
-    // Large catch-ups are chunked so a reader is never blocked for long.
-    for (let i = 0; i < stmts.length; i += 5000) await this.db.batch(stmts.slice(i, i + 5000), 'write');
+    // Multi-row upserts, committed in chunks so a reader (the ETL) is never blocked for long; the position is
+    // saved with the last chunk, so a crash mid-way replays the same (idempotent) upserts.
+    const stmts: InStatement[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) stmts.push(upsertTickets(rows.slice(i, i + ROWS_PER_STATEMENT)));
+    const savePosition: InStatement = { sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', args: ['advanced_to', String(now)] };
+    if (stmts.length === 0) await this.db.execute(savePosition);
+    for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) {
+      const chunk = stmts.slice(i, i + STATEMENTS_PER_TX);
+      if (i + STATEMENTS_PER_TX >= stmts.length) chunk.push(savePosition);
+      await this.db.batch(chunk, 'write');
+    }
     this.dropOldPlans(now);
-    return stmts.length - 1;
+    return rows.length;
   }
 
   private firstStart(now: number): number {
@@ -81,19 +101,14 @@ export class HallQueueSimulator {
     for (const key of this.plans.keys()) if (key.split('|')[1]! < today) this.plans.delete(key);
   }
 
-  private ticketRow(t: PlannedTicket, at: number): InStatement {
+  private ticketRow(t: PlannedTicket, at: number): InValue[] {
     const s = ticketStateAt(t, at)!;
     const tz = this.opts.tz;
     let callTime = s.calledAt === null ? null : formatLocal(s.calledAt, tz);
     const faultRate = this.opts.faultRate ?? 0.0005;
     // Deterministic per ticket: the same tickets are faulty on every run.
     if (callTime && faultRate > 0 && seedOf('fault', t.ticketId) / 4294967296 < faultRate) callTime = formatLocal(t.issuedAt - 3 * 60_000, tz);
-    return {
-      sql: `INSERT INTO q_ticket (ticket_id, hall_id, ticket_no, biz_type, window_no, take_time, call_time, finish_time, state, evaluation, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, call_time = excluded.call_time, finish_time = excluded.finish_time,
-              state = excluded.state, evaluation = excluded.evaluation, updated_at = excluded.updated_at`,
-      args: [
+    return [
         t.ticketId,
         t.hallCode,
         t.ticketNo,
@@ -105,8 +120,7 @@ export class HallQueueSimulator {
         STATE[s.status],
         s.rating === 'none' ? null : EVALUATION[s.rating],
         formatLocal(s.updatedAt, tz),
-      ],
-    };
+    ];
   }
 
   private async writeHalls(now: number) {

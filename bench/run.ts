@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { openSqlite } from '@/etl/connectors/sqlite-source';
+import { parseLocal } from '@/etl/lib/time';
+import { runEtlJob } from '@/etl/runtime/run-job';
+import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
+import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
+import { ClickHouse } from '@/server/clickhouse/client';
+import { migrateClickHouse } from '@/server/clickhouse/migrate';
+import { queueOverview } from '@/server/kpi/queue-overview';
+
+// `npm run bench`: figures are printed as ratios against a baseline measured in the same run on the same
+// machine, never asserted as absolute times.
+//   1. ETL: SQLite source → ClickHouse rows/s for the hall-queue job, against a bare read of the same rows
+//      from the source (the floor any ETL pays).
+//   2. Queue overview KPI latency (p50/p95), against a trivial ClickHouse round trip.
+
+const TZ = 'Asia/Shanghai';
+
+function pct(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function timeIt(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
+  const url = `file:${path.join(dir, 'hall-queue.db')}`;
+  const now = parseLocal('2026-11-24 16:00:00', TZ)!;
+  const db = openSqlite(url);
+  const sim = new HallQueueSimulator(db, { seed: 1, tz: TZ });
+  await sim.init();
+  const t0 = performance.now();
+  const written = await sim.advanceTo(now);
+  console.log(`simulator: ${written} ticket rows for 2 business days in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const readT = performance.now();
+  const all = await db.execute('SELECT * FROM q_ticket ORDER BY updated_at, ticket_id');
+  const readMs = performance.now() - readT;
+  db.close();
+
+  const ch = new ClickHouse({ database: 'bench', embeddedPath: ':memory:' });
+  await migrateClickHouse(ch);
+  const jobs = hallQueueJobs({ open: () => openSqlite(url), tz: TZ });
+  await runEtlJob(ch, jobs[0]!, now);
+  const etlT = performance.now();
+  const run = await runEtlJob(ch, jobs[1]!, now);
+  const etlMs = performance.now() - etlT;
+  const etlRate = run.rowsRead! / (etlMs / 1000);
+  const readRate = all.rows.length / (readMs / 1000);
+
+  const overview = await timeIt(30, () => queueOverview(ch, now, TZ));
+  const trivial = await timeIt(30, () => ch.query('bench.trivial', 'SELECT 1 AS x', {}, z.object({ x: z.number() })));
+
+  console.log('\n| measure | value | baseline | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| ETL hall-queue.tickets, source → ClickHouse | ${Math.round(etlRate).toLocaleString()} rows/s | bare source read ${Math.round(readRate).toLocaleString()} rows/s | ${(etlRate / readRate).toFixed(2)}× |`);
+  console.log(`| kpi queueOverview p50 | ${pct(overview, 50).toFixed(1)} ms | SELECT 1 p50 ${pct(trivial, 50).toFixed(2)} ms | ${(pct(overview, 50) / pct(trivial, 50)).toFixed(1)}× |`);
+  console.log(`| kpi queueOverview p95 | ${pct(overview, 95).toFixed(1)} ms | SELECT 1 p95 ${pct(trivial, 95).toFixed(2)} ms | ${(pct(overview, 95) / pct(trivial, 95)).toFixed(1)}× |`);
+  await ch.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
