@@ -21,6 +21,30 @@ const areaByName = new Map(areas.map((a) => [a.name, a]));
 // Douglas–Peucker on lon/lat; tolerance in degrees (~0.01° ≈ 1 km), enough for a province-wide wall map.
 function simplify(ring, tol) {
   if (ring.length <= 4) return ring;
+  // A closed ring starts and ends on the same point, so the chord of the first split has length 0 and every
+  // distance is 0: split the ring at its farthest point from the start and simplify the two halves.
+  const [x0, y0] = ring[0];
+  const [xn, yn] = ring[ring.length - 1];
+  if (x0 === xn && y0 === yn) {
+    let far = 1;
+    let farD = -1;
+    for (let i = 1; i < ring.length - 1; i++) {
+      const d = Math.hypot(ring[i][0] - x0, ring[i][1] - y0);
+      if (d > farD) {
+        farD = d;
+        far = i;
+      }
+    }
+    const a = simplifyOpen(ring.slice(0, far + 1), tol);
+    const b = simplifyOpen(ring.slice(far), tol);
+    const out = [...a, ...b.slice(1)];
+    return out.length >= 4 ? out : ring.slice(0, 4);
+  }
+  const out = simplifyOpen(ring, tol);
+  return out.length >= 4 ? out : ring.slice(0, 4);
+}
+function simplifyOpen(ring, tol) {
+  if (ring.length <= 2) return ring.map(([x, y]) => [Math.round(x * 1e4) / 1e4, Math.round(y * 1e4) / 1e4]);
   const keep = new Uint8Array(ring.length);
   keep[0] = keep[ring.length - 1] = 1;
   const stack = [[0, ring.length - 1]];
@@ -45,8 +69,7 @@ function simplify(ring, tol) {
       stack.push([s, best], [best, e]);
     }
   }
-  const out = ring.filter((_, i) => keep[i]).map(([x, y]) => [Math.round(x * 1e4) / 1e4, Math.round(y * 1e4) / 1e4]);
-  return out.length >= 4 ? out : ring.slice(0, 4);
+  return ring.filter((_, i) => keep[i]).map(([x, y]) => [Math.round(x * 1e4) / 1e4, Math.round(y * 1e4) / 1e4]);
 }
 const simplifyPolygon = (poly, tol) => poly.map((ring) => simplify(ring, tol));
 

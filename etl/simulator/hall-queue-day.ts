@@ -112,9 +112,11 @@ export function planHallDay(hall: Hall, ymd: string, seed: number, tz: string): 
     const waitMin = (callAt - issuedAt) / MIN;
     let rating: Rating = 'none';
     if (r() < 0.8) {
-      const pDissatisfied = 0.012 + Math.max(0, waitMin - 20) * 0.004;
+      // Halls typically rate ~98–99% satisfied; long waits are what drive the complaints.
+      const pDissatisfied = 0.004 + Math.max(0, waitMin - 20) * 0.004;
+      const pBasic = 0.01 + Math.max(0, waitMin - 15) * 0.003;
       const x = r();
-      rating = x < pDissatisfied ? 'dissatisfied' : x < pDissatisfied + 0.05 ? 'basically_satisfied' : 'satisfied';
+      rating = x < pDissatisfied ? 'dissatisfied' : x < pDissatisfied + pBasic ? 'basically_satisfied' : 'satisfied';
     }
     return { ...base, windowNo: w + 1, issuedAt, calledAt: callAt, endedAt, voidedAt: null, outcome: 'served', rating };
   });

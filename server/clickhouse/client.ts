@@ -54,7 +54,7 @@ export class ClickHouse {
       });
     }
     const embeddedPath = this.config.embeddedPath ?? ':memory:';
-    if (embeddedPath !== ':memory:') mkdirSync(path.resolve(embeddedPath), { recursive: true });
+    if (embeddedPath !== ':memory:') mkdirSync(path.resolve(/*turbopackIgnore: true*/ embeddedPath), { recursive: true });
     // Imported lazily: loading chDB maps a 500 MB engine, which a server deployment never needs.
     const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: embeddedPath });

@@ -34,13 +34,15 @@ export async function createDb(opts: CreateDbOptions): Promise<Db> {
 }
 
 async function createPostgresDb(databaseUrl: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: databaseUrl });
-  // Both Prisma adapters read timestamptz text by discarding its offset and write DateTime parameters as
-  // offset-less UTC text, i.e. they are only correct when the session time zone is UTC. A server (or
-  // database) configured for Asia/Shanghai would otherwise shift every stored instant by 8 hours. The
-  // handler runs before the connection is handed out, so this statement is queued ahead of any query.
-  pool.on('connect', (client) => {
-    client.query("SET TIME ZONE 'UTC'").catch((err: Error) => console.error('[db] cannot set the session time zone to UTC:', err.message));
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    // Both Prisma adapters read timestamptz text by discarding its offset and write DateTime parameters as
+    // offset-less UTC text, i.e. they are only correct when the session time zone is UTC. A server (or
+    // database) configured for Asia/Shanghai would otherwise shift every stored instant by 8 hours. pg-pool
+    // awaits this hook before handing the connection out, and a failure fails that checkout.
+    onConnect: async (client) => {
+      await client.query("SET TIME ZONE 'UTC'");
+    },
   });
   // An idle pooled connection that the server drops must not crash the process; pg would emit 'error' on
   // the pool with no listener otherwise.

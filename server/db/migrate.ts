@@ -120,21 +120,30 @@ async function applyOne(db: Db, m: LocalMigration): Promise<void> {
   // The script's own BEGIN/COMMIT (Prisma emits them around enum rewrites) would end our transaction early;
   // our transaction already gives the script the atomicity they ask for.
   const statements = splitSqlStatements(m.sql).filter((s) => !isTransactionControl(s));
+  let current = -1;
   try {
     // Script and bookkeeping commit together, so a failure leaves neither a half-applied schema nor a
     // "failed" row that would need manual resolution: the next start simply retries.
     await db.prisma.$transaction(
       async (tx) => {
-        for (const statement of statements) await tx.$executeRawUnsafe(statement);
+        for (current = 0; current < statements.length; current++) await tx.$executeRawUnsafe(statements[current]!);
+        current = -1;
         await tx.$executeRaw`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
           VALUES (${randomUUID()}, ${m.checksum}, ${m.name}, now(), clock_timestamp(), 1)`;
       },
       { maxWait: 60_000, timeout: 30 * 60_000 },
     );
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new MigrationError(`Migration "${m.name}" failed and was rolled back: ${detail}`, m.name);
+    // Prisma's message starts with several lines about the invocation; the database's reason is the last.
+    const reason = (err instanceof Error ? err.message : String(err)).trim().split('\n').pop();
+    const where = current >= 0 ? ` at statement ${current + 1} (${oneLine(statements[current]!)})` : '';
+    throw new MigrationError(`Migration "${m.name}" failed${where} and was rolled back: ${reason}`, m.name);
   }
+}
+
+function oneLine(sql: string): string {
+  const s = stripSqlComments(sql).replace(/\s+/g, ' ').trim();
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 /** Reads `<dir>/<name>/migration.sql` in the order Prisma applies them. */
