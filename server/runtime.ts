@@ -4,6 +4,8 @@ import { migrateClickHouse } from './clickhouse/migrate';
 import { createDb, type Db } from './db/client';
 import { applyMigrations } from './db/migrate';
 import path from 'node:path';
+import { divisionOrgUnits } from '@/etl/org/org-units';
+import { seedOrgUnits } from './db/org';
 
 // The process-wide services. Kept on globalThis because Next bundles route handlers separately from the
 // custom server that boots them: both copies of this module must share one ClickHouse (chDB allows one
@@ -52,6 +54,7 @@ async function boot(): Promise<Runtime> {
   const db = await createDb({ databaseUrl: e.DATABASE_URL, dataDir: e.dataDir });
   const dbResult = await applyMigrations(db);
   if (dbResult.applied.length) console.log(`[boot] database migrations applied: ${dbResult.applied.join(', ')}`);
+  await seedOrgUnits(db.prisma, divisionOrgUnits());
   return { env: e, ch, db, bootedAt: Date.now(), jobs: { schedulerRunning: false, role: 'none', lastTick: {} } };
 }
 

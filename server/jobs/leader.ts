@@ -23,10 +23,11 @@ export async function startScheduling(rt: Runtime, role: 'web' | 'worker'): Prom
       console.log(`[scheduler] lease acquired by ${holder}`);
       void scheduler.start().catch((err: unknown) => console.error('[scheduler] start failed:', err));
     },
-    onLost: () => {
-      console.warn(`[scheduler] lease lost by ${holder}: stopping schedules`);
+    onLost: (reason) => {
+      if (reason !== 'stopped') console.warn(`[scheduler] lease ${reason} for ${holder}: stopping schedules`);
       void scheduler.stop();
     },
+    onError: (err) => console.error('[scheduler] lease:', err instanceof Error ? err.message : err),
   });
   await keeper.start();
   if (!keeper.isHeld()) console.log(`[scheduler] another process holds the scheduler lease; ${holder} stands by`);
