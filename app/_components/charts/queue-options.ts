@@ -60,8 +60,8 @@ function thresholdMarkLine(th: Thresholds, t: Translate, axis: 'xAxis' | 'yAxis'
     symbol: ['none', 'none'],
     animation: false,
     // Vertical lines (city bars): label at the top, clear of the axis labels. Horizontal lines (hourly wait
-    // axis): label at the left end, where the early hours are low.
-    label: { position: axis === 'xAxis' ? 'start' : 'insideStartTop' },
+    // axis): label at the right end, beside the wait axis they belong to (not the ticket-count axis).
+    label: { position: axis === 'xAxis' ? 'start' : 'insideEndTop' },
     data: [
       line(th.waitWarnMin, 'warn', t('chart.markLine.warn', { v: th.waitWarnMin })),
       line(th.waitAlarmMin, 'alarm', t('chart.markLine.alarm', { v: th.waitAlarmMin })),
