@@ -30,20 +30,20 @@ export const WALL = {
 export const DEFAULT_THRESHOLDS: Thresholds = { waitWarnMin: 20, waitAlarmMin: 30, queueLengthWarn: 15 };
 
 /**
- * Status of a waiting time. The threshold value itself counts as reached (≥), so a bar that touches the
- * alarm markLine is red. null (no called ticket) has no status.
+ * Status of a waiting time, as DOMAIN.md §2.1 words it: wait > 20 min is a warning, > 30 min an alarm (the
+ * threshold value itself is still within it). null (no called ticket) has no status.
  */
 export function waitStatus(min: number | null | undefined, th: Thresholds): Status {
   if (typeof min !== 'number' || !Number.isFinite(min)) return 'none';
-  if (min >= th.waitAlarmMin) return 'alarm';
-  if (min >= th.waitWarnMin) return 'warn';
+  if (min > th.waitAlarmMin) return 'alarm';
+  if (min > th.waitWarnMin) return 'warn';
   return 'ok';
 }
 
-/** Status of one hall's queue length (≥ queueLengthWarn → warn; there is no queue alarm level by default). */
+/** Status of one hall's queue length (> queueLengthWarn → warn, DOMAIN.md §2.1; no queue alarm level by default). */
 export function queueStatus(length: number | null | undefined, th: Thresholds): Status {
   if (typeof length !== 'number' || !Number.isFinite(length)) return 'none';
-  return length >= th.queueLengthWarn ? 'warn' : 'ok';
+  return length > th.queueLengthWarn ? 'warn' : 'ok';
 }
 
 /** Satisfaction target from DOMAIN.md §6 (≥ 99%); the thresholds payload has no satisfaction field yet. */

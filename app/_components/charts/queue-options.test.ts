@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../_i18n/locale';
 import type { QueueOverviewData } from '../queue-overview/types';
-import { STATUS_COLORS, waitStatus } from './palette';
+import { queueStatus, STATUS_COLORS, waitStatus } from './palette';
 import { buildHourlyOption, buildWaitByCityOption, MISSING, sortCitiesByWait, waitAxisMax } from './queue-options';
 
 const zh = createTranslator('zh-CN');
@@ -54,13 +54,26 @@ const seriesOf = (opt: ReturnType<typeof buildWaitByCityOption>) => asArray(opt.
 
 describe('waitStatus', () => {
   const th = sample().thresholds;
-  it('treats the threshold itself as reached and null as no status', () => {
+  it('warns only above the threshold (DOMAIN.md §2.1: > 20 warning, > 30 alarm) and gives null no status', () => {
     expect(waitStatus(19.99, th)).toBe('ok');
-    expect(waitStatus(20, th)).toBe('warn');
+    expect(waitStatus(20, th)).toBe('ok'); // exactly at the warning threshold: still ok
+    expect(waitStatus(20.01, th)).toBe('warn');
     expect(waitStatus(29.9, th)).toBe('warn');
-    expect(waitStatus(30, th)).toBe('alarm');
+    expect(waitStatus(30, th)).toBe('warn'); // exactly at the alarm threshold: still warn
+    expect(waitStatus(30.01, th)).toBe('alarm');
     expect(waitStatus(null, th)).toBe('none');
     expect(waitStatus(Number.NaN, th)).toBe('none');
+  });
+});
+
+describe('queueStatus', () => {
+  const th = sample().thresholds;
+  it('warns only when the queue is longer than the threshold (DOMAIN.md §2.1: > 15) and gives null no status', () => {
+    expect(queueStatus(0, th)).toBe('ok');
+    expect(queueStatus(15, th)).toBe('ok'); // exactly at the threshold: still ok
+    expect(queueStatus(16, th)).toBe('warn');
+    expect(queueStatus(null, th)).toBe('none');
+    expect(queueStatus(Number.NaN, th)).toBe('none');
   });
 });
 
@@ -103,13 +116,26 @@ describe('buildWaitByCityOption', () => {
     expect(bar.data[4]?.itemStyle).toBeUndefined();
   });
 
-  it('colours bars by threshold', () => {
+  it('colours bars by threshold, a city exactly at the warning threshold staying ok', () => {
     expect(bar.data.map((d) => d.itemStyle?.color)).toEqual([
-      STATUS_COLORS.alarm,
-      STATUS_COLORS.warn,
-      STATUS_COLORS.warn,
-      STATUS_COLORS.ok,
+      STATUS_COLORS.alarm, // 曲靖 31 > 30
+      STATUS_COLORS.warn, // 大理 25.06
+      STATUS_COLORS.ok, // 玉溪 exactly 20
+      STATUS_COLORS.ok, // 昆明 12.34
       undefined,
+    ]);
+  });
+
+  it('colours a city exactly at the alarm threshold amber and one just above it red', () => {
+    const o = buildWaitByCityOption(
+      sample({ byCity: [city('5301', '昆明市', 30), city('5303', '曲靖市', 30.01), city('5304', '玉溪市', 20.01)] }),
+      zh,
+    );
+    const b = seriesOf(o)[0] as typeof bar;
+    expect(b.data.map((d) => [d.name, d.itemStyle?.color])).toEqual([
+      ['曲靖市', STATUS_COLORS.alarm],
+      ['昆明市', STATUS_COLORS.warn],
+      ['玉溪市', STATUS_COLORS.warn],
     ]);
   });
 
@@ -127,7 +153,7 @@ describe('buildWaitByCityOption', () => {
   it('follows configured thresholds', () => {
     const o = buildWaitByCityOption(sample({ thresholds: { waitWarnMin: 10, waitAlarmMin: 15, queueLengthWarn: 15 } }), zh);
     const b = seriesOf(o)[0] as typeof bar;
-    expect(b.data[3]?.itemStyle?.color).toBe(STATUS_COLORS.warn); // 昆明 12.3 ≥ 10
+    expect(b.data[3]?.itemStyle?.color).toBe(STATUS_COLORS.warn); // 昆明 12.3 > 10
     expect(b.markLine.data.map((d) => d.xAxis)).toEqual([10, 15]);
   });
 

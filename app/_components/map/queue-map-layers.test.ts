@@ -113,27 +113,40 @@ describe('countyFill', () => {
   it('moves from green through amber to red across the thresholds', () => {
     const ok = countyFill(10, th);
     const warn = countyFill(25, th);
-    const alarm = countyFill(30, th);
-    // green dominant below warn, red ≥ green in warn band, red dominant at alarm
+    const alarm = countyFill(30.01, th);
+    // green dominant up to warn, amber (red > blue, green still high) in the warn band, red dominant above alarm
     expect(ok[1]).toBeGreaterThan(ok[0]);
     expect(warn[0]).toBeGreaterThan(warn[2]);
     expect(warn[1]).toBeGreaterThan(80);
     expect(alarm[0]).toBeGreaterThan(200);
     expect(alarm[1]).toBeLessThan(80);
-    expect(countyFill(19.9, th)).not.toEqual(countyFill(20, th));
+  });
+
+  it('keeps a county exactly at a threshold in the lower band (strict >, DOMAIN.md §2.1)', () => {
+    const atWarn = countyFill(20, th);
+    const aboveWarn = countyFill(20.01, th);
+    expect(atWarn[1]).toBeGreaterThan(atWarn[0]); // exactly 20: still green
+    expect(aboveWarn[0]).toBeGreaterThan(aboveWarn[1]); // 20.01: amber
+    const atAlarm = countyFill(30, th);
+    const aboveAlarm = countyFill(30.01, th);
+    expect(atAlarm[1]).toBeGreaterThan(80); // exactly 30: still amber
+    expect(aboveAlarm[1]).toBeLessThan(80); // 30.01: red
   });
 
   it('deepens within a band and is clamped beyond twice the alarm', () => {
     expect(countyFill(2, th)).not.toEqual(countyFill(18, th));
     expect(countyFill(60, th)).toEqual(countyFill(600, th));
-    for (const v of [0, 5, 20, 29, 30, 90]) for (const c of countyFill(v, th)) expect(c >= 0 && c <= 255).toBe(true);
+    for (const v of [0, 5, 20, 20.01, 29, 30, 30.01, 90]) for (const c of countyFill(v, th)) expect(c >= 0 && c <= 255).toBe(true);
   });
 });
 
 describe('hall style', () => {
-  it('is red at and above the alarm threshold', () => {
-    expect(hallColor(30, th)).toEqual(HALL_COLORS.alarm);
+  it('is red only above the alarm threshold and amber only above the warning threshold', () => {
+    expect(hallColor(30.01, th)).toEqual(HALL_COLORS.alarm);
+    expect(hallColor(30, th)).toEqual(HALL_COLORS.warn); // exactly at alarm: still amber
     expect(hallColor(29.9, th)).toEqual(HALL_COLORS.warn);
+    expect(hallColor(20.01, th)).toEqual(HALL_COLORS.warn);
+    expect(hallColor(20, th)).toEqual(HALL_COLORS.ok); // exactly at warning: still ok
     expect(hallColor(5, th)).toEqual(HALL_COLORS.ok);
     expect(hallColor(null, th)).toEqual(HALL_COLORS.none);
   });
@@ -176,7 +189,8 @@ describe('buildQueueMapLayers', () => {
     const getFill = halls.props.getFillColor as unknown as (h: (typeof d)[number]) => number[];
     const getPosition = halls.props.getPosition as unknown as (h: (typeof d)[number]) => number[];
     expect(d.map(getRadius)).toEqual([hallRadius(25), hallRadius(4), hallRadius(0)]);
-    expect(d.map(getFill)).toEqual([HALL_COLORS.alarm, HALL_COLORS.ok, HALL_COLORS.none]);
+    // h2's longest wait is exactly the alarm threshold (30): amber, not red
+    expect(d.map(getFill)).toEqual([HALL_COLORS.warn, HALL_COLORS.ok, HALL_COLORS.none]);
     expect(getPosition(d[0] as (typeof d)[number])).toEqual([103.5, 25.5]);
     expect(halls.props.radiusUnits).toBe('pixels');
   });

@@ -89,8 +89,9 @@ const ALARM_LOW: RGBA = [235, 60, 60, 230];
 const ALARM_HIGH: RGBA = [170, 20, 40, 235];
 
 /**
- * Fill colour of a county by its average wait: muted grey without data; teal → green below the warning
- * threshold; amber → orange from warning to alarm; red (deepening up to twice the alarm) from the alarm on.
+ * Fill colour of a county by its average wait, banded by waitStatus (strict, DOMAIN.md §2.1): muted grey
+ * without data; teal → green up to and including the warning threshold; amber → orange above warning up to and
+ * including the alarm threshold; red (deepening up to twice the alarm) above the alarm threshold.
  */
 export function countyFill(avgWaitMin: number | null | undefined, th: Thresholds): RGBA {
   switch (waitStatus(avgWaitMin, th)) {
@@ -112,7 +113,7 @@ export const HALL_COLORS: Record<'ok' | 'warn' | 'alarm' | 'none', RGBA> = {
   none: [170, 180, 200, 200],
 };
 
-/** Hall dot colour by its current longest wait: red from the alarm threshold on (≥), amber from warning. */
+/** Hall dot colour by its current longest wait: red above the alarm threshold (>), amber above warning; the threshold itself is the lower level. */
 export function hallColor(longestWaitMin: number | null | undefined, th: Thresholds): RGBA {
   return HALL_COLORS[waitStatus(longestWaitMin, th)];
 }

@@ -38,26 +38,48 @@ describe('topLongestWaitHalls', () => {
   });
 
   it('names county and city, null when the county is unknown', () => {
-    expect(rows[0]).toMatchObject({ countyName: '五华区', cityName: '昆明市', waitStatus: 'alarm' });
+    // h10 waits exactly the alarm threshold (30): warn, not alarm
+    expect(rows[0]).toMatchObject({ countyName: '五华区', cityName: '昆明市', waitStatus: 'warn' });
     const unknown = rows.find((r) => r.code === 'h13');
     expect(unknown).toMatchObject({ countyName: null, cityName: null, queueStatus: 'warn' });
+  });
+
+  it('rates each row strictly above the thresholds: the threshold value itself is the lower level', () => {
+    const byCode = new Map(rows.map((r) => [r.code, r]));
+    expect(byCode.get('h12')).toMatchObject({ queueLength: 12, queueStatus: 'ok', longestWaitMin: 24, waitStatus: 'warn' });
+    expect(byCode.get('h13')).toMatchObject({ queueLength: 13, queueStatus: 'warn' });
+    expect(byCode.get('h09')).toMatchObject({ longestWaitMin: 18, waitStatus: 'ok' });
+    const th = { ...base.thresholds, waitWarnMin: 22, waitAlarmMin: 26 };
+    const moved = new Map(topLongestWaitHalls({ ...base, thresholds: th }, 10).map((r) => [r.code, r]));
+    expect(moved.get('h11')?.waitStatus).toBe('ok'); // exactly 22
+    expect(moved.get('h12')?.waitStatus).toBe('warn'); // 24
+    expect(moved.get('h13')?.waitStatus).toBe('warn'); // exactly 26
+    expect(moved.get('h10')?.waitStatus).toBe('alarm'); // 30
   });
 });
 
 describe('kpiStatuses', () => {
-  it('warns on queue when any hall reached the per-hall threshold (province scope)', () => {
-    expect(hallsOverQueueWarn(base)).toBe(2); // queue 12 and 13
+  it('warns on queue when any hall is above the per-hall threshold (province scope)', () => {
+    expect(hallsOverQueueWarn(base)).toBe(1); // queue 13 > 12; the hall at exactly 12 does not count
     expect(kpiStatuses(base).queue).toBe('warn');
+    const atThreshold = { ...base, thresholds: { ...base.thresholds, queueLengthWarn: 13 } }; // longest queue is exactly 13
+    expect(hallsOverQueueWarn(atThreshold)).toBe(0);
+    expect(kpiStatuses(atThreshold).queue).toBe('ok');
     expect(kpiStatuses({ ...base, thresholds: { ...base.thresholds, queueLengthWarn: 50 } }).queue).toBe('ok');
   });
 
   it('compares the total itself at hall scope', () => {
     const hall = { ...base, scope: { code: 'h1', name: '营业厅', level: 'hall' as const }, totals: { ...base.totals, queueLength: 5 } };
     expect(kpiStatuses(hall).queue).toBe('ok');
+    expect(kpiStatuses({ ...hall, totals: { ...hall.totals, queueLength: 12 } }).queue).toBe('ok'); // exactly the threshold
+    expect(kpiStatuses({ ...hall, totals: { ...hall.totals, queueLength: 13 } }).queue).toBe('warn');
   });
 
   it('colours wait and satisfaction, and gives no status to missing figures', () => {
     expect(kpiStatuses(base)).toMatchObject({ tickets: 'info', wait: 'warn', satisfaction: 'ok' });
+    expect(kpiStatuses({ ...base, totals: { ...base.totals, avgWaitMin: 20 } }).wait).toBe('ok'); // exactly the warning threshold
+    expect(kpiStatuses({ ...base, totals: { ...base.totals, avgWaitMin: 30 } }).wait).toBe('warn'); // exactly the alarm threshold
+    expect(kpiStatuses({ ...base, totals: { ...base.totals, avgWaitMin: 30.01 } }).wait).toBe('alarm');
     const none = { ...base, totals: { ...base.totals, avgWaitMin: null, satisfactionRate: null, ratings: 0 } };
     expect(kpiStatuses(none)).toMatchObject({ wait: 'none', satisfaction: 'none' });
     expect(kpiStatuses({ ...base, totals: { ...base.totals, satisfactionRate: 0.95 } }).satisfaction).toBe('warn');
@@ -116,6 +138,20 @@ describe('i18n', () => {
     expect(resolveLocale('fr')).toBe('zh-CN');
     expect(resolveLocale('en-US')).toBe('en');
     expect(createTranslator('zh-CN')('overview.dataAsOf', { time: '13:59:07' })).toBe('数据截至 13:59:07');
+  });
+
+  it('words the queue thresholds as strict comparisons, like DOMAIN.md §2.1', () => {
+    const zh = createTranslator('zh-CN');
+    const e = createTranslator('en');
+    expect(zh('map.legend.ok', { warn: 20 })).toBe('≤ 20 分钟');
+    expect(zh('map.legend.warn', { warn: 20, alarm: 30 })).toBe('> 20 至 30 分钟');
+    expect(zh('map.legend.alarm', { alarm: 30 })).toBe('> 30 分钟');
+    expect(zh('kpi.queue.threshold', { warn: 15 })).toBe('预警阈值：单个营业厅排队 > 15 人。');
+    expect(zh('kpi.wait.threshold', { warn: 20, alarm: 30 })).toBe('阈值：> 20 分钟预警，> 30 分钟告警。');
+    expect(e('map.legend.alarm', { alarm: 30 })).toBe('> 30 min');
+    expect(e('kpi.queue.threshold', { warn: 15 })).toBe('Warning threshold: > 15 people waiting in one hall.');
+    for (const dict of [zhCN, en])
+      for (const [k, v] of Object.entries(dict)) if (k !== 'kpi.satisfaction.threshold') expect(v, k).not.toContain('≥');
   });
 });
 

@@ -47,7 +47,7 @@ export function hasSourceData(data: Pick<QueueOverviewData, 'dataAsOf'>): boolea
   return data.dataAsOf !== null;
 }
 
-/** Halls whose current queue reached the warning length. */
+/** Halls whose current queue is above the warning length (> queueLengthWarn; exactly at it is still ok). */
 export function hallsOverQueueWarn(data: Pick<QueueOverviewData, 'halls' | 'thresholds'>): number {
   return data.halls.filter((h) => queueStatus(h.queueLength, data.thresholds) === 'warn').length;
 }
@@ -61,7 +61,7 @@ export interface KpiStatuses {
 
 /**
  * Tile colours. Tickets issued has no threshold (neutral). The queue threshold is per hall: above hall level the
- * tile warns when any hall reached it (the province total is not compared with a per-hall number).
+ * tile warns when any hall is above it (the province total is not compared with a per-hall number).
  */
 export function kpiStatuses(data: QueueOverviewData): KpiStatuses {
   const { totals, thresholds } = data;

@@ -9,7 +9,10 @@ export const dynamic = 'force-dynamic';
 export async function GET() {
   try {
     const rt = await getRuntime();
-    const health = await checkHealth(rt, etlJobs(rt.env).map((j) => j.source));
+    const health = await checkHealth(
+      rt,
+      etlJobs(rt.env).map((j) => j.source),
+    );
     return NextResponse.json(health, { status: health.status === 'down' ? 503 : 200, headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     return NextResponse.json(
