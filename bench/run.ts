@@ -65,9 +65,15 @@ async function main() {
 
   console.log('\n| measure | value | baseline | ratio |');
   console.log('| --- | --- | --- | --- |');
-  console.log(`| ETL hall-queue.tickets, source → ClickHouse | ${Math.round(etlRate).toLocaleString()} rows/s | bare source read ${Math.round(readRate).toLocaleString()} rows/s | ${(etlRate / readRate).toFixed(2)}× |`);
-  console.log(`| kpi queueOverview p50 | ${pct(overview, 50).toFixed(1)} ms | SELECT 1 p50 ${pct(trivial, 50).toFixed(2)} ms | ${(pct(overview, 50) / pct(trivial, 50)).toFixed(1)}× |`);
-  console.log(`| kpi queueOverview p95 | ${pct(overview, 95).toFixed(1)} ms | SELECT 1 p95 ${pct(trivial, 95).toFixed(2)} ms | ${(pct(overview, 95) / pct(trivial, 95)).toFixed(1)}× |`);
+  console.log(
+    `| ETL hall-queue.tickets, source → ClickHouse | ${Math.round(etlRate).toLocaleString()} rows/s | bare source read ${Math.round(readRate).toLocaleString()} rows/s | ${(etlRate / readRate).toFixed(2)}× |`,
+  );
+  console.log(
+    `| kpi queueOverview p50 | ${pct(overview, 50).toFixed(1)} ms | SELECT 1 p50 ${pct(trivial, 50).toFixed(2)} ms | ${(pct(overview, 50) / pct(trivial, 50)).toFixed(1)}× |`,
+  );
+  console.log(
+    `| kpi queueOverview p95 | ${pct(overview, 95).toFixed(1)} ms | SELECT 1 p95 ${pct(trivial, 95).toFixed(2)} ms | ${(pct(overview, 95) / pct(trivial, 95)).toFixed(1)}× |`,
+  );
   await ch.close();
 }
 

@@ -21,8 +21,13 @@ function newestMtime(p) {
 
 const built = existsSync(BUILD_ID) ? statSync(BUILD_ID).mtimeMs : 0;
 if (built === 0 || Math.max(...SOURCES.map(newestMtime)) > built) {
-  console.log(built === 0 ? '[start] first start: building the web app (about a minute)…' : '[start] sources changed: rebuilding the web app…');
-  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  console.log(
+    built === 0 ? '[start] first start: building the web app (about a minute)…' : '[start] sources changed: rebuilding the web app…',
+  );
+  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -13,7 +13,12 @@ const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: z.coerce
+      .number({ message: 'expected a port number' })
+      .int()
+      .min(1, 'expected a port number 1–65535')
+      .max(65535, 'expected a port number 1–65535')
+      .default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     BUSINESS_TZ: z
@@ -44,7 +49,10 @@ export const envSchema = z
     ),
     CLICKHOUSE_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
-    DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgresql:// URL' }).optional()),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgresql:// URL' }).optional(),
+    ),
 
     SCHEDULER: z.enum(['web', 'worker'], { message: "expected 'web' or 'worker'" }).default('web'),
     SIMULATOR: bool.default(true),
@@ -62,7 +70,11 @@ export const envSchema = z
       });
     }
     if (v.CLICKHOUSE_CLUSTER && !v.CLICKHOUSE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['CLICKHOUSE_CLUSTER'], message: 'a cluster needs CLICKHOUSE_URL (embedded ClickHouse is a single node)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLICKHOUSE_CLUSTER'],
+        message: 'a cluster needs CLICKHOUSE_URL (embedded ClickHouse is a single node)',
+      });
     }
   });
 
@@ -70,7 +82,9 @@ export type Env = z.infer<typeof envSchema> & { dataDir: string };
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super('Invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n') + '\nSee .env.example for every variable.');
+    super(
+      'Invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n') + '\nSee .env.example for every variable.',
+    );
     this.name = 'EnvError';
   }
 }

@@ -36,7 +36,11 @@ export async function checkHealth(rt: Runtime, expectedSources: string[], now = 
     database: rt.ch.database,
     ...(chCheck.status === 'rejected' ? { error: errMsg(chCheck.reason) } : {}),
   };
-  const database = { ok: dbCheck.status === 'fulfilled', kind: rt.db.kind, ...(dbCheck.status === 'rejected' ? { error: errMsg(dbCheck.reason) } : {}) };
+  const database = {
+    ok: dbCheck.status === 'fulfilled',
+    kind: rt.db.kind,
+    ...(dbCheck.status === 'rejected' ? { error: errMsg(dbCheck.reason) } : {}),
+  };
 
   let sources: SourceHealth[] = [];
   if (clickhouse.ok) {

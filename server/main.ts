@@ -22,7 +22,9 @@ async function main() {
   const dev = process.argv.includes('--dev');
   const t0 = Date.now();
   const rt = await getRuntime();
-  console.log(`[boot] ClickHouse ${rt.ch.engine} (${rt.ch.database}), database ${rt.db.kind}, data in ${e.dataDir} — ${Date.now() - t0} ms`);
+  console.log(
+    `[boot] ClickHouse ${rt.ch.engine} (${rt.ch.database}), database ${rt.db.kind}, data in ${e.dataDir} — ${Date.now() - t0} ms`,
+  );
 
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
   const handle = app.getRequestHandler();

@@ -22,7 +22,12 @@ function hallsOf(county: County, seed: number): Hall[] {
   const r = rng(seedOf(seed, 'halls', county.code));
   const urban = isUrbanDistrict(county);
   const count = urban ? 6 + Math.floor(r() * 4) : 3 + Math.floor(r() * 3);
-  const short = county.name.replace(/(彝族|哈尼族|傣族|白族|回族|苗族|壮族|佤族|拉祜族|纳西族|傈僳族|藏族|景颇族|布朗族|独龙族|怒族|普米族|瑶族|布依族|阿昌族|蒙古族|水族|基诺族|德昂族)+自治县$/, '县').replace(/[县区市]$/, '');
+  const short = county.name
+    .replace(
+      /(彝族|哈尼族|傣族|白族|回族|苗族|壮族|佤族|拉祜族|纳西族|傈僳族|藏族|景颇族|布朗族|独龙族|怒族|普米族|瑶族|布依族|阿昌族|蒙古族|水族|基诺族|德昂族)+自治县$/,
+      '县',
+    )
+    .replace(/[县区市]$/, '');
   const used = new Set<string>();
   const halls: Hall[] = [];
   for (let i = 0; i < count; i++) {

@@ -8,9 +8,25 @@ import { CITIES, PROVINCE } from './divisions';
 export function divisionOrgUnits(): OrgUnitSeed[] {
   const units: OrgUnitSeed[] = [{ code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentCode: null, sort: 0 }];
   CITIES.forEach((city, i) => {
-    units.push({ code: city.code, name: city.name, level: 'city', parentCode: PROVINCE.code, lon: city.center[0], lat: city.center[1], sort: i });
+    units.push({
+      code: city.code,
+      name: city.name,
+      level: 'city',
+      parentCode: PROVINCE.code,
+      lon: city.center[0],
+      lat: city.center[1],
+      sort: i,
+    });
     city.counties.forEach((county, j) =>
-      units.push({ code: county.code, name: county.name, level: 'county', parentCode: city.code, lon: county.center[0], lat: county.center[1], sort: j }),
+      units.push({
+        code: county.code,
+        name: county.name,
+        level: 'county',
+        parentCode: city.code,
+        lon: county.center[0],
+        lat: county.center[1],
+        sort: j,
+      }),
     );
   });
   return units;

@@ -23,7 +23,13 @@ export async function runEtlJob(ch: ClickHouse, job: EtlJob, now = Date.now()): 
     const result = await job.run({ ch, now, runId });
     outcome = { runId, source: job.source, status: 'ok', durationMs: Date.now() - started, ...result };
   } catch (err) {
-    outcome = { runId, source: job.source, status: 'failed', error: err instanceof Error ? err.message : String(err), durationMs: Date.now() - started };
+    outcome = {
+      runId,
+      source: job.source,
+      status: 'failed',
+      error: err instanceof Error ? err.message : String(err),
+      durationMs: Date.now() - started,
+    };
   }
   try {
     await ch.insert('etl.run.record', 'etl_run', [
@@ -53,6 +59,13 @@ export async function quarantine(ch: ClickHouse, source: string, runId: string, 
   await ch.insert(
     'etl.quarantine',
     'etl_quarantine',
-    rows.map((r) => ({ source, run_id: runId, quarantined_at: chTime(now), record_key: r.recordKey, reason: r.reason, raw: JSON.stringify(r.raw) })),
+    rows.map((r) => ({
+      source,
+      run_id: runId,
+      quarantined_at: chTime(now),
+      record_key: r.recordKey,
+      reason: r.reason,
+      raw: JSON.stringify(r.raw),
+    })),
   );
 }

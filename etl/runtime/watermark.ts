@@ -9,7 +9,12 @@ export type Watermark = z.infer<typeof watermarkSchema>;
 const row = z.object({ watermark: z.string() });
 
 export async function readWatermark(ch: ClickHouse, source: string): Promise<Watermark | null> {
-  const rows = await ch.query('etl.watermark.read', 'SELECT watermark FROM etl_watermark FINAL WHERE source = {source:String}', { source }, row);
+  const rows = await ch.query(
+    'etl.watermark.read',
+    'SELECT watermark FROM etl_watermark FINAL WHERE source = {source:String}',
+    { source },
+    row,
+  );
   if (!rows[0]) return null;
   return watermarkSchema.parse(JSON.parse(rows[0].watermark));
 }

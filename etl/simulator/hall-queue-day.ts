@@ -27,10 +27,18 @@ export interface PlannedTicket {
 /** The ticket as the source system shows it at instant `at` (null: not issued yet). */
 export function ticketStateAt(t: PlannedTicket, at: number) {
   if (at < t.issuedAt) return null;
-  if (t.voidedAt !== null && at >= t.voidedAt) return { status: 'voided' as const, calledAt: null, endedAt: null, rating: 'none' as const, updatedAt: t.voidedAt };
+  if (t.voidedAt !== null && at >= t.voidedAt)
+    return { status: 'voided' as const, calledAt: null, endedAt: null, rating: 'none' as const, updatedAt: t.voidedAt };
   if (t.endedAt !== null && at >= t.endedAt)
-    return { status: t.outcome === 'no_show' ? ('no_show' as const) : ('served' as const), calledAt: t.calledAt, endedAt: t.endedAt, rating: t.rating, updatedAt: t.endedAt };
-  if (t.calledAt !== null && at >= t.calledAt) return { status: 'serving' as const, calledAt: t.calledAt, endedAt: null, rating: 'none' as const, updatedAt: t.calledAt };
+    return {
+      status: t.outcome === 'no_show' ? ('no_show' as const) : ('served' as const),
+      calledAt: t.calledAt,
+      endedAt: t.endedAt,
+      rating: t.rating,
+      updatedAt: t.endedAt,
+    };
+  if (t.calledAt !== null && at >= t.calledAt)
+    return { status: 'serving' as const, calledAt: t.calledAt, endedAt: null, rating: 'none' as const, updatedAt: t.calledAt };
   return { status: 'waiting' as const, calledAt: null, endedAt: null, rating: 'none' as const, updatedAt: t.issuedAt };
 }
 
@@ -76,11 +84,11 @@ export function planHallDay(hall: Hall, ymd: string, seed: number, tz: string): 
   const cycle = day >= 15 && day <= 22 ? 1.25 : day <= 5 ? 1.15 : 1;
   const dailyMean = 95 * hall.size * WEEKDAY[weekday]! * cycle * (0.85 + r() * 0.3);
   const peak = Math.max(...HOURLY);
-  const meanPerMsAtPeak = (dailyMean / HOURLY.reduce((a, b) => a + b, 0)) / 3600_000 * peak;
+  const meanPerMsAtPeak = (dailyMean / HOURLY.reduce((a, b) => a + b, 0) / 3600_000) * peak;
 
   // Non-homogeneous Poisson arrivals by thinning.
   const arrivals: number[] = [];
-  for (let t = open; ; ) {
+  for (let t = open; ;) {
     t += exponential(r, 1 / meanPerMsAtPeak);
     if (t >= close) break;
     // Hours since local midnight: exact except on a DST change day, which Chinese zones do not have.
@@ -99,13 +107,36 @@ export function planHallDay(hall: Hall, ymd: string, seed: number, tz: string): 
     for (let k = 1; k < windowsFreeAt.length; k++) if (windowsFreeAt[k]! < windowsFreeAt[w]!) w = k;
     const callAt = Math.max(issuedAt, windowsFreeAt[w]!) + Math.round(r() * 20_000);
     const patience = logNormal(r, 38 * MIN, 0.45);
-    const base = { ticketId: `${hall.code}-${ymdKey}-${String(i + 1).padStart(4, '0')}`, ticketNo: `${PREFIX[businessType]}${String(seq).padStart(3, '0')}`, hallCode: hall.code, businessType };
+    const base = {
+      ticketId: `${hall.code}-${ymdKey}-${String(i + 1).padStart(4, '0')}`,
+      ticketNo: `${PREFIX[businessType]}${String(seq).padStart(3, '0')}`,
+      hallCode: hall.code,
+      businessType,
+    };
     if (callAt - issuedAt > patience) {
-      return { ...base, windowNo: 0, issuedAt, calledAt: null, endedAt: null, voidedAt: Math.round(issuedAt + patience), outcome: 'voided', rating: 'none' };
+      return {
+        ...base,
+        windowNo: 0,
+        issuedAt,
+        calledAt: null,
+        endedAt: null,
+        voidedAt: Math.round(issuedAt + patience),
+        outcome: 'voided',
+        rating: 'none',
+      };
     }
     if (r() < 0.025) {
       windowsFreeAt[w] = callAt + MIN;
-      return { ...base, windowNo: w + 1, issuedAt, calledAt: callAt, endedAt: callAt + MIN, voidedAt: null, outcome: 'no_show', rating: 'none' };
+      return {
+        ...base,
+        windowNo: w + 1,
+        issuedAt,
+        calledAt: callAt,
+        endedAt: callAt + MIN,
+        voidedAt: null,
+        outcome: 'no_show',
+        rating: 'none',
+      };
     }
     const endedAt = callAt + Math.round(Math.max(0.8 * MIN, logNormal(r, SERVICE_MEDIAN_MIN[businessType] * MIN, 0.5)));
     windowsFreeAt[w] = endedAt + 30_000;

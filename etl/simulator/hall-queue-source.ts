@@ -68,7 +68,10 @@ export class HallQueueSimulator {
     // saved with the last chunk, so a crash mid-way replays the same (idempotent) upserts.
     const stmts: InStatement[] = [];
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) stmts.push(upsertTickets(rows.slice(i, i + ROWS_PER_STATEMENT)));
-    const savePosition: InStatement = { sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', args: ['advanced_to', String(now)] };
+    const savePosition: InStatement = {
+      sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      args: ['advanced_to', String(now)],
+    };
     if (stmts.length === 0) await this.db.execute(savePosition);
     for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) {
       const chunk = stmts.slice(i, i + STATEMENTS_PER_TX);
@@ -107,19 +110,20 @@ export class HallQueueSimulator {
     let callTime = s.calledAt === null ? null : formatLocal(s.calledAt, tz);
     const faultRate = this.opts.faultRate ?? 0.0005;
     // Deterministic per ticket: the same tickets are faulty on every run.
-    if (callTime && faultRate > 0 && seedOf('fault', t.ticketId) / 4294967296 < faultRate) callTime = formatLocal(t.issuedAt - 3 * 60_000, tz);
+    if (callTime && faultRate > 0 && seedOf('fault', t.ticketId) / 4294967296 < faultRate)
+      callTime = formatLocal(t.issuedAt - 3 * 60_000, tz);
     return [
-        t.ticketId,
-        t.hallCode,
-        t.ticketNo,
-        BIZ_TYPE[t.businessType],
-        s.calledAt === null ? null : t.windowNo,
-        formatLocal(t.issuedAt, tz),
-        callTime,
-        s.endedAt === null ? null : formatLocal(s.endedAt, tz),
-        STATE[s.status],
-        s.rating === 'none' ? null : EVALUATION[s.rating],
-        formatLocal(s.updatedAt, tz),
+      t.ticketId,
+      t.hallCode,
+      t.ticketNo,
+      BIZ_TYPE[t.businessType],
+      s.calledAt === null ? null : t.windowNo,
+      formatLocal(t.issuedAt, tz),
+      callTime,
+      s.endedAt === null ? null : formatLocal(s.endedAt, tz),
+      STATE[s.status],
+      s.rating === 'none' ? null : EVALUATION[s.rating],
+      formatLocal(s.updatedAt, tz),
     ];
   }
 

@@ -89,7 +89,11 @@ export class ClickHouse {
       return rows.map((row, i) => {
         const parsed = rowSchema.safeParse(row);
         if (!parsed.success) {
-          throw new ClickHouseQueryError('schema', tag, `row ${i} does not match the expected shape: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+          throw new ClickHouseQueryError(
+            'schema',
+            tag,
+            `row ${i} does not match the expected shape: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+          );
         }
         return parsed.data;
       });
@@ -170,7 +174,8 @@ export class ClickHouse {
 function checkParams(tag: string, sql: string, params: QueryParams): void {
   const wanted = new Set([...sql.matchAll(PLACEHOLDER)].map((m) => m[1]!));
   for (const name of wanted) {
-    if (!(name in params) || params[name] === undefined) throw new ClickHouseQueryError('query', tag, `missing value for parameter {${name}}`);
+    if (!(name in params) || params[name] === undefined)
+      throw new ClickHouseQueryError('query', tag, `missing value for parameter {${name}}`);
   }
   for (const name of Object.keys(params)) {
     if (!wanted.has(name)) throw new ClickHouseQueryError('query', tag, `parameter ${name} is not used by the query`);

@@ -20,7 +20,12 @@ export class Scheduler {
     for (const sim of this.sims) {
       // Catch up once before the ETL's first run, so a fresh start has today's data at once.
       await this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`));
-      this.tasks.push(cron.schedule(sim.schedule, () => this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)), { noOverlap: true, name: sim.name }));
+      this.tasks.push(
+        cron.schedule(sim.schedule, () => this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)), {
+          noOverlap: true,
+          name: sim.name,
+        }),
+      );
     }
     const jobs = etlJobs(rt.env);
     for (const job of jobs) {

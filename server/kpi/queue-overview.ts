@@ -20,8 +20,23 @@ export interface QueueOverviewData {
   dataAsOf: string | null;
   stale: boolean;
   scope: { code: string; name: string; level: 'province' | 'city' | 'county' | 'hall' };
-  totals: { ticketsIssued: number; queueLength: number; avgWaitMin: number | null; maxWaitMin: number | null; satisfactionRate: number | null; ratings: number };
-  byCity: { code: string; name: string; ticketsIssued: number; queueLength: number; avgWaitMin: number | null; maxWaitMin: number | null; satisfactionRate: number | null }[];
+  totals: {
+    ticketsIssued: number;
+    queueLength: number;
+    avgWaitMin: number | null;
+    maxWaitMin: number | null;
+    satisfactionRate: number | null;
+    ratings: number;
+  };
+  byCity: {
+    code: string;
+    name: string;
+    ticketsIssued: number;
+    queueLength: number;
+    avgWaitMin: number | null;
+    maxWaitMin: number | null;
+    satisfactionRate: number | null;
+  }[];
   byCounty: { code: string; name: string; cityCode: string; ticketsIssued: number; queueLength: number; avgWaitMin: number | null }[];
   halls: { code: string; name: string; countyCode: string; lon: number; lat: number; queueLength: number; longestWaitMin: number | null }[];
   hourly: { hour: string; issued: number; avgWaitMin: number | null }[];
@@ -67,7 +82,15 @@ export interface QueueOverviewInputs {
 }
 
 /** Pure: rolls per-hall sums up the org tree and derives the KPIs. */
-export function buildQueueOverview({ aggregates, hourly, halls, freshness, now, businessDate, isToday }: QueueOverviewInputs): QueueOverviewData {
+export function buildQueueOverview({
+  aggregates,
+  hourly,
+  halls,
+  freshness,
+  now,
+  businessDate,
+  isToday,
+}: QueueOverviewInputs): QueueOverviewData {
   const total = empty();
   const byCity = new Map<string, Sums>();
   const byCounty = new Map<string, Sums>();
@@ -98,7 +121,15 @@ export function buildQueueOverview({ aggregates, hourly, halls, freshness, now, 
     },
     byCity: CITIES.map((c) => {
       const s = byCity.get(c.code) ?? empty();
-      return { code: c.code, name: c.name, ticketsIssued: s.issued, queueLength: s.waiting, avgWaitMin: avgWait(s), maxWaitMin: maxWait(s), satisfactionRate: satisfaction(s) };
+      return {
+        code: c.code,
+        name: c.name,
+        ticketsIssued: s.issued,
+        queueLength: s.waiting,
+        avgWaitMin: avgWait(s),
+        maxWaitMin: maxWait(s),
+        satisfactionRate: satisfaction(s),
+      };
     }),
     byCounty: COUNTIES.map((k) => {
       const s = byCounty.get(k.code) ?? empty();
@@ -116,7 +147,11 @@ export function buildQueueOverview({ aggregates, hourly, halls, freshness, now, 
         longestWaitMin: a?.oldest_waiting == null ? null : round((now - a.oldest_waiting) / MIN, 1),
       };
     }),
-    hourly: hourly.map((h) => ({ hour: new Date(h.hour).toISOString(), issued: h.issued, avgWaitMin: h.called === 0 ? null : round(h.wait_ms_sum / h.called / MIN, 2) })),
+    hourly: hourly.map((h) => ({
+      hour: new Date(h.hour).toISOString(),
+      issued: h.issued,
+      avgWaitMin: h.called === 0 ? null : round(h.wait_ms_sum / h.called / MIN, 2),
+    })),
     thresholds: { ...QUEUE_THRESHOLDS },
   };
 }

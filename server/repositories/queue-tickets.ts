@@ -64,8 +64,20 @@ export async function hourlyTickets(ch: ClickHouse, dayStart: number, dayEnd: nu
   );
 }
 
-const hallRow = z.object({ hall_code: z.string(), hall_name: z.string(), county_code: z.string(), city_code: z.string(), lon: chNumber, lat: chNumber });
+const hallRow = z.object({
+  hall_code: z.string(),
+  hall_name: z.string(),
+  county_code: z.string(),
+  city_code: z.string(),
+  lon: chNumber,
+  lat: chNumber,
+});
 
 export async function hallDirectory(ch: ClickHouse) {
-  return ch.query('repo.queue.halls', 'SELECT hall_code, hall_name, county_code, city_code, lon, lat FROM dim_hall FINAL ORDER BY hall_code', {}, hallRow);
+  return ch.query(
+    'repo.queue.halls',
+    'SELECT hall_code, hall_name, county_code, city_code, lon, lat FROM dim_hall FINAL ORDER BY hall_code',
+    {},
+    hallRow,
+  );
 }

@@ -40,7 +40,9 @@ describe('fresh start on embedded defaults', () => {
       async () => {
         const res = await fetch(`${app.url}/api/health`);
         const body = (await res.json()) as Health;
-        return res.status === 200 && body.sources.some((s) => s.source === 'hall-queue.tickets' && s.ok && s.rowsInLastSuccess > 0) ? body : undefined;
+        return res.status === 200 && body.sources.some((s) => s.source === 'hall-queue.tickets' && s.ok && s.rowsInLastSuccess > 0)
+          ? body
+          : undefined;
       },
       240_000,
       app.logs,
@@ -64,7 +66,9 @@ describe('fresh start on embedded defaults', () => {
 
     const tileText = await page.getByTestId('kpi-tickets-value').innerText();
     const shown = Number(tileText.replace(/[^\d]/g, ''));
-    const api = await fetch(`${app.url}/api/trpc/kpi.queueOverview?input=${encodeURIComponent(JSON.stringify({ json: { orgCode: '53' } }))}`);
+    const api = await fetch(
+      `${app.url}/api/trpc/kpi.queueOverview?input=${encodeURIComponent(JSON.stringify({ json: { orgCode: '53' } }))}`,
+    );
     const body = (await api.json()) as { result: { data: { json: { totals: { ticketsIssued: number } } } } };
     const fromApi = body.result.data.json.totals.ticketsIssued;
     assert.ok(shown > 0, `tickets tile shows ${tileText}`);

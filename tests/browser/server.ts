@@ -57,7 +57,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${logs ? `\n--- app log ---\n${logs.join('').slice(-4000)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${logs ? `\n--- app log ---\n${logs.join('').slice(-4000)}` : ''}`,
+  );
 }
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];

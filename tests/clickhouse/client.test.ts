@@ -13,14 +13,26 @@ afterAll(() => dropTestClickHouse(ch));
 describe('ClickHouse wrapper', () => {
   it('binds values as typed parameters, so SQL text in a value stays a value', async () => {
     const evil = "x'); DROP TABLE etl_run; --";
-    const rows = await ch.query('test.bind', 'SELECT {s:String} AS s, {n:UInt32} + 1 AS n', { s: evil, n: 41 }, z.object({ s: z.string(), n: z.coerce.number() }));
+    const rows = await ch.query(
+      'test.bind',
+      'SELECT {s:String} AS s, {n:UInt32} + 1 AS n',
+      { s: evil, n: 41 },
+      z.object({ s: z.string(), n: z.coerce.number() }),
+    );
     expect(rows).toEqual([{ s: evil, n: 42 }]);
-    const tables = await ch.query('test.tables', 'SELECT name FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: 'etl_run' }, z.object({ name: z.string() }));
+    const tables = await ch.query(
+      'test.tables',
+      'SELECT name FROM system.tables WHERE database = currentDatabase() AND name = {t:String}',
+      { t: 'etl_run' },
+      z.object({ name: z.string() }),
+    );
     expect(tables).toHaveLength(1);
   });
 
   it('refuses a query whose placeholders and values disagree', async () => {
-    await expect(ch.query('test.missing', 'SELECT {a:String} AS a', {}, z.object({ a: z.string() }))).rejects.toThrow(/missing value for parameter \{a\}/);
+    await expect(ch.query('test.missing', 'SELECT {a:String} AS a', {}, z.object({ a: z.string() }))).rejects.toThrow(
+      /missing value for parameter \{a\}/,
+    );
     await expect(ch.query('test.extra', 'SELECT 1 AS a', { a: 'unused' }, z.object({ a: z.number() }))).rejects.toThrow(/not used/);
   });
 
@@ -41,12 +53,19 @@ describe('ClickHouse wrapper', () => {
   });
 
   it('rejects rows that do not match the declared row schema', async () => {
-    await expect(ch.query('test.shape', 'SELECT 1 AS a', {}, z.object({ a: z.string() }))).rejects.toThrow(/does not match the expected shape/);
+    await expect(ch.query('test.shape', 'SELECT 1 AS a', {}, z.object({ a: z.string() }))).rejects.toThrow(
+      /does not match the expected shape/,
+    );
   });
 
   it('inserts into a listed table and reads back, tagging the query', async () => {
     await ch.insert('test.insert', 'etl_watermark', [{ source: 'demo', watermark: '{"ts":1}', updated_at: '2026-11-23 08:00:00.000' }]);
-    const rows = await ch.query('test.read', 'SELECT source, watermark FROM etl_watermark FINAL', {}, z.object({ source: z.string(), watermark: z.string() }));
+    const rows = await ch.query(
+      'test.read',
+      'SELECT source, watermark FROM etl_watermark FINAL',
+      {},
+      z.object({ source: z.string(), watermark: z.string() }),
+    );
     expect(rows).toEqual([{ source: 'demo', watermark: '{"ts":1}' }]);
     expect(ch.engine).toBe(process.env.TEST_CLICKHOUSE_URL ? 'server' : 'embedded');
     expect(await ch.version()).toMatch(/^\d+\.\d+/);

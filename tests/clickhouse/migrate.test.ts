@@ -16,9 +16,19 @@ afterAll(() => dropTestClickHouse(ch));
 
 describe('ClickHouse migrations', () => {
   it('created every table the code writes to, and records what it applied', async () => {
-    const tables = await ch.query('test.tables', 'SELECT name FROM system.tables WHERE database = currentDatabase()', {}, z.object({ name: z.string() }));
+    const tables = await ch.query(
+      'test.tables',
+      'SELECT name FROM system.tables WHERE database = currentDatabase()',
+      {},
+      z.object({ name: z.string() }),
+    );
     expect(tables.map((t) => t.name).sort()).toEqual([...TABLES].sort());
-    const recorded = await ch.query('test.recorded', 'SELECT version FROM schema_migrations FINAL ORDER BY version', {}, z.object({ version: z.coerce.number() }));
+    const recorded = await ch.query(
+      'test.recorded',
+      'SELECT version FROM schema_migrations FINAL ORDER BY version',
+      {},
+      z.object({ version: z.coerce.number() }),
+    );
     expect(recorded.map((r) => r.version)).toEqual(readMigrations(migrationsDir(undefined), { db: 'x' }).map((m) => m.version));
   });
 
@@ -48,7 +58,9 @@ describe('ClickHouse migrations', () => {
       const c = readFileSync(path.join(MIGRATIONS_ROOT, 'cluster', file), 'utf8');
       for (const table of s) {
         // Canonical name is the Distributed table; data lives in the replicated _local table.
-        expect(c).toMatch(new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table}_local ON CLUSTER[\\s\\S]*?ENGINE = Replicated\\w*MergeTree`));
+        expect(c).toMatch(
+          new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table}_local ON CLUSTER[\\s\\S]*?ENGINE = Replicated\\w*MergeTree`),
+        );
         expect(c).toMatch(new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table} ON CLUSTER[\\s\\S]*?ENGINE = Distributed`));
       }
     }
@@ -63,6 +75,13 @@ describe('ClickHouse migrations', () => {
       expect(row!.f).toContain('ON CLUSTER main');
     }
     // The parser check has teeth: a broken statement is refused.
-    await expect(ch.query('test.parse', 'SELECT formatQuery({q:String}) AS f', { q: 'CREATE TABLE x ON CLUSTER main (a UInt8 ENGINE = MergeTree' }, z.object({ f: z.string() }))).rejects.toThrow();
+    await expect(
+      ch.query(
+        'test.parse',
+        'SELECT formatQuery({q:String}) AS f',
+        { q: 'CREATE TABLE x ON CLUSTER main (a UInt8 ENGINE = MergeTree' },
+        z.object({ f: z.string() }),
+      ),
+    ).rejects.toThrow();
   });
 });

@@ -88,7 +88,12 @@ describe('hall queue: simulator → SQL source → ClickHouse', () => {
       count,
     );
     expect(waiting[0]!.n).toBe(waitingInSource);
-    const loaded = await ch.query('t.n', 'SELECT count() AS n FROM fact_queue_ticket FINAL WHERE ticket_id NOT IN {ids:Array(String)}', { ids: faultyIds }, count);
+    const loaded = await ch.query(
+      't.n',
+      'SELECT count() AS n FROM fact_queue_ticket FINAL WHERE ticket_id NOT IN {ids:Array(String)}',
+      { ids: faultyIds },
+      count,
+    );
     expect(loaded[0]!.n).toBe((await sourceCount('SELECT count(*) FROM q_ticket')) - faultyIds.length);
   });
 
@@ -97,7 +102,12 @@ describe('hall queue: simulator → SQL source → ClickHouse', () => {
     const run = await runEtlJob(ch, tickets!);
     expect(run.status).toBe('failed');
     expect(run.error).toBeTruthy();
-    const failed = await ch.query('t.f', "SELECT count() AS n FROM etl_run WHERE status = 'failed' AND source = 'hall-queue.tickets'", {}, count);
+    const failed = await ch.query(
+      't.f',
+      "SELECT count() AS n FROM etl_run WHERE status = 'failed' AND source = 'hall-queue.tickets'",
+      {},
+      count,
+    );
     expect(failed[0]!.n).toBe(1);
   });
 });

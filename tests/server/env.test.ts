@@ -42,7 +42,12 @@ describe('env', () => {
   });
 
   it('accepts a server configuration with a separate worker', () => {
-    const e = loadEnv({ CLICKHOUSE_URL: 'http://ch:8123', SCHEDULER: 'worker', DATABASE_URL: 'postgresql://u@db/monitor', CLICKHOUSE_CLUSTER: 'main' });
+    const e = loadEnv({
+      CLICKHOUSE_URL: 'http://ch:8123',
+      SCHEDULER: 'worker',
+      DATABASE_URL: 'postgresql://u@db/monitor',
+      CLICKHOUSE_CLUSTER: 'main',
+    });
     expect(e.SCHEDULER).toBe('worker');
     expect(e.CLICKHOUSE_CLUSTER).toBe('main');
   });

@@ -30,7 +30,13 @@ beforeAll(async () => {
   await sim.advanceTo(NOW);
   db.close();
   for (const job of hallQueueJobs({ open: () => openSqlite(url), tz: TZ })) expect((await runEtlJob(ch, job, NOW)).status).toBe('ok');
-  const rt = { env: loadEnv({ BUSINESS_TZ: TZ }), ch, db: undefined as never, bootedAt: NOW, jobs: { schedulerRunning: false, role: 'none', lastTick: {} } } satisfies Runtime;
+  const rt = {
+    env: loadEnv({ BUSINESS_TZ: TZ }),
+    ch,
+    db: undefined as never,
+    bootedAt: NOW,
+    jobs: { schedulerRunning: false, role: 'none', lastTick: {} },
+  } satisfies Runtime;
   ctx = { rt, user: BUILTIN_DUTY_USER, headers: new Headers(), now: () => NOW };
 });
 afterAll(() => dropTestClickHouse(ch));
@@ -50,7 +56,11 @@ describe('kpi.queueOverview through tRPC', () => {
     const today = "take_time >= '2026-11-24 00:00:00' AND take_time < '2026-11-25 00:00:00'";
     const issued = Number(await fromSource(`SELECT count(*) FROM q_ticket WHERE ${today}`));
     const waiting = Number(await fromSource(`SELECT count(*) FROM q_ticket WHERE ${today} AND state = 0`));
-    const avgWaitMin = Number(await fromSource(`SELECT avg((julianday(call_time) - julianday(take_time)) * 1440.0) FROM q_ticket WHERE ${today} AND call_time IS NOT NULL`));
+    const avgWaitMin = Number(
+      await fromSource(
+        `SELECT avg((julianday(call_time) - julianday(take_time)) * 1440.0) FROM q_ticket WHERE ${today} AND call_time IS NOT NULL`,
+      ),
+    );
     const satisfied = Number(await fromSource(`SELECT count(*) FROM q_ticket WHERE ${today} AND evaluation = 1`));
     const rated = Number(await fromSource(`SELECT count(*) FROM q_ticket WHERE ${today} AND evaluation IS NOT NULL`));
 
@@ -76,7 +86,9 @@ describe('kpi.queueOverview through tRPC', () => {
   });
 
   it('rejects invalid input with a message', async () => {
-    const err = await createCaller(ctx).kpi.queueOverview({ orgCode: 'yunnan' }).catch((e: unknown) => e);
+    const err = await createCaller(ctx)
+      .kpi.queueOverview({ orgCode: 'yunnan' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('BAD_REQUEST');
     expect((err as TRPCError).message).toContain('org code is 2–9 digits');
@@ -90,7 +102,9 @@ describe('kpi.queueOverview through tRPC', () => {
   it('turns a ClickHouse failure into a typed error with a plain message', async () => {
     await ch.raw('test.break', 'RENAME TABLE fact_queue_ticket TO fact_queue_ticket_moved');
     try {
-      const err = await createCaller(ctx).kpi.queueOverview({ orgCode: '53' }).catch((e: unknown) => e);
+      const err = await createCaller(ctx)
+        .kpi.queueOverview({ orgCode: '53' })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: '数据查询失败 (query failed)' });
     } finally {
       await ch.raw('test.fix', 'RENAME TABLE fact_queue_ticket_moved TO fact_queue_ticket');

@@ -20,15 +20,48 @@ const agg = (over: Partial<HallDayAggregate> & Pick<HallDayAggregate, 'hall_code
 describe('queue overview roll-up', () => {
   const aggregates = [
     // A busy Kunming hall: 100 called, 10 min average; 90 of 100 ratings satisfied.
-    agg({ hall_code: '530102001', county_code: '530102', city_code: '5301', issued: 120, waiting: 12, called: 100, wait_ms_sum: 100 * 10 * MIN, wait_ms_max: 41 * MIN, oldest_waiting: NOW - 25 * MIN, satisfied: 90, rated: 100 }),
+    agg({
+      hall_code: '530102001',
+      county_code: '530102',
+      city_code: '5301',
+      issued: 120,
+      waiting: 12,
+      called: 100,
+      wait_ms_sum: 100 * 10 * MIN,
+      wait_ms_max: 41 * MIN,
+      oldest_waiting: NOW - 25 * MIN,
+      satisfied: 90,
+      rated: 100,
+    }),
     // A quiet hall in the same city: 10 called, 2 min average; all 2 ratings satisfied.
-    agg({ hall_code: '530103001', county_code: '530103', city_code: '5301', issued: 10, waiting: 0, called: 10, wait_ms_sum: 10 * 2 * MIN, wait_ms_max: 5 * MIN, satisfied: 2, rated: 2 }),
+    agg({
+      hall_code: '530103001',
+      county_code: '530103',
+      city_code: '5301',
+      issued: 10,
+      waiting: 0,
+      called: 10,
+      wait_ms_sum: 10 * 2 * MIN,
+      wait_ms_max: 5 * MIN,
+      satisfied: 2,
+      rated: 2,
+    }),
   ];
   const data = buildQueueOverview({
     aggregates,
     hourly: [{ hour: Date.parse('2026-11-23T01:00:00Z'), issued: 50, called: 0, wait_ms_sum: 0 }],
     halls: [{ hall_code: '530102001', hall_name: '五华供电营业厅', county_code: '530102', lon: 102.7, lat: 25.04 }],
-    freshness: { source: 'hall-queue.tickets', lastSuccessAt: NOW - 20_000, completeUpTo: NOW - 25_000, rowsInLastSuccess: 10, lastStatus: 'ok', lastError: null, lastRunAt: NOW - 20_000, failuresSinceSuccess: 0, quarantinedTotal: 0 },
+    freshness: {
+      source: 'hall-queue.tickets',
+      lastSuccessAt: NOW - 20_000,
+      completeUpTo: NOW - 25_000,
+      rowsInLastSuccess: 10,
+      lastStatus: 'ok',
+      lastError: null,
+      lastRunAt: NOW - 20_000,
+      failuresSinceSuccess: 0,
+      quarantinedTotal: 0,
+    },
     now: NOW,
     businessDate: '2026-11-23',
     isToday: true,
@@ -63,7 +96,15 @@ describe('queue overview roll-up', () => {
 
   it('marks data stale when the source has not completed a run recently', () => {
     expect(data.stale).toBe(false);
-    const old = buildQueueOverview({ aggregates, hourly: [], halls: [], freshness: undefined, now: NOW, businessDate: '2026-11-23', isToday: true });
+    const old = buildQueueOverview({
+      aggregates,
+      hourly: [],
+      halls: [],
+      freshness: undefined,
+      now: NOW,
+      businessDate: '2026-11-23',
+      isToday: true,
+    });
     expect(old.stale).toBe(true);
     expect(old.dataAsOf).toBeNull();
   });

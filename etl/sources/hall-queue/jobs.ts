@@ -16,7 +16,10 @@ export interface HallQueueSourceConfig {
   hallSchedule?: string;
 }
 
-async function loadHalls(db: Client, tz: string): Promise<{ rows: Record<string, unknown>[]; bad: QuarantinedRow[]; orgs: Map<string, HallOrg>; read: number }> {
+async function loadHalls(
+  db: Client,
+  tz: string,
+): Promise<{ rows: Record<string, unknown>[]; bad: QuarantinedRow[]; orgs: Map<string, HallOrg>; read: number }> {
   const rs = await db.execute('SELECT hall_id, hall_name, org_code, lon, lat, window_count, updated_at FROM q_hall');
   const rows: Record<string, unknown>[] = [];
   const bad: QuarantinedRow[] = [];
@@ -96,7 +99,13 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
           await writeWatermark(ch, 'hall-queue.tickets', newest);
           if (rs.rows.length < pageSize) break;
         }
-        return { rowsRead: read, rowsLoaded: loaded, rowsQuarantined: quarantined, watermarkFrom: from, watermarkTo: newest ? `${newest.ts}|${newest.id}` : '' };
+        return {
+          rowsRead: read,
+          rowsLoaded: loaded,
+          rowsQuarantined: quarantined,
+          watermarkFrom: from,
+          watermarkTo: newest ? `${newest.ts}|${newest.id}` : '',
+        };
       } finally {
         db.close();
       }

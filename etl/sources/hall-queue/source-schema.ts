@@ -31,4 +31,11 @@ export const STATE = { waiting: 0, serving: 1, served: 2, no_show: 3, voided: 4 
 /** q_ticket.evaluation codes (评价器 buttons). */
 export const EVALUATION = { satisfied: 1, basically_satisfied: 2, dissatisfied: 3 } as const;
 /** q_ticket.biz_type as the vendor labels it. */
-export const BIZ_TYPE = { fee: '收费', new_connection: '业扩报装', change: '变更用电', inquiry: '业务咨询', repair: '故障报修', other: '其他' } as const;
+export const BIZ_TYPE = {
+  fee: '收费',
+  new_connection: '业扩报装',
+  change: '变更用电',
+  inquiry: '业务咨询',
+  repair: '故障报修',
+  other: '其他',
+} as const;

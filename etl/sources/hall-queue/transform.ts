@@ -35,7 +35,8 @@ export type TicketTransform = { ok: true; row: Record<string, unknown>; updatedA
 
 export function transformTicket(raw: unknown, halls: Map<string, HallOrg>, tz: string, source: string): TicketTransform {
   const parsed = sourceTicketSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: `malformed row: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return { ok: false, reason: `malformed row: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const t = parsed.data;
   const hall = halls.get(t.hall_id);
   if (!hall) return { ok: false, reason: `unknown hall ${t.hall_id}` };
@@ -53,7 +54,8 @@ export function transformTicket(raw: unknown, halls: Map<string, HallOrg>, tz: s
   if (!status) return { ok: false, reason: `unknown state code ${t.state}` };
   if (called !== undefined && called < issued) return { ok: false, reason: 'call_time before take_time' };
   if (ended !== undefined && (called === undefined || ended < called)) return { ok: false, reason: 'finish_time before call_time' };
-  if ((status === 'serving' || status === 'served' || status === 'no_show') && called === undefined) return { ok: false, reason: `state ${status} without call_time` };
+  if ((status === 'serving' || status === 'served' || status === 'no_show') && called === undefined)
+    return { ok: false, reason: `state ${status} without call_time` };
   const rating = t.evaluation === null ? 'none' : ratingByCode.get(t.evaluation as never);
   if (!rating) return { ok: false, reason: `unknown evaluation code ${t.evaluation}` };
   const businessType = bizByLabel.get(t.biz_type) ?? 'other';
@@ -94,7 +96,8 @@ export type HallTransform = { ok: true; row: Record<string, unknown>; org: HallO
 
 export function transformHall(raw: unknown, tz: string): HallTransform {
   const parsed = sourceHallSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: `malformed row: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return { ok: false, reason: `malformed row: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const h = parsed.data;
   const county = findCounty(h.org_code);
   if (!county) return { ok: false, reason: `unknown org code ${h.org_code}` };

@@ -3,5 +3,10 @@ import { checkHealth } from '../../health';
 import { publicProcedure, router } from '../init';
 
 export const systemRouter = router({
-  health: publicProcedure.query(({ ctx }) => checkHealth(ctx.rt, etlJobs(ctx.rt.env).map((j) => j.source))),
+  health: publicProcedure.query(({ ctx }) =>
+    checkHealth(
+      ctx.rt,
+      etlJobs(ctx.rt.env).map((j) => j.source),
+    ),
+  ),
 });
