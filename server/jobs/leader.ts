@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { LeaseKeeper } from '../db/lease';
+import { LeaseKeeper, readLease, releaseLease } from '../db/lease';
 import type { Runtime } from '../runtime';
 import { Scheduler } from './scheduler';
 
@@ -29,6 +29,7 @@ export async function startScheduling(rt: Runtime, role: 'web' | 'worker'): Prom
     },
     onError: (err) => console.error('[scheduler] lease:', err instanceof Error ? err.message : err),
   });
+  await releaseIfHolderDied(rt, holder);
   await keeper.start();
   if (!keeper.isHeld()) console.log(`[scheduler] another process holds the scheduler lease; ${holder} stands by`);
   return {
@@ -37,4 +38,22 @@ export async function startScheduling(rt: Runtime, role: 'web' | 'worker'): Prom
       await keeper.stop();
     },
   };
+}
+
+/**
+ * A holder on this host whose process is gone (kill -9, power cut) cannot renew; releasing its lease lets a
+ * restarted process schedule at once instead of waiting out the TTL. Holders on other hosts just expire.
+ */
+async function releaseIfHolderDied(rt: Runtime, self: string): Promise<void> {
+  const lease = await readLease(rt.db.prisma, LEASE);
+  if (!lease?.live || lease.holder === self) return;
+  const m = /@(.+):(\d+)$/.exec(lease.holder);
+  if (!m || m[1] !== hostname()) return;
+  try {
+    process.kill(Number(m[2]), 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH' && (await releaseLease(rt.db.prisma, LEASE, lease.holder))) {
+      console.log(`[scheduler] released the lease of ${lease.holder}, which is no longer running`);
+    }
+  }
 }
