@@ -36,6 +36,14 @@ export class ClickHouse {
   private ready: Promise<void> | undefined;
 
   constructor(private readonly config: ClickHouseConfig) {
+    // Database and cluster names end up in DDL text, so only plain identifiers are accepted.
+    for (const [what, v] of [
+      ['database', config.database],
+      ['cluster', config.cluster],
+    ] as const) {
+      if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v))
+        throw new Error(`ClickHouse ${what} name ${JSON.stringify(v)} is not a plain identifier`);
+    }
     this.engine = config.url ? 'server' : 'embedded';
     this.database = config.database;
     this.cluster = config.cluster;
@@ -44,14 +52,28 @@ export class ClickHouse {
   private async connect(): Promise<ClickHouseClient> {
     const clickhouse_settings: ClickHouseSettings = { date_time_input_format: 'best_effort' };
     if (this.config.url) {
-      return createClient({
-        url: this.config.url,
-        username: this.config.user ?? 'default',
-        password: this.config.password ?? '',
-        database: this.config.database,
-        request_timeout: this.config.queryTimeoutMs ?? 30_000,
-        clickhouse_settings,
-      });
+      const server = (database: string) =>
+        createClient({
+          url: this.config.url,
+          username: this.config.user ?? 'default',
+          password: this.config.password ?? '',
+          database,
+          request_timeout: this.config.queryTimeoutMs ?? 30_000,
+          clickhouse_settings,
+        });
+      // A server rejects every request naming a database that does not exist yet, so create it first
+      // through a session on `default`.
+      const bootstrap = server('default');
+      try {
+        const onCluster = this.cluster ? ` ON CLUSTER '${this.cluster}'` : '';
+        await bootstrap.command({
+          query: `CREATE DATABASE IF NOT EXISTS ${this.database}${onCluster}`,
+          clickhouse_settings: { log_comment: 'ch.init' },
+        });
+      } finally {
+        await bootstrap.close();
+      }
+      return server(this.database);
     }
     const embeddedPath = this.config.embeddedPath ?? ':memory:';
     if (embeddedPath !== ':memory:') mkdirSync(path.resolve(/*turbopackIgnore: true*/ embeddedPath), { recursive: true });
@@ -66,11 +88,16 @@ export class ClickHouse {
   init(): Promise<void> {
     this.ready ??= (async () => {
       this.client = await this.connect();
-      const onCluster = this.cluster ? ` ON CLUSTER '${this.cluster}'` : '';
-      await this.exec('ch.init', `CREATE DATABASE IF NOT EXISTS ${this.database}${onCluster}`);
-      // chDB ignores the client's `database` option; its session keeps the USE instead.
-      if (this.engine === 'embedded') await this.exec('ch.init', `USE ${this.database}`);
-    })();
+      if (this.engine === 'embedded') {
+        await this.exec('ch.init', `CREATE DATABASE IF NOT EXISTS ${this.database}`);
+        // chDB ignores the client's `database` option; its session keeps the USE instead.
+        await this.exec('ch.init', `USE ${this.database}`);
+      }
+    })().catch((err: unknown) => {
+      // A server that was down at start must be retried on the next call, not remembered as failed.
+      this.ready = undefined;
+      throw toClickHouseError('ch.init', err);
+    });
     return this.ready;
   }
 

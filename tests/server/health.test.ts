@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouse } from '@/server/clickhouse/client';
+import { createDb, type Db } from '@/server/db/client';
+import { applyMigrations } from '@/server/db/migrate';
+import { loadEnv } from '@/server/env';
+import { checkHealth } from '@/server/health';
+import type { Runtime } from '@/server/runtime';
+import { chTime } from '@/etl/lib/time';
+import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+
+let ch: ClickHouse;
+let db: Db;
+const runtime = (clickhouse: ClickHouse): Runtime => ({
+  env: loadEnv({}),
+  ch: clickhouse,
+  db,
+  bootedAt: Date.now() - 5000,
+  jobs: { schedulerRunning: true, role: 'web', lastTick: {} },
+});
+
+beforeAll(async () => {
+  ch = await testClickHouse();
+  db = await createDb({ dataDir: '/nonexistent', memory: true });
+  await applyMigrations(db);
+});
+afterAll(async () => {
+  await dropTestClickHouse(ch);
+  await db.close();
+});
+
+const run = (source: string, status: 'ok' | 'failed', startedAgoMs: number, rows: number, error = '') => ({
+  run_id: crypto.randomUUID(),
+  source,
+  job: source,
+  started_at: chTime(Date.now() - startedAgoMs),
+  finished_at: chTime(Date.now() - startedAgoMs + 500),
+  status,
+  rows_read: rows,
+  rows_loaded: rows,
+  rows_quarantined: 0,
+  watermark_from: '',
+  watermark_to: '',
+  error,
+});
+
+describe('/api/health', () => {
+  it('reports each source: last success, its rows, lag, and failures since', async () => {
+    await ch.insert('test.runs', 'etl_run', [
+      run('hall-queue.tickets', 'ok', 20_000, 42),
+      run('hall-queue.halls', 'ok', 3_600_000, 600),
+      run('hall-queue.halls', 'failed', 60_000, 0, 'connect ECONNREFUSED'),
+    ]);
+    const h = await checkHealth(runtime(ch), ['hall-queue.tickets', 'hall-queue.halls', 'cti.calls']);
+    expect(h.clickhouse).toMatchObject({ ok: true, engine: 'embedded' });
+    expect(h.database).toMatchObject({ ok: true, kind: 'embedded-pglite' });
+    const tickets = h.sources.find((s) => s.source === 'hall-queue.tickets')!;
+    expect(tickets).toMatchObject({ ok: true, rowsInLastSuccess: 42, lastStatus: 'ok' });
+    expect(tickets.lagSeconds).toBeGreaterThanOrEqual(19);
+    expect(tickets.lagSeconds).toBeLessThan(60);
+    // The hourly reference job last succeeded an hour ago and failed since: late, with the error shown.
+    const halls = h.sources.find((s) => s.source === 'hall-queue.halls')!;
+    expect(halls).toMatchObject({
+      ok: false,
+      lastStatus: 'failed',
+      lastError: 'connect ECONNREFUSED',
+      failuresSinceSuccess: 1,
+      rowsInLastSuccess: 600,
+    });
+    // A configured source that never ran is not silently fine.
+    expect(h.sources.find((s) => s.source === 'cti.calls')).toMatchObject({ ok: false, lastStatus: 'never', lagSeconds: null });
+    expect(h.status).toBe('degraded');
+  });
+
+  it('says down, without throwing, when ClickHouse is unreachable', async () => {
+    const dead = new ClickHouse({ url: 'http://127.0.0.1:9', database: 'monitor', queryTimeoutMs: 2000 });
+    const h = await checkHealth(runtime(dead), ['hall-queue.tickets']);
+    expect(h.status).toBe('down');
+    expect(h.clickhouse.ok).toBe(false);
+    expect(h.clickhouse.engine).toBe('server');
+    expect(h.clickhouse.error).toMatch(/ECONNREFUSED|connect/i);
+    expect(h.database.ok).toBe(true);
+    // Each call tries again rather than replaying a remembered failure.
+    await expect(dead.version()).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(dead.version()).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+});
