@@ -52,7 +52,7 @@ async function main() {
 
   const ch = new ClickHouse({ database: 'bench', embeddedPath: ':memory:' });
   await migrateClickHouse(ch);
-  const jobs = hallQueueJobs({ open: () => openSqlite(url), tz: TZ });
+  const jobs = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ });
   await runEtlJob(ch, jobs[0]!, now);
   const etlT = performance.now();
   const run = await runEtlJob(ch, jobs[1]!, now);

@@ -57,7 +57,7 @@ export const envSchema = z
     SCHEDULER: z.enum(['web', 'worker'], { message: "expected 'web' or 'worker'" }).default('web'),
     SIMULATOR: bool.default(true),
     SIMULATOR_SEED: z.coerce.number().int().nonnegative().default(20_261_123),
-    HALL_QUEUE_SOURCE_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
+    ETL_SOURCES_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((v, ctx) => {

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import type { Runtime } from '../runtime';
-import { etlJobs, simulatorTasks, type SimulatorTask } from './registry';
+import { etlJobs, startSimulator, type Simulator } from './registry';
 
 /**
  * node-cron schedules for the simulator and the ETL. Each task skips a tick while its previous run is
@@ -9,15 +9,15 @@ import { etlJobs, simulatorTasks, type SimulatorTask } from './registry';
  */
 export class Scheduler {
   private tasks: ScheduledTask[] = [];
-  private sims: SimulatorTask[] = [];
+  private sim: Simulator | undefined;
 
   constructor(private readonly rt: Runtime) {}
 
   async start(): Promise<void> {
     if (this.tasks.length) return;
     const { rt } = this;
-    this.sims = await simulatorTasks(rt.env);
-    for (const sim of this.sims) {
+    this.sim = await startSimulator(rt.env);
+    for (const sim of this.sim.tasks) {
       // Catch up once before the ETL's first run, so a fresh start has today's data at once.
       await this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`));
       this.tasks.push(
@@ -27,7 +27,7 @@ export class Scheduler {
         }),
       );
     }
-    const jobs = etlJobs(rt.env);
+    const jobs = etlJobs(rt.env, this.sim.vars);
     for (const job of jobs) {
       this.tasks.push(
         cron.schedule(
@@ -45,14 +45,16 @@ export class Scheduler {
     // First ETL pass right away rather than at the next cron tick.
     for (const job of jobs) void this.record(job.source, () => runEtlJob(rt.ch, job).then((r) => r.status));
     rt.jobs.schedulerRunning = true;
-    console.log(`[scheduler] ${this.sims.length} simulator task(s), ${jobs.length} ETL job(s) scheduled`);
+    console.log(
+      `[scheduler] ${this.sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s) scheduled: ${jobs.map((j) => j.source).join(', ')}`,
+    );
   }
 
   async stop(): Promise<void> {
     for (const t of this.tasks) await t.stop();
     this.tasks = [];
-    for (const s of this.sims) s.close();
-    this.sims = [];
+    await this.sim?.close();
+    this.sim = undefined;
     this.rt.jobs.schedulerRunning = false;
   }
 

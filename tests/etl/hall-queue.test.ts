@@ -41,7 +41,7 @@ describe('hall queue: simulator → SQL source → ClickHouse', () => {
     db.close();
     expect(written).toBeGreaterThan(5000);
 
-    const [halls, tickets] = hallQueueJobs({ open: () => openSqlite(url), tz: TZ, pageSize: 2000 });
+    const [halls, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ, pageSize: 2000 });
     expect((await runEtlJob(ch, halls!)).status).toBe('ok');
     const first = await runEtlJob(ch, tickets!);
     expect(first.status).toBe('ok');
@@ -70,7 +70,7 @@ describe('hall queue: simulator → SQL source → ClickHouse', () => {
     const sim = new HallQueueSimulator(db, { seed: 7, tz: TZ, faultRate: 0.002 });
     await sim.advanceTo(parseLocal('2026-11-23 11:00:00', TZ)!);
     db.close();
-    const [, tickets] = hallQueueJobs({ open: () => openSqlite(url), tz: TZ });
+    const [, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ });
     const run = await runEtlJob(ch, tickets!);
     expect(run.status).toBe('ok');
     // Only the changes since the watermark (plus the lookback) are read, not the whole table.
@@ -98,7 +98,7 @@ describe('hall queue: simulator → SQL source → ClickHouse', () => {
   });
 
   it('records a failed run when the source is unreachable, and carries on', async () => {
-    const [, tickets] = hallQueueJobs({ open: () => openSqlite('file:/nonexistent-dir/x/none.db'), tz: TZ });
+    const [, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url: 'file:/nonexistent-dir/x/none.db' }, tz: TZ });
     const run = await runEtlJob(ch, tickets!);
     expect(run.status).toBe('failed');
     expect(run.error).toBeTruthy();

@@ -29,7 +29,8 @@ beforeAll(async () => {
   await sim.init();
   await sim.advanceTo(NOW);
   db.close();
-  for (const job of hallQueueJobs({ open: () => openSqlite(url), tz: TZ })) expect((await runEtlJob(ch, job, NOW)).status).toBe('ok');
+  for (const job of hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ }))
+    expect((await runEtlJob(ch, job, NOW)).status).toBe('ok');
   const rt = {
     env: loadEnv({ BUSINESS_TZ: TZ }),
     ch,

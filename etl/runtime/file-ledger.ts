@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { ClickHouse } from '@/server/clickhouse/client';
+import { chNumber } from '@/server/clickhouse/row-types';
+import { chTime } from '../lib/time';
+
+// Which dropped files a source has already taken, by content: operators re-drop files, rename them, or drop
+// the same export twice, and each content must load once.
+
+export const fileRecordSchema = z.object({
+  source: z.string().min(1),
+  fileName: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
+  rows: z.number().int().min(0),
+  status: z.enum(['loaded', 'rejected']),
+  reason: z.string().default(''),
+});
+export type FileRecord = z.input<typeof fileRecordSchema>;
+
+const loadedRow = z.object({ n: chNumber });
+
+/** True when this content was loaded by this source (a rejection does not count: a fixed re-drop is retried). */
+export async function wasLoaded(ch: ClickHouse, source: string, sha256: string): Promise<boolean> {
+  const rows = await ch.query(
+    'etl.file.was-loaded',
+    `SELECT count() AS n FROM etl_file FINAL
+     WHERE source = {source:String} AND sha256 = {sha256:String} AND status = 'loaded'`,
+    { source, sha256 },
+    loadedRow,
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Records the outcome for a file's content. The latest record per (source, sha256) wins, so do not record a
+ * rejection for content `wasLoaded` already reports: skip (archive) such a file instead.
+ */
+export async function recordFile(ch: ClickHouse, record: FileRecord, now = Date.now()): Promise<void> {
+  const r = fileRecordSchema.parse(record);
+  await ch.insert('etl.file.record', 'etl_file', [
+    {
+      source: r.source,
+      file_name: r.fileName,
+      sha256: r.sha256,
+      rows: r.rows,
+      status: r.status,
+      reason: r.reason.slice(0, 2000),
+      loaded_at: chTime(now),
+    },
+  ]);
+}

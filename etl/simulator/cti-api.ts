@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
+import { AGENT_STATE_CODE, CATEGORY_LABEL, CTI_AGENT_STATES_PATH, CTI_CDR_PATH, RELEASE_CAUSE } from '../sources/cti/source-schema';
+import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
+
+// Plays the 95598 CTI vendor's reporting API: call detail records and agent state events, paged, by the
+// time of their last change, as the vendor's system would show them at `now()`. A call appears once it
+// has ended; an agent state appears when it starts (no end yet) and again when it ends.
+
+export type VendorRecord = Record<string, unknown>;
+
+export interface CtiApiOptions {
+  seed: number;
+  tz: string;
+  /** 0 (default): an ephemeral port. */
+  port?: number;
+  host?: string;
+  now: () => number;
+  /** Anomalies per local date; defaults to the seed's own (see defaultAnomalies). */
+  anomalies?: (ymd: string) => Anomaly[];
+  /** Test hook: rewrite records on their way out, e.g. to corrupt one. */
+  mutate?: { cdr?: (r: VendorRecord) => VendorRecord; agentStates?: (r: VendorRecord) => VendorRecord };
+  maxPageSize?: number;
+}
+
+export interface CtiApi {
+  url: string;
+  /** While down every request gets 503, like the vendor's gateway in front of a dead CTI server. */
+  setDown(down: boolean): void;
+  /** Requests served so far (any status). */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
+const groupName = new Map(SKILL_GROUPS.map((g) => [g.code, g.name]));
+
+export function cdrRecord(c: PlannedCall, tz: string): VendorRecord {
+  return {
+    callId: c.callId,
+    callerNo: c.callerNo,
+    calledNo: '95598',
+    callerArea: c.countyCode,
+    skillGroup: c.skillGroup,
+    skillGroupName: groupName.get(c.skillGroup) ?? '',
+    category: CATEGORY_LABEL[c.category],
+    ivrStartTime: local(c.ivrAt, tz),
+    queueStartTime: local(c.requestedAt, tz),
+    ringStartTime: local(c.ringAt, tz),
+    answerTime: local(c.answeredAt, tz),
+    releaseTime: local(c.endedAt, tz),
+    releaseCause: RELEASE_CAUSE[c.outcome],
+    agentId: c.agentId ?? '',
+  };
+}
+
+export function agentStateRecord(e: AgentStateEvent, tz: string, now: number): VendorRecord {
+  const ended = e.endedAt !== null && e.endedAt <= now ? e.endedAt : null;
+  return {
+    agentId: e.agentId,
+    skillGroup: e.skillGroup,
+    state: AGENT_STATE_CODE[e.state],
+    stateStartTime: local(e.startedAt, tz),
+    stateEndTime: local(ended, tz),
+    updateTime: local(ended ?? e.startedAt, tz),
+  };
+}
+
+/** Start/end as the connector sends them (ISO instants) or as a person types them (local wall clock). */
+function parseInstant(text: string | null, tz: string): number | null {
+  if (!text) return null;
+  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return parseLocal(text, tz);
+}
+
+interface DayIndex {
+  day: CtiDay;
+  /** Calls by release time. */
+  calls: PlannedCall[];
+}
+
+export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
+  const { tz } = opts;
+  const maxPageSize = opts.maxPageSize ?? 5000;
+  const days = new Map<number, DayIndex>();
+  let down = false;
+  let memo: { key: string; records: VendorRecord[] } | undefined;
+  let requests = 0;
+
+  const dayAt = (dayStart: number): DayIndex => {
+    let idx = days.get(dayStart);
+    if (!idx) {
+      const ymd = formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10);
+      const day = planCtiDay(ymd, opts.seed, tz, { anomalies: opts.anomalies?.(ymd) });
+      idx = { day, calls: day.calls.slice().sort((a, b) => a.endedAt - b.endedAt || (a.callId < b.callId ? -1 : 1)) };
+      // A handful of days is all any window touches; keep memory flat on a long-running demo.
+      if (days.size >= 4) days.delete(Math.min(...days.keys()));
+      days.set(dayStart, idx);
+    }
+    return idx;
+  };
+
+  /** Planned days that can hold a change in [from, to): a call or state of the previous day can end today. */
+  const daysFor = (from: number, to: number): DayIndex[] => {
+    const out: DayIndex[] = [];
+    for (let d = startOfLocalDay(from - DAY / 2, tz); d < to; d = startOfLocalDay(d + DAY + 3_600_000, tz)) out.push(dayAt(d));
+    return out;
+  };
+
+  const list = (kind: 'cdr' | 'agent-states', from: number, to: number, now: number): VendorRecord[] => {
+    const end = Math.min(to, now);
+    const out: { at: number; key: string; rec: VendorRecord }[] = [];
+    if (end <= from) return [];
+    for (const { day, calls } of daysFor(from, end)) {
+      if (kind === 'cdr') {
+        for (const c of calls) {
+          if (c.endedAt < from) continue;
+          if (c.endedAt >= end) break;
+          const rec = cdrRecord(c, tz);
+          out.push({ at: c.endedAt, key: c.callId, rec: opts.mutate?.cdr ? opts.mutate.cdr(rec) : rec });
+        }
+      } else {
+        for (const e of day.agentStates) {
+          if (e.startedAt >= end) break;
+          const last = e.endedAt !== null && e.endedAt <= now ? e.endedAt : e.startedAt;
+          if (last < from || last >= end) continue;
+          const rec = agentStateRecord(e, tz, now);
+          out.push({ at: last, key: `${e.agentId}|${e.startedAt}`, rec: opts.mutate?.agentStates ? opts.mutate.agentStates(rec) : rec });
+        }
+      }
+    }
+    out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out.map((o) => o.rec);
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    requests++;
+    if (down) return send(res, 503, { code: 503, msg: 'CTI service unavailable' });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const kind = url.pathname === CTI_CDR_PATH ? 'cdr' : url.pathname === CTI_AGENT_STATES_PATH ? 'agent-states' : null;
+    if (req.method !== 'GET' || !kind) return send(res, 404, { code: 404, msg: 'not found' });
+    const from = parseInstant(url.searchParams.get('start'), tz);
+    const to = parseInstant(url.searchParams.get('end'), tz);
+    const pageNo = Number(url.searchParams.get('pageNo') ?? '1');
+    const pageSize = Number(url.searchParams.get('pageSize') ?? '100');
+    if (from === null || to === null || !Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1)
+      return send(res, 400, { code: 400, msg: 'start, end (time), pageNo, pageSize (positive integers) are required' });
+    if (pageSize > maxPageSize) return send(res, 400, { code: 400, msg: `pageSize must be at most ${maxPageSize}` });
+    if (to - from > 7 * DAY) return send(res, 400, { code: 400, msg: 'window longer than 7 days' });
+    const now = opts.now();
+    // Paging asks the same question once per page; answer it from the previous listing while time stands still.
+    const key = `${kind}|${from}|${to}|${Math.min(to, now)}`;
+    if (memo?.key !== key) memo = { key, records: list(kind, from, to, now) };
+    const all = memo.records;
+    send(res, 200, {
+      code: 0,
+      msg: 'success',
+      data: {
+        records: all.slice((pageNo - 1) * pageSize, pageNo * pageSize),
+        total: all.length,
+        pages: Math.ceil(all.length / pageSize),
+        pageNo,
+        pageSize,
+      },
+    });
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      send(res, 500, { code: 500, msg: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    setDown(value: boolean) {
+      down = value;
+    },
+    get requests() {
+      return requests;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
