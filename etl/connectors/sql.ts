@@ -2,7 +2,7 @@ import { createClient, type Client, type InValue } from '@libsql/client';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { formatLocal, parseLocal } from '../lib/time';
-import type { SourcePage, SqlConnectionConfig, SqlDialect, SqlIncrementalConfig, SqlSource, SqlWatermark } from './types';
+import type { SourcePage, SqlConnectionConfig, SqlDialect, SqlIncrementalConfig, SqlRange, SqlSource, SqlWatermark } from './types';
 
 // One SQL source interface over PostgreSQL, MySQL/MariaDB and SQLite (libsql).
 //
@@ -201,7 +201,16 @@ export function openSqlSource(cfg: SqlConnectionConfig): SqlSource {
     );
   }
 
-  async function* readIncremental(inc: SqlIncrementalConfig, from: SqlWatermark | null): AsyncGenerator<SourcePage<SqlWatermark>> {
+  /**
+   * Keyset pages in (updated-at, id) order. `start` (inclusive, no id) applies until the first page has been
+   * read; `cursor` continues strictly after a row; `until` (exclusive) bounds every page.
+   */
+  async function* pages(
+    inc: SqlIncrementalConfig,
+    start: string | null,
+    after: SqlWatermark | null,
+    until: string | null,
+  ): AsyncGenerator<SourcePage<SqlWatermark>> {
     checkPaging(inc);
     const table = q(inc.table);
     // Qualified, because the select list aliases the text form of the updated-at column to the column's own
@@ -213,23 +222,24 @@ export function openSqlSource(cfg: SqlConnectionConfig): SqlSource {
     const select = wanted.map((c) => (c === inc.updatedAtColumn ? `${time.select} AS ${q(c)}` : q(c))).join(', ');
     const selectBinds = time.select.includes('?') ? [inc.timeZone] : [];
     const order = `ORDER BY ${upd}, ${id} LIMIT ?`;
+    const bound = until === null ? '' : ` AND ${upd} < ${time.param}`;
+    const boundBinds = until === null ? [] : time.bind(until);
 
-    // The first page starts at the lookback point with no id: every row at or after it. Later pages continue
-    // strictly after the last (updated-at, id) read, so ties at a page boundary are neither skipped nor repeated.
-    let cursor: SqlWatermark | null = null;
-    const start = from ? shiftWallClock(from.ts, inc.lookbackMs, inc.timeZone) : null;
+    // Ties at a page boundary are neither skipped nor repeated: later pages continue strictly after the last
+    // (updated-at, id) read.
+    let cursor = after;
     for (;;) {
       let sql: string;
       let params: unknown[];
       if (cursor) {
-        sql = `SELECT ${select} FROM ${table} WHERE ${upd} > ${time.param} OR (${upd} = ${time.param} AND ${id} > ?) ${order}`;
-        params = [...selectBinds, ...time.bind(cursor.ts), ...time.bind(cursor.ts), cursor.id, inc.pageSize];
+        sql = `SELECT ${select} FROM ${table} WHERE (${upd} > ${time.param} OR (${upd} = ${time.param} AND ${id} > ?))${bound} ${order}`;
+        params = [...selectBinds, ...time.bind(cursor.ts), ...time.bind(cursor.ts), cursor.id, ...boundBinds, inc.pageSize];
       } else if (start !== null) {
-        sql = `SELECT ${select} FROM ${table} WHERE ${upd} >= ${time.param} ${order}`;
-        params = [...selectBinds, ...time.bind(start), inc.pageSize];
+        sql = `SELECT ${select} FROM ${table} WHERE ${upd} >= ${time.param}${bound} ${order}`;
+        params = [...selectBinds, ...time.bind(start), ...boundBinds, inc.pageSize];
       } else {
-        sql = `SELECT ${select} FROM ${table} ${order}`;
-        params = [...selectBinds, inc.pageSize];
+        sql = `SELECT ${select} FROM ${table}${until === null ? '' : ` WHERE ${upd} < ${time.param}`} ${order}`;
+        params = [...selectBinds, ...boundBinds, inc.pageSize];
       }
       const rows = await query(sql, params);
       if (rows.length === 0) return;
@@ -240,5 +250,33 @@ export function openSqlSource(cfg: SqlConnectionConfig): SqlSource {
     }
   }
 
-  return { dialect, query, readIncremental, close: () => driver.close() };
+  function readIncremental(inc: SqlIncrementalConfig, from: SqlWatermark | null): AsyncGenerator<SourcePage<SqlWatermark>> {
+    // The first page starts at the lookback point with no id: every row at or after it.
+    return pages(inc, from ? shiftWallClock(from.ts, inc.lookbackMs, inc.timeZone) : null, null, null);
+  }
+
+  function readRange(inc: SqlIncrementalConfig, range: SqlRange, after: SqlWatermark | null): AsyncGenerator<SourcePage<SqlWatermark>> {
+    // No lookback: a backfill is asked for exactly this range, and resumes exactly after its last page.
+    return pages(inc, range.from, after, range.until);
+  }
+
+  async function countRange(inc: SqlIncrementalConfig, range: SqlRange, after: SqlWatermark | null): Promise<number> {
+    const table = q(inc.table);
+    const upd = `${table}.${q(inc.updatedAtColumn)}`;
+    const id = `${table}.${q(inc.idColumn)}`;
+    const time = await timeColumn(driver!, dialect, inc);
+    const [sql, params] = after
+      ? [
+          `SELECT count(*) AS n FROM ${table} WHERE (${upd} > ${time.param} OR (${upd} = ${time.param} AND ${id} > ?)) AND ${upd} < ${time.param}`,
+          [...time.bind(after.ts), ...time.bind(after.ts), after.id, ...time.bind(range.until)],
+        ]
+      : [
+          `SELECT count(*) AS n FROM ${table} WHERE ${upd} >= ${time.param} AND ${upd} < ${time.param}`,
+          [...time.bind(range.from), ...time.bind(range.until)],
+        ];
+    const rows = await query(sql, params);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  return { dialect, query, readIncremental, readRange, countRange, close: () => driver.close() };
 }

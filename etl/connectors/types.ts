@@ -37,12 +37,22 @@ export interface SqlWatermark {
   id: string;
 }
 
+/** Bounds of a range read, as the source writes its updated-at values: [from, until). */
+export interface SqlRange {
+  from: string;
+  until: string;
+}
+
 export interface SqlSource {
   readonly dialect: SqlDialect;
   /** Parameterised query; `?` placeholders in every dialect (the connector translates). */
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Pages of rows changed after `from` (minus the lookback), in (updated-at, id) order. */
   readIncremental(cfg: SqlIncrementalConfig, from: SqlWatermark | null): AsyncGenerator<SourcePage<SqlWatermark>>;
+  /** Pages of rows with updated-at in [range.from, range.until), in (updated-at, id) order, strictly after `after`. */
+  readRange(cfg: SqlIncrementalConfig, range: SqlRange, after: SqlWatermark | null): AsyncGenerator<SourcePage<SqlWatermark>>;
+  /** How many rows `readRange` with the same arguments would read (when nothing changes meanwhile). */
+  countRange(cfg: SqlIncrementalConfig, range: SqlRange, after: SqlWatermark | null): Promise<number>;
   close(): Promise<void>;
 }
 

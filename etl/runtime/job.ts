@@ -1,4 +1,5 @@
 import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ReconcileResult } from './reconcile';
 
 export interface JobContext {
   ch: ClickHouse;
@@ -21,6 +22,28 @@ export interface EtlJob {
   /** node-cron expression (six fields: seconds first). */
   schedule: string;
   run(ctx: JobContext): Promise<JobResult>;
+  /**
+   * Re-loads the source's changes in [range.from, range.to) (epoch ms) without touching the live watermark:
+   * progress is committed per page or window under `resumeKey`, so calling again with the same key continues
+   * after the last committed page. `progress` is called after each commit; what it throws ends the backfill.
+   */
+  backfill?(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult>;
+  /** Compares one local day's counts in the source with ClickHouse. */
+  reconcile?(ch: ClickHouse, day: string): Promise<ReconcileResult>;
+}
+
+export interface BackfillRange {
+  from: number;
+  to: number;
+}
+
+export interface BackfillProgress {
+  /** Rows read so far in this call. */
+  rows: number;
+  /** Pages (SQL) or windows (HTTP) committed so far, counting those of earlier, interrupted calls. */
+  done: number;
+  /** Pages or windows the whole range needs, when known. */
+  total?: number;
 }
 
 export interface QuarantinedRow {

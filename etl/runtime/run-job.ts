@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { chTime } from '../lib/time';
-import type { EtlJob, JobResult, QuarantinedRow } from './job';
+import type { EtlJob, JobContext, JobResult, QuarantinedRow } from './job';
 
 export interface RunOutcome extends Partial<JobResult> {
   runId: string;
@@ -15,17 +15,31 @@ export interface RunOutcome extends Partial<JobResult> {
  * Runs a job and records the run in etl_run whatever happens: a source that is down is a failed run with
  * its error, which freshness then shows as lag; it never takes the process down.
  */
-export async function runEtlJob(ch: ClickHouse, job: EtlJob, now = Date.now()): Promise<RunOutcome> {
+export function runEtlJob(ch: ClickHouse, job: EtlJob, now = Date.now()): Promise<RunOutcome> {
+  return runRecorded(ch, job.source, job.source, (ctx) => job.run(ctx), now);
+}
+
+/**
+ * Runs `work` as one recorded run of `source` under the job name `jobName` (the source's own id for its
+ * scheduled runs, `backfill` for a backfill). Never throws: a failure is the outcome's status and error.
+ */
+export async function runRecorded(
+  ch: ClickHouse,
+  source: string,
+  jobName: string,
+  work: (ctx: JobContext) => Promise<JobResult>,
+  now = Date.now(),
+): Promise<RunOutcome> {
   const runId = randomUUID();
   const started = Date.now();
   let outcome: RunOutcome;
   try {
-    const result = await job.run({ ch, now, runId });
-    outcome = { runId, source: job.source, status: 'ok', durationMs: Date.now() - started, ...result };
+    const result = await work({ ch, now, runId });
+    outcome = { runId, source, status: 'ok', durationMs: Date.now() - started, ...result };
   } catch (err) {
     outcome = {
       runId,
-      source: job.source,
+      source,
       status: 'failed',
       error: err instanceof Error ? err.message : String(err),
       durationMs: Date.now() - started,
@@ -35,8 +49,8 @@ export async function runEtlJob(ch: ClickHouse, job: EtlJob, now = Date.now()): 
     await ch.insert('etl.run.record', 'etl_run', [
       {
         run_id: runId,
-        source: job.source,
-        job: job.source,
+        source,
+        job: jobName,
         started_at: chTime(started),
         finished_at: chTime(Date.now()),
         status: outcome.status,
@@ -50,7 +64,7 @@ export async function runEtlJob(ch: ClickHouse, job: EtlJob, now = Date.now()): 
     ]);
   } catch (err) {
     // ClickHouse itself is unreachable: nothing to record into; the health endpoint reports it.
-    console.error(`[etl] ${job.source}: could not record run: ${err instanceof Error ? err.message : err}`);
+    console.error(`[etl] ${source}: could not record run: ${err instanceof Error ? err.message : err}`);
   }
   return outcome;
 }

@@ -16,7 +16,17 @@ export async function readWatermark(ch: ClickHouse, source: string): Promise<Wat
     row,
   );
   if (!rows[0]) return null;
-  return watermarkSchema.parse(JSON.parse(rows[0].watermark));
+  const wm = watermarkSchema.parse(JSON.parse(rows[0].watermark));
+  // Blank is what clearWatermark leaves behind.
+  return wm.ts === '' && wm.id === '' ? null : wm;
+}
+
+/**
+ * Forgets a position (a backfill started over). Written as a blank position rather than deleted: a DELETE is
+ * a mutation in ClickHouse, and the latest version is what FINAL reads anyway.
+ */
+export async function clearWatermark(ch: ClickHouse, source: string, now = Date.now()): Promise<void> {
+  await writeWatermark(ch, source, { ts: '', id: '' }, now);
 }
 
 /** Called only after the batch's rows are in ClickHouse: a crash before this re-reads, never skips. */

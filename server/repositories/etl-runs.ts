@@ -27,7 +27,11 @@ export interface SourceFreshness {
   quarantinedTotal: number;
 }
 
-/** Per source: the last successful run and what happened since. One query over etl_run (TTL-bounded). */
+/**
+ * Per source: the last successful run and what happened since. One query over etl_run (TTL-bounded).
+ * Backfills (job `backfill`, see etl/cli.ts) are left out: re-loading old dates says nothing about how
+ * current the source is.
+ */
 export async function sourceFreshness(ch: ClickHouse): Promise<SourceFreshness[]> {
   const rows = await ch.query(
     'repo.etl.freshness',
@@ -42,7 +46,9 @@ export async function sourceFreshness(ch: ClickHouse): Promise<SourceFreshness[]
        countIf(status = 'failed' AND started_at > o.ok_at) AS failures_since_ok,
        sum(rows_quarantined) AS quarantined_total
      FROM etl_run
-     LEFT JOIN (SELECT source, maxIf(started_at, status = 'ok') AS ok_at FROM etl_run GROUP BY source) AS o USING (source)
+     LEFT JOIN (SELECT source, maxIf(started_at, status = 'ok') AS ok_at FROM etl_run WHERE job != 'backfill' GROUP BY source) AS o
+       USING (source)
+     WHERE job != 'backfill'
      GROUP BY source
      ORDER BY source`,
     {},

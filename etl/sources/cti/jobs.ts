@@ -2,7 +2,8 @@ import type { TableName } from '@/server/clickhouse/tables';
 import { fetchWindow } from '../../connectors/http';
 import type { HttpSourceConfig } from '../../connectors/types';
 import { startOfLocalDay } from '../../lib/time';
-import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark } from '../../runtime/watermark';
 import { CTI_AGENT_STATES_PATH, CTI_CDR_PATH } from './source-schema';
@@ -45,16 +46,42 @@ interface Feed {
   table: TableName;
   transform: (raw: unknown, tz: string) => Transform;
   key: (raw: Record<string, unknown>) => string;
+  /** Whether the API's per-window total can be compared with the table (see reconcile). */
+  reconcilable?: boolean;
 }
 
 function windowJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
   const windowMs = cfg.windowMs ?? 3 * HOUR;
   const overlapMs = cfg.overlapMs ?? 5 * 60_000;
   const http = ctiHttpConfig(cfg.http, feed.path);
-  return {
+  /** Fetches, transforms and loads one window; returns the rows read, loaded and quarantined. */
+  async function loadWindow({ ch, runId, now }: JobContext, from: number, to: number) {
+    const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    let read = 0;
+    let loaded = 0;
+    let quarantined = 0;
+    for await (const page of fetchWindow(http, window)) {
+      read += page.length;
+      const good: Record<string, unknown>[] = [];
+      const bad: QuarantinedRow[] = [];
+      for (const raw of page) {
+        const t = feed.transform(raw, cfg.tz);
+        if (t.ok) good.push(t.row);
+        else bad.push({ recordKey: feed.key(raw), reason: t.reason, raw });
+      }
+      await ch.insert(`etl.${feed.source}`, feed.table, good);
+      if (bad.length) await quarantine(ch, feed.source, runId, bad, now);
+      loaded += good.length;
+      quarantined += bad.length;
+    }
+    return { read, loaded, quarantined };
+  }
+
+  const job: EtlJob = {
     source: feed.source,
     schedule: cfg.schedule ?? '*/30 * * * * *',
-    async run({ ch, runId, now }: JobContext): Promise<JobResult> {
+    async run(ctx: JobContext): Promise<JobResult> {
+      const { ch, now } = ctx;
       const wm = await readWatermark(ch, feed.source);
       // First run: from the start of the previous local day, so the screens have yesterday to compare with.
       const start = wm ? Date.parse(wm.ts) - overlapMs : startOfLocalDay(startOfLocalDay(now, cfg.tz) - HOUR, cfg.tz);
@@ -65,23 +92,12 @@ function windowJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
       let reached = wm?.ts ?? '';
       for (let from = start; from < now; from += windowMs) {
         const to = Math.min(now, from + windowMs);
-        const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-        for await (const page of fetchWindow(http, window)) {
-          read += page.length;
-          const good: Record<string, unknown>[] = [];
-          const bad: QuarantinedRow[] = [];
-          for (const raw of page) {
-            const t = feed.transform(raw, cfg.tz);
-            if (t.ok) good.push(t.row);
-            else bad.push({ recordKey: feed.key(raw), reason: t.reason, raw });
-          }
-          await ch.insert(`etl.${feed.source}`, feed.table, good);
-          if (bad.length) await quarantine(ch, feed.source, runId, bad, now);
-          loaded += good.length;
-          quarantined += bad.length;
-        }
+        const r = await loadWindow(ctx, from, to);
+        read += r.read;
+        loaded += r.loaded;
+        quarantined += r.quarantined;
         // Data first, then the watermark: a crash between the two re-reads this window, never skips it.
-        reached = window.to;
+        reached = new Date(to).toISOString();
         await writeWatermark(ch, feed.source, { ts: reached, id: '' });
       }
       return {
@@ -92,13 +108,57 @@ function windowJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
         watermarkTo: reached,
       };
     },
+
+    async backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
+      // Windows are cut from the range's start, so a resumed call meets the same windows as the first one.
+      const total = Math.ceil((range.to - range.from) / windowMs);
+      const wm = await readWatermark(ctx.ch, resumeKey);
+      const resumeAt = wm ? Date.parse(wm.ts) : range.from;
+      if (Number.isNaN(resumeAt)) throw new Error(`${feed.source}: unreadable backfill position ${JSON.stringify(wm)}`);
+      let done = Math.min(total, Math.ceil((resumeAt - range.from) / windowMs));
+      let read = 0;
+      let loaded = 0;
+      let quarantined = 0;
+      let reached = wm?.ts ?? '';
+      progress({ rows: 0, done, total });
+      for (let from = range.from + done * windowMs; from < range.to; from += windowMs) {
+        const to = Math.min(range.to, from + windowMs);
+        const r = await loadWindow(ctx, from, to);
+        read += r.read;
+        loaded += r.loaded;
+        quarantined += r.quarantined;
+        // Data first, then the position, under the backfill's own key: the live watermark is not touched.
+        reached = new Date(to).toISOString();
+        await writeWatermark(ctx.ch, resumeKey, { ts: reached, id: '' });
+        done++;
+        progress({ rows: read, done, total });
+      }
+      return {
+        rowsRead: read,
+        rowsLoaded: loaded,
+        rowsQuarantined: quarantined,
+        watermarkFrom: wm?.ts ?? new Date(range.from).toISOString(),
+        watermarkTo: reached,
+      };
+    },
   };
+  // Agent states are listed by their last change (start, then again at the end), so a day's total has no
+  // one-to-one counterpart in fact_agent_state; only calls are reconciled.
+  if (feed.reconcilable) job.reconcile = (ch, day) => reconcileCtiCalls(ch, http, day, cfg.tz);
+  return job;
 }
 
 /** `cti.calls` (call detail records → fact_call) and `cti.agent-states` (→ fact_agent_state). */
 export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
   return [
-    windowJob(cfg, { source: 'cti.calls', path: CTI_CDR_PATH, table: 'fact_call', transform: transformCdr, key: cdrKey }),
+    windowJob(cfg, {
+      source: 'cti.calls',
+      path: CTI_CDR_PATH,
+      table: 'fact_call',
+      transform: transformCdr,
+      key: cdrKey,
+      reconcilable: true,
+    }),
     windowJob(cfg, {
       source: 'cti.agent-states',
       path: CTI_AGENT_STATES_PATH,

@@ -1,6 +1,8 @@
 import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
-import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { formatLocal } from '../../lib/time';
+import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark, type Watermark } from '../../runtime/watermark';
 import { transformHall, transformTicket, type HallOrg } from './transform';
@@ -32,6 +34,16 @@ async function loadHalls(
     } else bad.push({ recordKey: String(obj.hall_id ?? ''), reason: t.reason, raw: obj });
   }
   return { rows, bad, orgs, read: source.length };
+}
+
+/**
+ * An instant as the vendor writes updated_at (local wall clock). Whole seconds without a fraction, so the
+ * text compares right against values written with or without milliseconds: '…00:00:00' sorts before
+ * '…00:00:00.000'.
+ */
+function wallClock(ms: number, tz: string): string {
+  const text = formatLocal(ms, tz);
+  return ms % 1000 === 0 ? text.slice(0, 19) : text;
 }
 
 export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
@@ -75,10 +87,25 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
     },
   };
 
+  /** Transforms and loads one page of q_ticket rows; the bad ones go to quarantine. */
+  async function loadTicketPage(ctx: JobContext, orgs: Map<string, HallOrg>, rows: Record<string, unknown>[]) {
+    const good: Record<string, unknown>[] = [];
+    const bad: QuarantinedRow[] = [];
+    for (const obj of rows) {
+      const t = transformTicket(obj, orgs, cfg.tz, 'hall-queue');
+      if (t.ok) good.push(t.row);
+      else bad.push({ recordKey: String(obj.ticket_id ?? ''), reason: t.reason, raw: obj });
+    }
+    await ctx.ch.insert('etl.hall-queue.tickets', 'fact_queue_ticket', good);
+    if (bad.length) await quarantine(ctx.ch, 'hall-queue.tickets', ctx.runId, bad, ctx.now);
+    return { loaded: good.length, quarantined: bad.length };
+  }
+
   const tickets: EtlJob = {
     source: 'hall-queue.tickets',
     schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
-    async run({ ch, runId, now }: JobContext): Promise<JobResult> {
+    async run(ctx: JobContext): Promise<JobResult> {
+      const { ch } = ctx;
       const db = openSqlSource(cfg.connection);
       try {
         const { orgs } = await loadHalls(db, cfg.tz);
@@ -92,17 +119,9 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
         // read twice collapse in ReplacingMergeTree.
         for await (const page of db.readIncremental(ticketRead, wm)) {
           read += page.rows.length;
-          const good: Record<string, unknown>[] = [];
-          const bad: QuarantinedRow[] = [];
-          for (const obj of page.rows) {
-            const t = transformTicket(obj, orgs, cfg.tz, 'hall-queue');
-            if (t.ok) good.push(t.row);
-            else bad.push({ recordKey: String(obj.ticket_id ?? ''), reason: t.reason, raw: obj });
-          }
-          await ch.insert('etl.hall-queue.tickets', 'fact_queue_ticket', good);
-          if (bad.length) await quarantine(ch, 'hall-queue.tickets', runId, bad, now);
-          loaded += good.length;
-          quarantined += bad.length;
+          const r = await loadTicketPage(ctx, orgs, page.rows);
+          loaded += r.loaded;
+          quarantined += r.quarantined;
           const cursor = page.next;
           // A page inside the lookback window ends before the stored watermark; never move it backwards.
           if (!newest || cursor.ts > newest.ts || (cursor.ts === newest.ts && cursor.id > newest.id)) newest = cursor;
@@ -116,6 +135,53 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
           watermarkFrom: from,
           watermarkTo: newest ? `${newest.ts}|${newest.id}` : '',
         };
+      } finally {
+        await db.close();
+      }
+    },
+
+    async backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
+      const db = openSqlSource(cfg.connection);
+      try {
+        const { orgs } = await loadHalls(db, cfg.tz);
+        const bounds = { from: wallClock(range.from, cfg.tz), until: wallClock(range.to, cfg.tz) };
+        const start = await readWatermark(ctx.ch, resumeKey);
+        // Pages already committed by an interrupted call count as done, so the bar resumes where it stopped.
+        const pages = (n: number) => Math.ceil(n / pageSize);
+        const total = pages(await db.countRange(ticketRead, bounds, null));
+        let done = start ? Math.max(0, total - pages(await db.countRange(ticketRead, bounds, start))) : 0;
+        let cursor = start;
+        let read = 0;
+        let loaded = 0;
+        let quarantined = 0;
+        progress({ rows: 0, done, total });
+        for await (const page of db.readRange(ticketRead, bounds, start)) {
+          read += page.rows.length;
+          const r = await loadTicketPage(ctx, orgs, page.rows);
+          loaded += r.loaded;
+          quarantined += r.quarantined;
+          cursor = page.next;
+          // Data first, then the position, under the backfill's own key: the live watermark is not touched.
+          await writeWatermark(ctx.ch, resumeKey, cursor);
+          done++;
+          progress({ rows: read, done, total: Math.max(total, done) });
+        }
+        return {
+          rowsRead: read,
+          rowsLoaded: loaded,
+          rowsQuarantined: quarantined,
+          watermarkFrom: start ? `${start.ts}|${start.id}` : bounds.from,
+          watermarkTo: cursor ? `${cursor.ts}|${cursor.id}` : '',
+        };
+      } finally {
+        await db.close();
+      }
+    },
+
+    async reconcile(ch, day) {
+      const db = openSqlSource(cfg.connection);
+      try {
+        return await reconcileHallQueueTickets(ch, db, day, cfg.tz);
       } finally {
         await db.close();
       }
