@@ -1,4 +1,5 @@
 import { sourceFreshness } from './repositories/etl-runs';
+import type { HistoryStatus } from './jobs/history';
 import type { Runtime } from './runtime';
 
 export interface SourceHealth {
@@ -20,12 +21,30 @@ export interface Health {
   clickhouse: { ok: boolean; engine: 'embedded' | 'server'; version: string | null; database: string; error?: string };
   database: { ok: boolean; kind: string; error?: string };
   scheduler: { running: boolean; role: string };
+  /** The simulator's history back-fill (running in the background after the first start). */
+  history: HistoryStatus;
   sources: SourceHealth[];
 }
 
-// A source is late when its data is older than a few of its own intervals (30 s jobs: 2 min; the
-// 10-minute reference job: 30 min). Unknown sources get the generous limit.
-const MAX_LAG_S: Record<string, number> = { 'hall-queue.tickets': 120, 'hall-queue.halls': 1800 };
+// A source is late when its data is older than a few of its own intervals (30 s jobs: 2 min; 5-minute
+// jobs: 15 min; the 10-minute reference job: 30 min). Unknown sources get the generous limit.
+const MAX_LAG_S: Record<string, number> = {
+  'hall-queue.tickets': 120,
+  'hall-queue.halls': 1800,
+  'cti.calls': 120,
+  'cti.agent-states': 120,
+  'outage.events': 900,
+  'outage.customers': 900,
+  'outage.notices': 900,
+  'outage.sms-reports': 900,
+  'workorder.orders': 900,
+  'billing.payments': 900,
+  'billing.dunning': 900,
+  'billing.reconnections': 900,
+  // Daily exports (02:30): a day and a couple of hours.
+  'billing.customers': 26 * 3600,
+  'billing.bills': 26 * 3600,
+};
 
 export async function checkHealth(rt: Runtime, expectedSources: string[], now = Date.now()): Promise<Health> {
   const [chCheck, dbCheck] = await Promise.allSettled([rt.ch.version(), rt.db.prisma.$queryRawUnsafe('SELECT 1')]);
@@ -71,6 +90,7 @@ export async function checkHealth(rt: Runtime, expectedSources: string[], now = 
     clickhouse,
     database,
     scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role },
+    history: rt.jobs.history,
     sources,
   };
 }

@@ -3,6 +3,7 @@ import { ClickHouse } from './clickhouse/client';
 import { migrateClickHouse } from './clickhouse/migrate';
 import { createDb, type Db } from './db/client';
 import { applyMigrations } from './db/migrate';
+import type { HistoryStatus } from './jobs/history';
 import path from 'node:path';
 import { divisionOrgUnits } from '@/etl/org/org-units';
 import { seedOrgUnits } from './db/org';
@@ -24,6 +25,7 @@ export interface JobsStatus {
   schedulerRunning: boolean;
   role: 'web' | 'worker' | 'none';
   lastTick: Record<string, { at: number; ok: boolean; message?: string }>;
+  history: HistoryStatus;
 }
 
 const KEY = Symbol.for('yingxiao.runtime');
@@ -55,7 +57,13 @@ async function boot(): Promise<Runtime> {
   const dbResult = await applyMigrations(db);
   if (dbResult.applied.length) console.log(`[boot] database migrations applied: ${dbResult.applied.join(', ')}`);
   await seedOrgUnits(db.prisma, divisionOrgUnits());
-  return { env: e, ch, db, bootedAt: Date.now(), jobs: { schedulerRunning: false, role: 'none', lastTick: {} } };
+  return {
+    env: e,
+    ch,
+    db,
+    bootedAt: Date.now(),
+    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
+  };
 }
 
 export async function shutdownRuntime(): Promise<void> {

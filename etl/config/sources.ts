@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EtlJob } from '../runtime/job';
+import { billingJobsFromConfig, billingSourceConfigSchema } from '../sources/billing/jobs';
 import { ctiJobs } from '../sources/cti/jobs';
 import { hallQueueJobs } from '../sources/hall-queue/jobs';
+import { outageJobsFromEntry, outageSourceConfigSchema } from '../sources/outage/jobs';
+import { workOrderJobsFromSource, workOrderSourceConfigSchema } from '../sources/workorder/jobs';
 
 // Sources are configuration, not code: a JSON file lists each source system with its connector kind,
 // connection and schedule; each entry's domain picks the transform. `${NAME}` placeholders are filled from
@@ -39,7 +42,15 @@ const ctiSource = z.object({
 
 export const sourcesFileSchema = z.object({
   $comment: z.string().optional(),
-  sources: z.array(z.discriminatedUnion('domain', [hallQueueSource, ctiSource])),
+  sources: z.array(
+    z.discriminatedUnion('domain', [
+      hallQueueSource,
+      ctiSource,
+      outageSourceConfigSchema,
+      workOrderSourceConfigSchema,
+      billingSourceConfigSchema,
+    ]),
+  ),
 });
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 export type SourceConfig = SourcesFile['sources'][number];
@@ -88,6 +99,12 @@ export function jobsFromSources(file: SourcesFile): EtlJob[] {
             ticketSchedule: s.schedules.tickets,
             hallSchedule: s.schedules.halls,
           });
+        case 'billing':
+          return billingJobsFromConfig(s);
+        case 'outage':
+          return outageJobsFromEntry(s);
+        case 'work-orders':
+          return workOrderJobsFromSource(s);
         case 'cti':
           return ctiJobs({
             http: { baseUrl: s.baseUrl, ...(s.headers ? { headers: s.headers } : {}) },

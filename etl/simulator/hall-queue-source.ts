@@ -1,6 +1,6 @@
 import type { Client, InStatement, InValue } from '@libsql/client';
 import { allHalls, type Hall } from '../org/halls';
-import { formatLocal, localParts, startOfLocalDay } from '../lib/time';
+import { formatLocal, localParts, parseLocal, startOfLocalDay } from '../lib/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
@@ -51,7 +51,13 @@ export class HallQueueSimulator {
     const last = await this.getState('advanced_to');
     const from = last === null ? this.firstStart(now) - 1 : Number(last);
     if (now <= from) return 0;
-    if (last === null) await this.writeHalls(now);
+    if (last === null) {
+      await this.writeHalls(now);
+      await this.db.execute({
+        sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+        args: ['live_since', String(this.firstStart(now))],
+      });
+    }
 
     const rows: InValue[][] = [];
     for (let day = startOfLocalDay(from + 1, this.opts.tz); day <= now; day = startOfLocalDay(day + DAY + 3600_000, this.opts.tz)) {
@@ -80,6 +86,40 @@ export class HallQueueSimulator {
     }
     this.dropOldPlans(now);
     return rows.length;
+  }
+
+  /** Local start of the first day the live simulation wrote; history lies before it. Null before the first tick. */
+  async liveSince(): Promise<number | null> {
+    const v = await this.getState('live_since');
+    return v === null ? null : Number(v);
+  }
+
+  /**
+   * Writes one past local day (YYYY-MM-DD) in its final state, as the queue system holds it after the day:
+   * the history the ETL back-fills. Idempotent (upserts).
+   */
+  async writeHistoryDay(ymd: string): Promise<number> {
+    const dayStart = parseLocal(`${ymd} 00:00:00`, this.opts.tz);
+    if (dayStart === null) throw new Error(`bad date ${ymd}`);
+    // The halls' reference rows come with the first live tick; history alone must not leave them out.
+    const halls = await this.db.execute('SELECT count(*) FROM q_hall');
+    if (Number(halls.rows[0]![0]) === 0) await this.writeHalls(dayStart);
+    const rows: InValue[][] = [];
+    for (const hall of this.halls) {
+      for (const t of planHallDay(hall, ymd, this.opts.seed, this.opts.tz)) rows.push(this.ticketRow(t, Math.max(...ticketEvents(t))));
+    }
+    const stmts: InStatement[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) stmts.push(upsertTickets(rows.slice(i, i + ROWS_PER_STATEMENT)));
+    for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
+    return rows.length;
+  }
+
+  /**
+   * Drops tickets taken before a local date: a queue machine keeps weeks, not years; the ETL has the rest.
+   * Only ever called for days whose history has been loaded.
+   */
+  async purgeBefore(ymd: string): Promise<void> {
+    await this.db.execute({ sql: 'DELETE FROM q_ticket WHERE take_time < ?', args: [`${ymd} 00:00:00`] });
   }
 
   private firstStart(now: number): number {

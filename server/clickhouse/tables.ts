@@ -10,6 +10,17 @@ export const TABLES = [
   'fact_queue_ticket',
   'fact_call',
   'fact_agent_state',
+  'fact_work_order',
+  'fact_work_order_step',
+  'fact_outage',
+  'fact_outage_customer',
+  'fact_notice',
+  'fact_sms_report',
+  'dim_customer',
+  'fact_bill',
+  'fact_payment',
+  'fact_dunning',
+  'fact_reconnection',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

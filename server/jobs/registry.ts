@@ -4,17 +4,35 @@ import { openSqlite, simulatorHallQueueUrl } from '@/etl/connectors/sqlite-sourc
 import type { EtlJob } from '@/etl/runtime/job';
 import { startCtiApi } from '@/etl/simulator/cti-api';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
+import { startBillingSimulator } from '@/etl/simulator/billing-source';
+import { startOutageSimulator } from '@/etl/simulator/outage-source';
+import { startWorkOrderSimulator } from '@/etl/simulator/workorder-api';
 import type { Env } from '../env';
+import { shiftDay } from './history';
 
 export interface SimulatorTask {
   name: string;
   schedule: string;
   tick(now: number): Promise<number>;
+  /** Prefixes of the ETL sources this system feeds; they make their first pass after its first tick. */
+  feeds?: string[];
+}
+
+/** How the simulator writes its past into its source systems, for the history back-fill. */
+export interface SimulatorHistory {
+  /** ETL sources whose back-fill covers what prepareDay wrote (or what the system serves on demand). */
+  sources: string[];
+  /** Local start of the first live day; history is the days before. Null before the first tick. */
+  liveSince(): Promise<number | null>;
+  prepareDay(ymd: string): Promise<void>;
+  /** After the day is loaded: drop it from sources that keep only recent data. */
+  purgeDay(ymd: string): Promise<void>;
 }
 
 /** The running simulator: its periodic tasks, the addresses of the systems it plays, and a way to stop it. */
 export interface Simulator {
   tasks: SimulatorTask[];
+  history?: SimulatorHistory;
   /** Placeholder values for the sources file, e.g. SIMULATOR_CTI_URL. */
   vars: Record<string, string>;
   close(): Promise<void>;
@@ -33,12 +51,31 @@ export async function startSimulator(e: Env): Promise<Simulator> {
   await hallQueue.init();
   // The CTI answers from its deterministic plan up to "now", so it needs no tick of its own.
   const cti = await startCtiApi({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1', now: Date.now });
+  const outage = await startOutageSimulator({ dataDir: e.dataDir, seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
+  const billing = await startBillingSimulator({
+    dataDir: e.dataDir,
+    seed: e.SIMULATOR_SEED,
+    tz: e.BUSINESS_TZ,
+    customers: e.SIMULATOR_CUSTOMERS,
+  });
+  const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1' });
   return {
-    tasks: [{ name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now) }],
-    vars: { SIMULATOR_CTI_URL: cti.url },
+    tasks: [
+      { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now) },
+      ...outage.tasks,
+      ...billing.tasks,
+    ],
+    history: {
+      // The CTI serves any past day on demand; only the queue machines' database needs writing.
+      sources: ['hall-queue.tickets', 'cti.calls', 'cti.agent-states'],
+      liveSince: () => hallQueue.liveSince(),
+      prepareDay: async (ymd) => void (await hallQueue.writeHistoryDay(ymd)),
+      purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
+    },
+    vars: { SIMULATOR_CTI_URL: cti.url, ...outage.vars, ...workOrders.vars, ...billing.vars },
     async close() {
       db.close();
-      await cti.close();
+      await Promise.all([cti.close(), outage.close(), workOrders.close(), billing.close()]);
     },
   };
 }

@@ -1,6 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { EtlJob } from '@/etl/runtime/job';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import type { Runtime } from '../runtime';
+import { loadHistory } from './history';
 import { etlJobs, startSimulator, type Simulator } from './registry';
 
 /**
@@ -10,16 +12,34 @@ import { etlJobs, startSimulator, type Simulator } from './registry';
 export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private sim: Simulator | undefined;
+  private history: Promise<void> | undefined;
+  private stopping = false;
+  private readonly running = new Set<string>();
 
   constructor(private readonly rt: Runtime) {}
 
   async start(): Promise<void> {
     if (this.tasks.length) return;
+    this.stopping = false;
     const { rt } = this;
     this.sim = await startSimulator(rt.env);
+    const jobs = etlJobs(rt.env, this.sim.vars);
+    const runJob = (job: EtlJob) =>
+      this.record(job.source, async () => {
+        const r = await runEtlJob(rt.ch, job);
+        if (r.status === 'failed') throw new Error(r.error);
+        return `${r.rowsLoaded} loaded, ${r.rowsQuarantined} quarantined`;
+      });
+
+    // Each simulated system catches up once, then the jobs it feeds make their first pass at once rather than
+    // at their next cron tick, so a fresh start shows data in seconds; systems that answer on demand (HTTP
+    // APIs) are pulled straight away. A slow system (a big billing export) delays only its own jobs.
+    const fed = new Set<string>();
+    const first: Promise<unknown>[] = [];
     for (const sim of this.sim.tasks) {
-      // Catch up once before the ETL's first run, so a fresh start has today's data at once.
-      await this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`));
+      const feeds = jobs.filter((j) => sim.feeds?.some((prefix) => j.source.startsWith(prefix)));
+      for (const j of feeds) fed.add(j.source);
+      first.push(this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)).then(() => Promise.all(feeds.map(runJob))));
       this.tasks.push(
         cron.schedule(sim.schedule, () => this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)), {
           noOverlap: true,
@@ -27,38 +47,41 @@ export class Scheduler {
         }),
       );
     }
-    const jobs = etlJobs(rt.env, this.sim.vars);
     for (const job of jobs) {
-      this.tasks.push(
-        cron.schedule(
-          job.schedule,
-          () =>
-            this.record(job.source, async () => {
-              const r = await runEtlJob(rt.ch, job);
-              if (r.status === 'failed') throw new Error(r.error);
-              return `${r.rowsLoaded} loaded, ${r.rowsQuarantined} quarantined`;
-            }),
-          { noOverlap: true, name: job.source },
-        ),
+      if (!fed.has(job.source)) first.push(runJob(job));
+      this.tasks.push(cron.schedule(job.schedule, () => runJob(job), { noOverlap: true, name: job.source }));
+    }
+    if (this.sim.history) {
+      const history = this.sim.history;
+      this.history = Promise.all(first).then(() =>
+        loadHistory(rt, history, jobs, {
+          days: rt.env.SIMULATOR_HISTORY_DAYS,
+          tz: rt.env.BUSINESS_TZ,
+          status: rt.jobs.history,
+          stopped: () => this.stopping,
+        }),
       );
     }
-    // First ETL pass right away rather than at the next cron tick.
-    for (const job of jobs) void this.record(job.source, () => runEtlJob(rt.ch, job).then((r) => r.status));
     rt.jobs.schedulerRunning = true;
     console.log(
-      `[scheduler] ${this.sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s) scheduled: ${jobs.map((j) => j.source).join(', ')}`,
+      `[scheduler] ${this.sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s): ${jobs.map((j) => j.source).join(', ')}`,
     );
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.tasks) await t.stop();
+    await this.history;
     this.tasks = [];
     await this.sim?.close();
     this.sim = undefined;
     this.rt.jobs.schedulerRunning = false;
   }
 
+  /** Runs a task unless the same task is still running (a cron tick during the first pass, a slow source). */
   private async record(name: string, fn: () => Promise<string>): Promise<void> {
+    if (this.running.has(name)) return;
+    this.running.add(name);
     try {
       const message = await fn();
       this.rt.jobs.lastTick[name] = { at: Date.now(), ok: true, message };
@@ -66,6 +89,8 @@ export class Scheduler {
       const message = err instanceof Error ? err.message : String(err);
       this.rt.jobs.lastTick[name] = { at: Date.now(), ok: false, message };
       console.error(`[scheduler] ${name}: ${message}`);
+    } finally {
+      this.running.delete(name);
     }
   }
 }

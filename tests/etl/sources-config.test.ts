@@ -19,7 +19,22 @@ describe('sources file', () => {
     const cti = cfg.sources.find((s) => s.domain === 'cti')!;
     expect(cti.domain === 'cti' && cti.baseUrl).toBe('http://127.0.0.1:4567');
     const jobs = jobsFromSources(cfg);
-    expect(jobs.map((j) => j.source).sort()).toEqual(['cti.agent-states', 'cti.calls', 'hall-queue.halls', 'hall-queue.tickets']);
+    expect(jobs.map((j) => j.source).sort()).toEqual([
+      'billing.bills',
+      'billing.customers',
+      'billing.dunning',
+      'billing.payments',
+      'billing.reconnections',
+      'cti.agent-states',
+      'cti.calls',
+      'hall-queue.halls',
+      'hall-queue.tickets',
+      'outage.customers',
+      'outage.events',
+      'outage.notices',
+      'outage.sms-reports',
+      'workorder.orders',
+    ]);
     expect(jobs.find((j) => j.source === 'hall-queue.tickets')!.schedule).toBe('*/30 * * * * *');
   });
 

@@ -15,7 +15,7 @@ const runtime = (clickhouse: ClickHouse): Runtime => ({
   ch: clickhouse,
   db,
   bootedAt: Date.now() - 5000,
-  jobs: { schedulerRunning: true, role: 'web', lastTick: {} },
+  jobs: { schedulerRunning: true, role: 'web', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
 });
 
 beforeAll(async () => {

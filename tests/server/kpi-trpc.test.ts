@@ -36,7 +36,7 @@ beforeAll(async () => {
     ch,
     db: undefined as never,
     bootedAt: NOW,
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {} },
+    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
   } satisfies Runtime;
   ctx = { rt, user: BUILTIN_DUTY_USER, headers: new Headers(), now: () => NOW };
 });

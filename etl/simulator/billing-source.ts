@@ -1,0 +1,374 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { formatLocal, startOfLocalDay } from '../lib/time';
+import {
+  CHANNEL_LABEL,
+  CLASS_LABEL,
+  DUNNING_CHANNEL_LABEL,
+  FILE_PREFIX,
+  HEADERS,
+  NO,
+  RESULT_LABEL,
+  YES,
+  type BillingKind,
+} from '../sources/billing/source-schema';
+import {
+  addMonths,
+  billingRun,
+  CARRIED_MONTHS,
+  lastEventOf,
+  latestRun,
+  planBillingMonth,
+  planCustomers,
+  type BillingPlanOptions,
+  type SimBill,
+  type SimDunning,
+  type SimPayment,
+} from './billing-plan';
+
+// Plays the marketing system's exports (营销系统 抄核收) into a drop folder, the way its nightly and intra-day
+// export jobs do: the customer master (客户档案) and the bills (电费账单) as Excel workbooks at each monthly
+// billing run, payments (缴费流水) as GBK CSV with Chinese headers, dunning records (催费记录) as UTF-8 CSV with a
+// BOM, and disconnection/reconnection records (停复电记录) as GBK CSV. Event exports cover whole past days in
+// one file per day and the current day in one file per hour, so a catch-up is a few dozen files and the live
+// screens trail by at most an hour.
+//
+// First start: the customer master, the bills of the latest and the previous billing run with everything that
+// happened since the previous one, and the still-unpaid bills of the CARRIED_MONTHS before (欠费结转), so
+// arrears aged 30/60/90+ days exist at once. The position is kept in a state file next to the drop folder.
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+export interface BillingSimOptions extends BillingPlanOptions {
+  /** Where the exports are dropped (the ETL's drop folder). */
+  dropDir: string;
+  /** Where the simulator keeps its position. */
+  stateFile: string;
+}
+
+interface SimState {
+  /** The previous billing run at first start: events before it were never exported. */
+  origin: number;
+  /** Events up to this instant (inclusive) have been exported. */
+  exportedTo: number;
+  /** Consumption months whose bills have been exported. */
+  months: string[];
+}
+
+const hourFloor = (ms: number) => Math.floor(ms / HOUR) * HOUR;
+const yuan = (cents: number) => (cents / 100).toFixed(2);
+
+function csv(rows: string[][]): string {
+  return rows.map((row) => row.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\r\n') + '\r\n';
+}
+
+export class BillingSimulator {
+  private state: SimState | null = null;
+  /** Events of exported bills not yet exported, by consumption month, in time order. */
+  private readonly live = new Map<string, LiveEvent[]>();
+
+  constructor(private readonly opts: BillingSimOptions) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.opts.dropDir, { recursive: true });
+    await mkdir(path.dirname(this.opts.stateFile), { recursive: true });
+    if (existsSync(this.opts.stateFile)) {
+      this.state = JSON.parse(await readFile(this.opts.stateFile, 'utf8')) as SimState;
+      for (const m of this.state.months) this.keepLive(m, this.exportedBills(m));
+    }
+  }
+
+  /** Events up to this instant have been exported (null before the first advance). */
+  get exportedTo(): number | null {
+    return this.state?.exportedTo ?? null;
+  }
+
+  /** The bills the simulator has exported for a consumption month, with their whole planned fate. */
+  exportedBills(billMonth: string): SimBill[] {
+    if (!this.state?.months.includes(billMonth)) return [];
+    const bills = planBillingMonth(this.opts, billMonth);
+    return this.isCarried(billMonth) ? bills.filter((b) => unpaidAt(b, this.state!.origin)) : bills;
+  }
+
+  /** Writes every export due by `now`; returns the number of records written. */
+  async advanceTo(now: number): Promise<number> {
+    const { tz } = this.opts;
+    let written = 0;
+    const firstStart = !this.state;
+    if (!this.state) {
+      const origin = billingRun(addMonths(latestRun(now, tz).billMonth, -1), tz).issuedAt;
+      this.state = { origin, exportedTo: origin, months: [] };
+      written += await this.writeCustomers(now);
+      const first = billingRun(addMonths(latestRun(origin, tz).billMonth, -CARRIED_MONTHS), tz).billMonth;
+      for (let m = first; billingRun(m, tz).issuedAt < origin; m = addMonths(m, 1)) written += await this.writeBills(m);
+    }
+    const state = this.state;
+    // Billing runs that have come: the master (unchanged content is skipped by the ETL's ledger), then bills.
+    for (let m = latestRun(state.origin, tz).billMonth; billingRun(m, tz).issuedAt <= now; m = addMonths(m, 1)) {
+      if (state.months.includes(m)) continue;
+      if (billingRun(m, tz).issuedAt > state.origin && !firstStart) written += await this.writeCustomers(billingRun(m, tz).issuedAt);
+      written += await this.writeBills(m);
+    }
+    // Event exports: a whole day in one file when the day is over, else hour by hour.
+    const until = hourFloor(now);
+    while (state.exportedTo < until) {
+      const from = state.exportedTo;
+      const dayStart = startOfLocalDay(from, tz);
+      const nextDay = startOfLocalDay(dayStart + DAY + 3 * HOUR, tz);
+      // The rest of a day that is over in one file (from its start, or from the first start's billing run).
+      const to = nextDay <= until ? nextDay : from + HOUR;
+      const day = formatLocal(from, tz).slice(0, 10).replace(/-/g, '');
+      const stamp = to === nextDay ? day : `${day}_${formatLocal(from, tz).slice(11, 13)}`;
+      written += await this.writeEvents(from, to, stamp);
+      state.exportedTo = to;
+      this.prune();
+      await this.saveState();
+    }
+    await this.saveState();
+    return written;
+  }
+
+  private isCarried(billMonth: string): boolean {
+    return billingRun(billMonth, this.opts.tz).issuedAt < this.state!.origin;
+  }
+
+  private keepLive(billMonth: string, exported: SimBill[]) {
+    const from = this.state!.exportedTo;
+    const events: LiveEvent[] = [];
+    for (const b of exported) {
+      if (lastEventOf(b) < from) continue;
+      for (const p of b.payments) if (p.paidAt >= from) events.push({ at: p.paidAt, bill: b, payment: p });
+      for (const d of b.dunnings) if (d.dunnedAt >= from) events.push({ at: d.dunnedAt, bill: b, dunning: d });
+      const x = b.disconnection;
+      if (x) for (const at of [x.disconnectedAt, x.paidAt, x.reconnectedAt]) if (at !== null && at >= from) events.push({ at, bill: b });
+    }
+    events.sort((a, b) => a.at - b.at);
+    if (events.length) this.live.set(billMonth, events);
+  }
+
+  /** Drops the events already exported. */
+  private prune() {
+    const to = this.state!.exportedTo;
+    for (const [m, events] of this.live) {
+      const rest = events.slice(firstAtOrAfter(events, to));
+      if (rest.length === 0) this.live.delete(m);
+      else if (rest.length < events.length) this.live.set(m, rest);
+    }
+  }
+
+  private async saveState() {
+    const tmp = `${this.opts.stateFile}.tmp`;
+    await writeFile(tmp, JSON.stringify(this.state));
+    await rename(tmp, this.opts.stateFile);
+  }
+
+  /** Writes under a dot name and renames, so the ETL never lists a half-written export. */
+  private async drop(kind: BillingKind, stamp: string, ext: string, write: (file: string) => Promise<void>): Promise<void> {
+    const name = `${FILE_PREFIX[kind]}_${stamp}${ext}`;
+    const tmp = path.join(this.opts.dropDir, `.${name}.tmp`);
+    await write(tmp);
+    await rename(tmp, path.join(this.opts.dropDir, name));
+  }
+
+  private async writeCustomers(at: number): Promise<number> {
+    const customers = planCustomers(this.opts.seed, this.opts.customers);
+    const h = HEADERS.customers;
+    await this.drop('customers', formatLocal(at, this.opts.tz).slice(0, 10).replace(/-/g, ''), '.xlsx', async (file) => {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
+      const sheet = wb.addWorksheet('客户档案');
+      sheet.addRow(Object.values(h)).commit();
+      for (const c of customers) {
+        sheet
+          .addRow([
+            c.id,
+            c.name,
+            c.countyCode,
+            CLASS_LABEL[c.cls],
+            c.industry,
+            c.keyAccount ? YES : NO,
+            c.prepaid ? YES : NO,
+            c.bank ?? '',
+            c.openedOn,
+          ])
+          .commit();
+      }
+      sheet.commit();
+      await wb.commit();
+    });
+    return customers.length;
+  }
+
+  private async writeBills(billMonth: string): Promise<number> {
+    const { tz } = this.opts;
+    // Recorded first: exportedBills serves only months on the list.
+    if (!this.state!.months.includes(billMonth)) this.state!.months.push(billMonth);
+    const bills = this.exportedBills(billMonth);
+    await this.drop('bills', billMonth.replace('-', ''), '.xlsx', async (file) => {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+      const sheet = wb.addWorksheet('应收明细');
+      sheet.columns = Object.values(HEADERS.bills).map((header, i) => ({
+        header,
+        width: 18,
+        style: i === 3 ? { numFmt: '0.00' } : i === 4 ? { numFmt: 'yyyy-mm-dd' } : {},
+      }));
+      for (const b of bills) {
+        const [y, m, d] = b.dueDate.split('-').map(Number) as [number, number, number];
+        // Due date as an Excel date (exceljs: UTC fields = the wall clock), the run time as the system's text.
+        sheet
+          .addRow([
+            b.billId,
+            b.customerId,
+            b.billMonth,
+            b.cents / 100,
+            new Date(Date.UTC(y, m - 1, d)),
+            formatLocal(b.issuedAt, tz).slice(0, 19),
+          ])
+          .commit();
+      }
+      sheet.commit();
+      await wb.commit();
+    });
+    this.keepLive(billMonth, bills);
+    return bills.length;
+  }
+
+  private async writeEvents(from: number, to: number, stamp: string): Promise<number> {
+    const { tz } = this.opts;
+    const t = (ms: number) => formatLocal(ms, tz).slice(0, 19);
+    const payments: string[][] = [];
+    const dunning: string[][] = [];
+    const reconnections: string[][] = [];
+    const months = [...this.live.keys()].sort();
+    for (const m of months) {
+      const events = this.live.get(m)!;
+      const reported = new Set<SimBill>();
+      for (let i = firstAtOrAfter(events, from); i < events.length && events[i]!.at < to; i++) {
+        const { bill: b, payment: p, dunning: d } = events[i]!;
+        if (p)
+          payments.push([
+            p.paymentId,
+            p.billId,
+            p.customerId,
+            yuan(p.cents),
+            t(p.paidAt),
+            CHANNEL_LABEL[p.channel],
+            p.bank,
+            RESULT_LABEL[p.result],
+            p.failureReason,
+          ]);
+        else if (d) dunning.push([d.dunningId, d.customerId, d.billId, t(d.dunnedAt), DUNNING_CHANNEL_LABEL[d.channel], yuan(d.cents)]);
+        else if (b.disconnection && !reported.has(b)) {
+          // One record per disconnection and export, as of the end of the slice: later events are not known yet.
+          reported.add(b);
+          const x = b.disconnection;
+          const known = (ms: number | null) => (ms !== null && ms < to ? ms : null);
+          const paid = known(x.paidAt);
+          const reconnected = known(x.reconnectedAt);
+          const updated = Math.max(x.disconnectedAt, paid ?? 0, reconnected ?? 0);
+          reconnections.push([
+            x.disconnectionId,
+            x.customerId,
+            t(x.noticeAt),
+            t(x.disconnectedAt),
+            paid === null ? '' : t(paid),
+            reconnected === null ? '' : t(reconnected),
+            t(updated),
+          ]);
+        }
+      }
+    }
+    const byTime = (col: number) => (a: string[], b: string[]) => (a[col]! < b[col]! ? -1 : a[col]! > b[col]! ? 1 : 0);
+    if (payments.length) {
+      payments.sort(byTime(4));
+      const text = csv([Object.values(HEADERS.payments), ...payments]);
+      await this.drop('payments', stamp, '.csv', (file) => writeFile(file, iconv.encode(text, 'gbk')));
+    }
+    if (dunning.length) {
+      dunning.sort(byTime(3));
+      const text = csv([Object.values(HEADERS.dunning), ...dunning]);
+      await this.drop('dunning', stamp, '.csv', (file) =>
+        writeFile(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
+      );
+    }
+    if (reconnections.length) {
+      reconnections.sort(byTime(6));
+      const text = csv([Object.values(HEADERS.reconnections), ...reconnections]);
+      await this.drop('reconnections', stamp, '.csv', (file) => writeFile(file, iconv.encode(text, 'gbk')));
+    }
+    return payments.length + dunning.length + reconnections.length;
+  }
+}
+
+interface LiveEvent {
+  at: number;
+  bill: SimBill;
+  payment?: SimPayment;
+  dunning?: SimDunning;
+}
+
+/** Index of the first event at or after `at` (events in time order). */
+function firstAtOrAfter(events: LiveEvent[], at: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when no successful payment settled the bill before `at`. */
+export function unpaidAt(b: SimBill, at: number): boolean {
+  return b.settledAt === null || b.settledAt >= at;
+}
+
+export interface BillingSimulatorHandle {
+  tasks: { name: string; schedule: string; tick(now: number): Promise<number> }[];
+  vars: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The drop folder the simulated marketing system exports into, under DATA_DIR. */
+export const billingDropDir = (dataDir: string) => path.join(dataDir, 'drops', 'billing');
+
+/**
+ * The simulated marketing-system exports, shaped like server/jobs/registry.ts's Simulator: drops into
+ * `billingDropDir(dataDir)` (the sources file's `${DATA_DIR}/drops/billing`), state in `DATA_DIR/sources`.
+ */
+export async function startBillingSimulator(opts: {
+  dataDir: string;
+  seed: number;
+  tz: string;
+  customers?: number;
+}): Promise<BillingSimulatorHandle> {
+  const sim = new BillingSimulator({
+    seed: opts.seed,
+    tz: opts.tz,
+    customers: opts.customers ?? 100_000,
+    dropDir: billingDropDir(opts.dataDir),
+    stateFile: path.join(opts.dataDir, 'sources', 'billing-sim.json'),
+  });
+  await sim.init();
+  // The first start writes a month and a half of exports (about 40 s for 100,000 customers); a tick that
+  // comes meanwhile does nothing rather than export the same slices twice.
+  let running: Promise<number> | null = null;
+  const tick = async (now: number): Promise<number> => {
+    if (running) return 0;
+    running = sim.advanceTo(now);
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+  return {
+    tasks: [{ name: 'simulator.billing', schedule: '0 * * * * *', tick }],
+    vars: {},
+    close: async () => undefined,
+  };
+}

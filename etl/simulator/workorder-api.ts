@@ -1,0 +1,240 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { findCounty } from '../org/divisions';
+import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
+import {
+  AREA_TYPE_LABEL,
+  CAUSE_TAG_LABEL,
+  LIMIT_UNIT_CODE,
+  ORDER_STATUS_CODE,
+  ORDER_TYPE_LABEL,
+  RESULT_LABEL,
+  SATISFACTION_LABEL,
+  STEP_CODE,
+  WORK_ORDERS_PATH,
+} from '../sources/workorder/source-schema';
+import { MAX_ORDER_LIFETIME_MS, changeTimes, planWorkOrderDay, type PlannedWorkOrder, type WorkOrderStep } from './workorder-day';
+
+// Plays the customer-service system's work-order API: transferred orders, paged, by the time of their last
+// change, as the system would show them at `now()`. An order appears when it is created and again each
+// time a step is added, until it is closed (archived). A different vendor from the CTI: other parameter
+// names, another envelope ({ success, result: { list, totalPages, total } }), local times to the second.
+
+export type VendorRecord = Record<string, unknown>;
+
+export interface WorkOrderApiOptions {
+  seed: number;
+  tz: string;
+  /** 0 (default): an ephemeral port. */
+  port?: number;
+  host?: string;
+  now: () => number;
+  /** Test hook: rewrite records on their way out, e.g. to corrupt one. */
+  mutate?: (r: VendorRecord) => VendorRecord;
+  maxPageSize?: number;
+}
+
+export interface WorkOrderApi {
+  url: string;
+  /** While down every request gets 503, like the gateway in front of a dead application server. */
+  setDown(down: boolean): void;
+  /** Requests served so far (any status). */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+const SNAPSHOT_MS = 30_000;
+const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
+
+const STEP_NAME: Record<WorkOrderStep, string> = {
+  accept: '接单',
+  dispatch: '派工',
+  arrive: '到达现场',
+  handle: '处理完成',
+  reply: '回复',
+  callback: '回访',
+};
+const STATUS_AFTER: Record<WorkOrderStep, keyof typeof ORDER_STATUS_CODE> = {
+  accept: 'accepted',
+  dispatch: 'dispatched',
+  arrive: 'arrived',
+  handle: 'handled',
+  reply: 'replied',
+  callback: 'callback',
+};
+
+/** The order as the system shows it at `now`: the steps done so far; result and responsibility once archived. */
+export function workOrderRecord(o: PlannedWorkOrder, tz: string, now: number): VendorRecord {
+  const steps = o.steps.filter((s) => s.at <= now);
+  const closed = o.closedAt <= now;
+  const last = steps.at(-1);
+  const status = closed ? 'closed' : last ? STATUS_AFTER[last.step] : 'created';
+  const county = findCounty(o.countyCode);
+  return {
+    orderNo: o.orderId,
+    orderType: ORDER_TYPE_LABEL[o.type],
+    orgCode: o.countyCode,
+    orgName: county?.name ?? '',
+    areaType: AREA_TYPE_LABEL[o.area],
+    createTime: local(o.createdAt, tz),
+    limitValue: o.limit.value,
+    limitUnit: LIMIT_UNIT_CODE[o.limit.unit],
+    arriveDeadline: local(o.arriveDueAt, tz),
+    deadline: local(o.dueAt, tz),
+    orderStatus: ORDER_STATUS_CODE[status],
+    nodeList: steps.map((s) => ({
+      nodeCode: STEP_CODE[s.step],
+      nodeName: STEP_NAME[s.step],
+      operatorId: s.actor,
+      operatorName: s.actorName,
+      operateTime: local(s.at, tz),
+    })),
+    archiveTime: closed ? local(o.closedAt, tz) : null,
+    handleResult: closed ? RESULT_LABEL[o.result] : '',
+    responsibility: closed && o.causeTag ? CAUSE_TAG_LABEL[o.causeTag] : '',
+    satisfaction: closed ? SATISFACTION_LABEL[o.satisfaction] : '',
+    updateTime: local(lastChange(o, now), tz),
+  };
+}
+
+/** The order's latest change at or before `now` (its creation when nothing happened since). */
+export function lastChange(o: PlannedWorkOrder, now: number): number {
+  let last = o.createdAt;
+  for (const t of changeTimes(o)) if (t <= now && t > last) last = t;
+  return last;
+}
+
+/** updatedFrom/updatedTo as the connector sends them (ISO instants) or as a person types them (local). */
+function parseInstant(text: string | null, tz: string): number | null {
+  if (!text) return null;
+  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return parseLocal(text, tz);
+}
+
+export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<WorkOrderApi> {
+  const { tz } = opts;
+  const maxPageSize = opts.maxPageSize ?? 1000;
+  const lookbackDays = Math.ceil(MAX_ORDER_LIFETIME_MS / DAY) + 1;
+  const days = new Map<number, PlannedWorkOrder[]>();
+  let down = false;
+  let memo: { key: string; at: number; records: VendorRecord[] } | undefined;
+  let requests = 0;
+
+  const dayAt = (dayStart: number): PlannedWorkOrder[] => {
+    let orders = days.get(dayStart);
+    if (!orders) {
+      orders = planWorkOrderDay(formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10), opts.seed, tz).orders;
+      // An order lives at most MAX_ORDER_LIFETIME_MS: older days can hold no change any window asks about.
+      if (days.size >= lookbackDays + 4) days.delete(Math.min(...days.keys()));
+      days.set(dayStart, orders);
+    }
+    return orders;
+  };
+
+  const list = (from: number, to: number, now: number): VendorRecord[] => {
+    const end = Math.min(to, now);
+    if (end <= from) return [];
+    const out: { at: number; key: string; o: PlannedWorkOrder }[] = [];
+    for (let d = startOfLocalDay(from - MAX_ORDER_LIFETIME_MS, tz); d < end; d = startOfLocalDay(d + DAY + 3_600_000, tz)) {
+      for (const o of dayAt(d)) {
+        if (o.createdAt >= end) break;
+        const at = lastChange(o, now);
+        if (at >= from && at < end) out.push({ at, key: o.orderId, o });
+      }
+    }
+    out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out.map(({ o }) => {
+      const rec = workOrderRecord(o, tz, now);
+      return opts.mutate ? opts.mutate(rec) : rec;
+    });
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const fail = (res: ServerResponse, status: number, message: string) =>
+    send(res, status, { success: false, errorCode: String(status), errorMessage: message, result: null });
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    requests++;
+    if (down) return fail(res, 503, 'service unavailable');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' || url.pathname !== WORK_ORDERS_PATH) return fail(res, 404, 'not found');
+    const from = parseInstant(url.searchParams.get('updatedFrom'), tz);
+    const to = parseInstant(url.searchParams.get('updatedTo'), tz);
+    const page = Number(url.searchParams.get('page') ?? '1');
+    const size = Number(url.searchParams.get('size') ?? '50');
+    if (from === null || to === null || !Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1)
+      return fail(res, 400, 'updatedFrom, updatedTo (time), page, size (positive integers) are required');
+    if (size > maxPageSize) return fail(res, 400, `size must be at most ${maxPageSize}`);
+    if (to - from > 3 * DAY) return fail(res, 400, 'window longer than 3 days');
+    const now = opts.now();
+    // Paging asks the same question once per page: answer the pages of one window from one snapshot (held
+    // for a few seconds, as the vendor's query cache does), so an order that changes between two page
+    // requests cannot shift the rest of the list under the reader.
+    const key = `${from}|${to}`;
+    if (memo?.key !== key || now < memo.at || now - memo.at > SNAPSHOT_MS) memo = { key, at: now, records: list(from, to, now) };
+    const all = memo.records;
+    send(res, 200, {
+      success: true,
+      result: {
+        list: all.slice((page - 1) * size, page * size),
+        total: all.length,
+        totalPages: Math.ceil(all.length / size),
+        page,
+        size,
+      },
+    });
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      fail(res, 500, err instanceof Error ? err.message : String(err));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    setDown(value: boolean) {
+      down = value;
+    },
+    get requests() {
+      return requests;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+export interface WorkOrderSimulator {
+  /** Nothing to tick: the API answers from its deterministic plan up to "now". */
+  tasks: never[];
+  /** Placeholder values for the sources file. */
+  vars: { SIMULATOR_WORKORDER_URL: string };
+  close(): Promise<void>;
+}
+
+/** The work-order API as part of the built-in simulator (shaped like server/jobs/registry.ts's Simulator). */
+export async function startWorkOrderSimulator(opts: {
+  seed: number;
+  tz: string;
+  host?: string;
+  now?: () => number;
+}): Promise<WorkOrderSimulator> {
+  const api = await startWorkOrderApi({ seed: opts.seed, tz: opts.tz, host: opts.host ?? '127.0.0.1', now: opts.now ?? Date.now });
+  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, close: () => api.close() };
+}

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { ClickHouse } from '@/server/clickhouse/client';
+import type { TableName } from '@/server/clickhouse/tables';
+import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
+import type { DroppedFile, FileDropConfig } from '../../connectors/types';
+import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { recordFile, wasLoaded } from '../../runtime/file-ledger';
+import { quarantine } from '../../runtime/run-job';
+import { FILE_PATTERN, HEADERS, type BillingKind } from './source-schema';
+import {
+  fieldsOf,
+  missingHeaders,
+  transformBill,
+  transformCustomer,
+  transformDunning,
+  transformPayment,
+  transformReconnection,
+  type CustomerOrg,
+  type Transform,
+} from './transform';
+
+// The marketing system's exports (营销系统 抄核收) dropped as files: one job per export kind, all reading the
+// same drop folder and each taking only the files named for it. Per file: content already loaded (by sha256,
+// whatever the name) → archive; unreadable → rejected folder with a reason file; else every line is
+// transformed, the bad ones quarantined with their reason, the rest loaded, the file recorded and archived.
+
+export interface BillingSourceConfig {
+  /** Drop, archive and rejected folders; every export kind shares them. */
+  folder: { dir: string; archiveDir: string; rejectedDir: string };
+  /** CSV encoding; 'auto' takes UTF-8 (with or without BOM) and falls back to GBK. */
+  encoding?: FileDropConfig['encoding'];
+  tz: string;
+  schedules?: Partial<Record<BillingKind, string>>;
+}
+
+/** Default schedules: the master and the bills come once a day after the nightly export; events every 5 min. */
+export const BILLING_SCHEDULES: Record<BillingKind, string> = {
+  customers: '0 30 2 * * *',
+  bills: '0 30 2 * * *',
+  payments: '0 */5 * * * *',
+  dunning: '0 */5 * * * *',
+  reconnections: '0 */5 * * * *',
+};
+
+const TABLE: Record<BillingKind, TableName> = {
+  customers: 'dim_customer',
+  bills: 'fact_bill',
+  payments: 'fact_payment',
+  dunning: 'fact_dunning',
+  reconnections: 'fact_reconnection',
+};
+const KEY_FIELD: Record<BillingKind, string> = {
+  customers: 'customer_id',
+  bills: 'bill_id',
+  payments: 'payment_id',
+  dunning: 'dunning_id',
+  reconnections: 'disconnection_id',
+};
+
+export const billingSource = (kind: BillingKind) => `billing.${kind}`;
+
+const customerOrgRow = z.object({
+  customer_id: z.string(),
+  province_code: z.string(),
+  city_code: z.string(),
+  county_code: z.string(),
+  class: z.string(),
+});
+const LOOKUP_CHUNK = 5000;
+
+/** Org and class of the given customers, as loaded from the customer master. */
+async function customerOrgs(ch: ClickHouse, ids: string[]): Promise<Map<string, CustomerOrg>> {
+  const unique = [...new Set(ids)];
+  const orgs = new Map<string, CustomerOrg>();
+  for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+    const rows = await ch.query(
+      'etl.billing.customer-orgs',
+      `SELECT customer_id, province_code, city_code, county_code, class FROM dim_customer FINAL
+       WHERE customer_id IN {ids:Array(String)}`,
+      { ids: unique.slice(i, i + LOOKUP_CHUNK) },
+      customerOrgRow,
+    );
+    for (const r of rows)
+      orgs.set(r.customer_id, { provinceCode: r.province_code, cityCode: r.city_code, countyCode: r.county_code, cls: r.class });
+  }
+  return orgs;
+}
+
+export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
+  const drop: FileDropConfig = {
+    dir: cfg.folder.dir,
+    archiveDir: cfg.folder.archiveDir,
+    rejectedDir: cfg.folder.rejectedDir,
+    extensions: ['.csv', '.xlsx', '.txt'],
+    encoding: cfg.encoding ?? 'auto',
+  };
+
+  async function transformFile(kind: BillingKind, ch: ClickHouse, records: Record<string, string>[], now: number): Promise<Transform[]> {
+    const lines = records.map((r) => fieldsOf(kind, r));
+    if (kind === 'customers') return lines.map((l) => transformCustomer(l, now));
+    const orgs = await customerOrgs(
+      ch,
+      lines.map((l) => l.customer_id!).filter((x) => x),
+    );
+    const t = { bills: transformBill, payments: transformPayment, dunning: transformDunning, reconnections: transformReconnection }[kind];
+    return lines.map((l) => t(l, orgs, cfg.tz));
+  }
+
+  /** Loads one file; returns what it read, loaded and quarantined. */
+  async function loadFile(kind: BillingKind, ctx: JobContext, file: DroppedFile) {
+    const source = billingSource(kind);
+    const none = { read: 0, loaded: 0, quarantined: 0 };
+    if (await wasLoaded(ctx.ch, source, file.sha256)) {
+      // The same export dropped again, under this or another name: nothing new in it.
+      await archiveFile(file, drop);
+      return none;
+    }
+    let records: Record<string, string>[];
+    try {
+      records = await readTabular(file, drop);
+      const missing = records[0] ? missingHeaders(kind, records[0]) : [];
+      if (missing.length) throw new UnreadableFileError(`${file.name}: missing columns ${missing.join(', ')}`);
+    } catch (err) {
+      if (!(err instanceof UnreadableFileError)) throw err;
+      await rejectFile(file, drop, err.message);
+      await recordFile(
+        ctx.ch,
+        { source, fileName: file.name, sha256: file.sha256, rows: 0, status: 'rejected', reason: err.message },
+        ctx.now,
+      );
+      return none;
+    }
+    const results = await transformFile(kind, ctx.ch, records, ctx.now);
+    const good: Record<string, unknown>[] = [];
+    const bad: QuarantinedRow[] = [];
+    results.forEach((t, i) => {
+      if (t.ok) good.push(t.row);
+      else {
+        const key = records[i]![HEADERS[kind][KEY_FIELD[kind] as keyof (typeof HEADERS)[typeof kind]]] ?? '';
+        // Line numbers count the header as line 1, as a spreadsheet shows them.
+        bad.push({ recordKey: key || `${file.name}:${i + 2}`, reason: t.reason, raw: { file: file.name, line: i + 2, ...records[i] } });
+      }
+    });
+    // Data, then the ledger, then the move: a crash before the ledger re-loads the file, and the
+    // ReplacingMergeTree collapses the repeated rows.
+    await ctx.ch.insert(`etl.${source}`, TABLE[kind], good);
+    if (bad.length) await quarantine(ctx.ch, source, ctx.runId, bad, ctx.now);
+    await recordFile(ctx.ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, ctx.now);
+    await archiveFile(file, drop);
+    return { read: records.length, loaded: good.length, quarantined: bad.length };
+  }
+
+  const job = (kind: BillingKind): EtlJob => ({
+    source: billingSource(kind),
+    schedule: cfg.schedules?.[kind] ?? BILLING_SCHEDULES[kind],
+    async run(ctx: JobContext): Promise<JobResult> {
+      const waiting = await listDroppedFiles(drop);
+      const mine = waiting.filter((f) => FILE_PATTERN[kind].test(f.name));
+      // Facts name their customer; while a customer master waits in the folder, a new customer's lines would be
+      // quarantined as unknown, so they wait for the master's job instead.
+      if (kind !== 'customers' && waiting.some((f) => FILE_PATTERN.customers.test(f.name)))
+        return { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+      let read = 0;
+      let loaded = 0;
+      let quarantined = 0;
+      for (const file of mine) {
+        const r = await loadFile(kind, ctx, file);
+        read += r.read;
+        loaded += r.loaded;
+        quarantined += r.quarantined;
+      }
+      // Files are named by export date; the last one taken is the position a person can read.
+      const last = mine[mine.length - 1]?.name ?? '';
+      return { rowsRead: read, rowsLoaded: loaded, rowsQuarantined: quarantined, watermarkFrom: mine[0]?.name ?? '', watermarkTo: last };
+    },
+  });
+
+  return [job('customers'), job('bills'), job('payments'), job('dunning'), job('reconnections')];
+}
+
+// ---- the sources-file entry ------------------------------------------------------------------------------
+
+const cron = z.string().min(9, 'a node-cron expression, seconds first');
+
+/** A `sources` entry of ETL_SOURCES_FILE for the marketing system's file exports. */
+export const billingSourceConfigSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  kind: z.literal('file'),
+  domain: z.literal('billing'),
+  enabled: z.boolean().default(true),
+  folder: z.object({ dir: z.string().min(1), archiveDir: z.string().min(1), rejectedDir: z.string().min(1) }),
+  encoding: z.enum(['utf-8', 'gbk', 'auto']).default('auto'),
+  timeZone: z.string().default('Asia/Shanghai'),
+  schedules: z
+    .object({
+      customers: cron.optional(),
+      bills: cron.optional(),
+      payments: cron.optional(),
+      dunning: cron.optional(),
+      reconnections: cron.optional(),
+    })
+    .default({}),
+});
+export type BillingSourceEntry = z.infer<typeof billingSourceConfigSchema>;
+
+/** The jobs of a validated sources-file entry. */
+export function billingJobsFromConfig(s: BillingSourceEntry): EtlJob[] {
+  const schedules = Object.fromEntries(Object.entries(s.schedules).filter(([, v]) => v !== undefined)) as Partial<
+    Record<BillingKind, string>
+  >;
+  return billingJobs({ folder: s.folder, encoding: s.encoding, tz: s.timeZone, schedules });
+}
