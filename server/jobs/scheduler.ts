@@ -71,7 +71,8 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const t of this.tasks) await t.stop();
-    await this.history;
+    // History commits per day and resumes on the next start: give the current day a moment, never a minute.
+    await Promise.race([this.history, new Promise((r) => setTimeout(r, 3000).unref())]);
     this.tasks = [];
     await this.sim?.close();
     this.sim = undefined;

@@ -88,7 +88,12 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
   };
 
   /** Transforms and loads one page of q_ticket rows; the bad ones go to quarantine. */
-  async function loadTicketPage(ctx: JobContext, orgs: Map<string, HallOrg>, rows: Record<string, unknown>[]) {
+  async function loadTicketPage(ctx: JobContext, db: SqlSource, orgs: Map<string, HallOrg>, rows: Record<string, unknown>[]) {
+    // A hall opened (or first written) while this run was paging is not in the map read at its start:
+    // read the halls again before calling its tickets unknown, or they would be quarantined for good.
+    if (rows.some((r) => !orgs.has(String(r.hall_id)))) {
+      for (const [code, org] of (await loadHalls(db, cfg.tz)).orgs) orgs.set(code, org);
+    }
     const good: Record<string, unknown>[] = [];
     const bad: QuarantinedRow[] = [];
     for (const obj of rows) {
@@ -119,7 +124,7 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
         // read twice collapse in ReplacingMergeTree.
         for await (const page of db.readIncremental(ticketRead, wm)) {
           read += page.rows.length;
-          const r = await loadTicketPage(ctx, orgs, page.rows);
+          const r = await loadTicketPage(ctx, db, orgs, page.rows);
           loaded += r.loaded;
           quarantined += r.quarantined;
           const cursor = page.next;
@@ -157,7 +162,7 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
         progress({ rows: 0, done, total });
         for await (const page of db.readRange(ticketRead, bounds, start)) {
           read += page.rows.length;
-          const r = await loadTicketPage(ctx, orgs, page.rows);
+          const r = await loadTicketPage(ctx, db, orgs, page.rows);
           loaded += r.loaded;
           quarantined += r.quarantined;
           cursor = page.next;
