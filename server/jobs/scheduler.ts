@@ -4,6 +4,7 @@ import { runEtlJob } from '@/etl/runtime/run-job';
 import type { Runtime } from '../runtime';
 import { loadHistory } from './history';
 import { etlJobs, startSimulator, type Simulator } from './registry';
+import { SerialRunner } from './serial-runner';
 
 /**
  * node-cron schedules for the simulator and the ETL. Each task skips a tick while its previous run is
@@ -14,13 +15,20 @@ export class Scheduler {
   private sim: Simulator | undefined;
   private history: Promise<void> | undefined;
   private stopping = false;
-  private readonly running = new Set<string>();
 
-  constructor(private readonly rt: Runtime) {}
+  private readonly runner: SerialRunner;
+
+  constructor(private readonly rt: Runtime) {
+    this.runner = new SerialRunner((name, outcome) => {
+      rt.jobs.lastTick[name] = outcome;
+      if (!outcome.ok) console.error(`[scheduler] ${name}: ${outcome.message}`);
+    });
+  }
 
   async start(): Promise<void> {
     if (this.tasks.length) return;
     this.stopping = false;
+    this.runner.stopped = false;
     const { rt } = this;
     this.sim = await startSimulator(rt.env);
     const jobs = etlJobs(rt.env, this.sim.vars);
@@ -70,6 +78,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.runner.stopped = true;
     for (const t of this.tasks) await t.stop();
     // History commits per day and resumes on the next start: give the current day a moment, never a minute.
     await Promise.race([this.history, new Promise((r) => setTimeout(r, 3000).unref())]);
@@ -79,19 +88,7 @@ export class Scheduler {
     this.rt.jobs.schedulerRunning = false;
   }
 
-  /** Runs a task unless the same task is still running (a cron tick during the first pass, a slow source). */
-  private async record(name: string, fn: () => Promise<string>): Promise<void> {
-    if (this.running.has(name)) return;
-    this.running.add(name);
-    try {
-      const message = await fn();
-      this.rt.jobs.lastTick[name] = { at: Date.now(), ok: true, message };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.rt.jobs.lastTick[name] = { at: Date.now(), ok: false, message };
-      console.error(`[scheduler] ${name}: ${message}`);
-    } finally {
-      this.running.delete(name);
-    }
+  private record(name: string, fn: () => Promise<string>): Promise<void> {
+    return this.runner.run(name, fn);
   }
 }
