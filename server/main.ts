@@ -53,6 +53,11 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+// A background task's stray rejection must not take the wall down; it is logged loudly instead.
+process.on('unhandledRejection', (reason) => {
+  console.error('[web] unhandled rejection:', reason instanceof Error ? (reason.stack ?? reason.message) : reason);
+});
+
 main().catch((err) => {
   console.error('[boot] failed:', err instanceof Error ? err.message : err);
   process.exit(1);

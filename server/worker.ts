@@ -31,6 +31,11 @@ async function main() {
   process.on('SIGTERM', () => void stop());
 }
 
+// A background task's stray rejection must not stop the schedules; it is logged loudly instead.
+process.on('unhandledRejection', (reason) => {
+  console.error('[worker] unhandled rejection:', reason instanceof Error ? (reason.stack ?? reason.message) : reason);
+});
+
 main().catch((err) => {
   console.error('[worker] failed:', err instanceof Error ? err.message : err);
   process.exit(1);

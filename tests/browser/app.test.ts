@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
 
@@ -28,6 +28,8 @@ before(async () => {
   app = await startApp();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
+// A test that fails because the server died should say why: the app's own log.
+afterEach(() => app?.assertAlive());
 after(async () => {
   await browser?.close();
   await app?.stop();

@@ -8,6 +8,8 @@ export interface RunningApp {
   url: string;
   dataDir: string;
   logs: string[];
+  /** Throws, with the app's log, when the process has exited. */
+  assertAlive(): void;
   stop(): Promise<void>;
 }
 
@@ -44,13 +46,18 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   child.stdout!.on('data', (b: Buffer) => logs.push(b.toString()));
   child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
   const url = `http://127.0.0.1:${port}`;
+  let exit: string | null = null;
+  child.on('exit', (code, signal) => (exit = `exited with ${signal ?? code}`));
+  const assertAlive = () => {
+    if (exit) throw new Error(`the app ${exit}\n--- app log ---\n${logs.join('').slice(-6000)}`);
+  };
   const stop = async () => {
     if (child.exitCode !== null) return;
     process.kill(-child.pid!, 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
   };
-  return { url, dataDir, logs, stop };
+  return { url, dataDir, logs, assertAlive, stop };
 }
 
 /** Polls until `check` returns a value (not undefined) or the time runs out. */
