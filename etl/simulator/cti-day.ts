@@ -72,7 +72,9 @@ export type Anomaly =
   /** Thunderstorm in one city: extra fault-repair calls per hour, which the forecast staffing did not expect. */
   | { kind: 'storm'; cityCode: string; fromHour: number; toHour: number; extraCallsPerHour: number }
   /** Trunk or ACD fault: a share of agent requests are refused (blocked) and more callers drop while ringing. */
-  | { kind: 'cti_degraded'; fromHour: number; toHour: number; blockedShare: number };
+  | { kind: 'cti_degraded'; fromHour: number; toHour: number; blockedShare: number }
+  /** A fault outage in one county: its customers ring 95598 about it from minutes after the power goes. */
+  | { kind: 'outage_surge'; countyCode: string; startsAt: number; calls: number };
 
 export interface PlannedCall {
   callId: string;
@@ -257,6 +259,16 @@ export function planCtiDay(ymd: string, seed: number, tz: string, opts: CtiDayOp
       if (t >= end) break;
       if (r() < Math.min(1, (t - start) / (HOUR / 2) + 0.2))
         arrivals.push({ at: Math.round(t), county: city.counties[Math.floor(r() * city.counties.length)]!, category: 'fault_repair' });
+    }
+  }
+  for (const a of anomalies) {
+    if (a.kind !== 'outage_surge') continue;
+    const county = COUNTIES.find((c) => c.code === a.countyCode);
+    if (!county) continue;
+    // Calls start a few minutes after the power goes and fade over the next hour or two (mean 25 min).
+    for (let i = 0; i < a.calls; i++) {
+      const at = a.startsAt + 3 * 60_000 + Math.round(exponential(r, 25 * 60_000));
+      if (at >= dayStart && at < dayEnd) arrivals.push({ at, county, category: 'fault_repair' });
     }
   }
   arrivals.sort((x, y) => x.at - y.at);

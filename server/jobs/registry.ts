@@ -3,6 +3,8 @@ import { DEFAULT_SOURCES_FILE, jobsFromSources, loadSourcesFile } from '@/etl/co
 import { openSqlite, simulatorHallQueueUrl } from '@/etl/connectors/sqlite-source';
 import type { EtlJob } from '@/etl/runtime/job';
 import { startCtiApi } from '@/etl/simulator/cti-api';
+import { defaultAnomalies } from '@/etl/simulator/cti-day';
+import { outageCallSurges } from '@/etl/simulator/coupling';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
 import { startBillingSimulator } from '@/etl/simulator/billing-source';
 import { startOutageSimulator } from '@/etl/simulator/outage-source';
@@ -50,7 +52,14 @@ export async function startSimulator(e: Env): Promise<Simulator> {
   const hallQueue = new HallQueueSimulator(db, { seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
   await hallQueue.init();
   // The CTI answers from its deterministic plan up to "now", so it needs no tick of its own.
-  const cti = await startCtiApi({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1', now: Date.now });
+  // The CTI hears about the simulated outages: their customers call in the hour after the power goes.
+  const cti = await startCtiApi({
+    seed: e.SIMULATOR_SEED,
+    tz: e.BUSINESS_TZ,
+    host: '127.0.0.1',
+    now: Date.now,
+    anomalies: (ymd) => [...defaultAnomalies(e.SIMULATOR_SEED, ymd), ...outageCallSurges(ymd, e.SIMULATOR_SEED, e.BUSINESS_TZ)],
+  });
   const outage = await startOutageSimulator({ dataDir: e.dataDir, seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
   const billing = await startBillingSimulator({
     dataDir: e.dataDir,
