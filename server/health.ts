@@ -27,10 +27,10 @@ export interface Health {
 }
 
 // A source is late when its data is older than a few of its own intervals (30 s jobs: 2 min; 5-minute
-// jobs: 15 min; the 10-minute reference job: 30 min). Unknown sources get the generous limit.
+// jobs: 15 min; the minutely hall reference job: 10 min). Unknown sources get the generous limit.
 const MAX_LAG_S: Record<string, number> = {
   'hall-queue.tickets': 120,
-  'hall-queue.halls': 1800,
+  'hall-queue.halls': 600,
   'cti.calls': 120,
   'cti.agent-states': 120,
   'outage.events': 900,
