@@ -7,6 +7,7 @@ import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark } from '../../runtime/watermark';
 import { WORK_ORDERS_PATH } from './source-schema';
 import { transformWorkOrder, workOrderKey } from './transform';
+import { backfillWindows } from '../../runtime/window-backfill';
 
 // Customer-service work orders (转办工单) → ClickHouse. The API lists orders by the time of their last
 // change, so an order comes back each time a step is added: each run asks for [watermark − overlap, now),
@@ -104,37 +105,8 @@ export function workOrderJobs(cfg: WorkOrderSourceConfig): EtlJob[] {
       return { rowsRead: read, rowsLoaded: loaded, rowsQuarantined: quarantined, watermarkFrom: wm?.ts ?? '', watermarkTo: reached };
     },
 
-    async backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
-      // Windows are cut from the range's start, so a resumed call meets the same windows as the first one.
-      const total = Math.ceil((range.to - range.from) / windowMs);
-      const wm = await readWatermark(ctx.ch, resumeKey);
-      const resumeAt = wm ? Date.parse(wm.ts) : range.from;
-      if (Number.isNaN(resumeAt)) throw new Error(`${source}: unreadable backfill position ${JSON.stringify(wm)}`);
-      let done = Math.min(total, Math.ceil((resumeAt - range.from) / windowMs));
-      let read = 0;
-      let loaded = 0;
-      let quarantined = 0;
-      let reached = wm?.ts ?? '';
-      progress({ rows: 0, done, total });
-      for (let from = range.from + done * windowMs; from < range.to; from += windowMs) {
-        const to = Math.min(range.to, from + windowMs);
-        const r = await loadWindow(ctx, from, to);
-        read += r.read;
-        loaded += r.loaded;
-        quarantined += r.quarantined;
-        // Data first, then the position, under the backfill's own key: the live watermark is not touched.
-        reached = new Date(to).toISOString();
-        await writeWatermark(ctx.ch, resumeKey, { ts: reached, id: '' });
-        done++;
-        progress({ rows: read, done, total });
-      }
-      return {
-        rowsRead: read,
-        rowsLoaded: loaded,
-        rowsQuarantined: quarantined,
-        watermarkFrom: wm?.ts ?? new Date(range.from).toISOString(),
-        watermarkTo: reached,
-      };
+    backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
+      return backfillWindows(ctx, range, progress, resumeKey, { source: source, windowMs, loadWindow });
     },
   };
   // No reconcile: the API lists an order by its last change, so a day's total has no one-to-one counterpart
