@@ -10,6 +10,7 @@ import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
 import { ClickHouse } from '@/server/clickhouse/client';
 import { migrateClickHouse } from '@/server/clickhouse/migrate';
 import { queueOverview } from '@/server/kpi/queue-overview';
+import { benchFileEtl } from './etl-file';
 
 // `npm run bench`: figures are printed as ratios against a baseline measured in the same run on the same
 // machine, never asserted as absolute times.
@@ -102,6 +103,7 @@ async function main() {
   console.log(
     `| kpi queueOverview p95 | ${pct(overview, 95).toFixed(1)} ms | SELECT 1 p95 ${pct(trivial, 95).toFixed(2)} ms | ${(pct(overview, 95) / pct(trivial, 95)).toFixed(1)}× |`,
   );
+  for (const line of await benchFileEtl(ch)) console.log(line);
   await ch.close();
 }
 

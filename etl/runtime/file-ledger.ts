@@ -30,6 +30,21 @@ export async function wasLoaded(ch: ClickHouse, source: string, sha256: string):
   return (rows[0]?.n ?? 0) > 0;
 }
 
+const shaRow = z.object({ sha256: z.string() });
+
+/** Which of these contents this source has loaded: one query for a whole folder rather than one per file. */
+export async function loadedAmong(ch: ClickHouse, source: string, sha256s: string[]): Promise<Set<string>> {
+  if (sha256s.length === 0) return new Set();
+  const rows = await ch.query(
+    'etl.file.loaded-among',
+    `SELECT DISTINCT sha256 FROM etl_file FINAL
+     WHERE source = {source:String} AND sha256 IN {sha256s:Array(String)} AND status = 'loaded'`,
+    { source, sha256s },
+    shaRow,
+  );
+  return new Set(rows.map((r) => r.sha256));
+}
+
 /**
  * Records the outcome for a file's content. The latest record per (source, sha256) wins, so do not record a
  * rejection for content `wasLoaded` already reports: skip (archive) such a file instead.

@@ -297,6 +297,14 @@ export function planBillingMonth(opts: BillingPlanOptions, billMonth: string): S
   return planCustomers(opts.seed, opts.customers).map((c) => planBill(opts, c, run, runDay0, SEASON[monthIndex]!));
 }
 
+/** The bill of the `index`-th customer (planCustomers order) in a consumption month: planBillingMonth's, alone. */
+export function planCustomerBill(opts: BillingPlanOptions, billMonth: string, index: number): SimBill {
+  const run = billingRun(billMonth, opts.tz);
+  const c = planCustomers(opts.seed, opts.customers)[index];
+  if (!c) throw new Error(`no customer #${index}`);
+  return planBill(opts, c, run, run.issuedAt - 2 * HOUR, SEASON[Number(billMonth.slice(5, 7)) - 1]!);
+}
+
 function planBill(opts: BillingPlanOptions, c: SimCustomer, run: BillingRun, runDay0: number, season: number): SimBill {
   const r = rng(seedOf(opts.seed, 'billing', 'bill', c.id, run.billMonth));
   const billId = `${run.billMonth.replace('-', '')}${c.id}`;

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { formatLocal, startOfLocalDay } from '../lib/time';
+import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
 import {
   CHANNEL_LABEL,
   CLASS_LABEL,
@@ -22,9 +22,11 @@ import {
   lastEventOf,
   latestRun,
   planBillingMonth,
+  planCustomerBill,
   planCustomers,
   type BillingPlanOptions,
   type SimBill,
+  type SimDisconnection,
   type SimDunning,
   type SimPayment,
 } from './billing-plan';
@@ -59,6 +61,11 @@ interface SimState {
   months: string[];
 }
 
+/** The longest after its billing run anything happens to a bill (a chronic debtor paying after half a year). */
+const BILL_LIFETIME_MS = 190 * DAY;
+/** Months of events the history keeps at hand: one bill lifetime of billing runs, and one to spare. */
+const HISTORY_MONTHS_CACHED = 8;
+
 const hourFloor = (ms: number) => Math.floor(ms / HOUR) * HOUR;
 const yuan = (cents: number) => (cents / 100).toFixed(2);
 
@@ -70,6 +77,8 @@ export class BillingSimulator {
   private state: SimState | null = null;
   /** Events of exported bills not yet exported, by consumption month, in time order. */
   private readonly live = new Map<string, LiveEvent[]>();
+  /** When each event of a consumption month's bills happens, for the history (least recently used first). */
+  private readonly historyEvents = new Map<string, EventIndex>();
 
   constructor(private readonly opts: BillingSimOptions) {}
 
@@ -132,21 +141,64 @@ export class BillingSimulator {
     return written;
   }
 
+  /**
+   * Writes one past local day (YYYY-MM-DD) of exports, as the marketing system exports its past on request:
+   * the bills of a billing run that day (every customer's; the first start exported only the bills of earlier
+   * months still unpaid then) and the day's payments, dunning and disconnection records, in files marked
+   * `_history`. Only what happened before the first start's origin: the rest is the live exports'. Same
+   * content on every call, which the ETL's file ledger loads once. Returns the records written.
+   */
+  async writeHistoryDay(ymd: string): Promise<number> {
+    const { tz } = this.opts;
+    if (!this.state) return 0;
+    const dayStart = parseLocal(`${ymd} 00:00:00`, tz);
+    if (dayStart === null) throw new Error(`bad date ${ymd}`);
+    const to = Math.min(startOfLocalDay(dayStart + DAY + 3 * HOUR, tz), this.state.origin);
+    if (to <= dayStart) return 0;
+    let written = 0;
+    const months = new Map<string, LiveEvent[]>();
+    for (let m = latestRun(to - 1, tz).billMonth; billingRun(m, tz).issuedAt > dayStart - BILL_LIFETIME_MS; m = addMonths(m, -1)) {
+      const issuedAt = billingRun(m, tz).issuedAt;
+      if (issuedAt >= dayStart && issuedAt < to) {
+        const bills = planBillingMonth(this.opts, m);
+        await this.dropBills(`${m.replace('-', '')}_history`, bills);
+        written += bills.length;
+      }
+      months.set(m, this.monthEvents(m, dayStart, to));
+    }
+    written += await this.writeEvents(dayStart, to, `${ymd.replace(/-/g, '')}_history`, months);
+    return written;
+  }
+
+  /**
+   * The events in [from, to) of a month's bills. A month's events are kept as times and bill numbers only (a
+   * month of event objects is ~30 MB at 100,000 customers, and a day needs half a year of months); the
+   * bills with events in the range are planned again, one by one.
+   */
+  private monthEvents(billMonth: string, from: number, to: number): LiveEvent[] {
+    let index = this.historyEvents.get(billMonth);
+    if (index) this.historyEvents.delete(billMonth);
+    else {
+      const events = eventsOf(planBillingMonth(this.opts, billMonth), -Infinity);
+      const customers = new Map(planCustomers(this.opts.seed, this.opts.customers).map((c, i) => [c.id, i]));
+      index = { at: Float64Array.from(events, (e) => e.at), customer: Int32Array.from(events, (e) => customers.get(customerOf(e))!) };
+      if (this.historyEvents.size >= HISTORY_MONTHS_CACHED) this.historyEvents.delete(this.historyEvents.keys().next().value!);
+    }
+    this.historyEvents.set(billMonth, index);
+    const bills = new Map<number, SimBill>();
+    for (let i = firstAtOrAfter(index.at, from); i < index.at.length && index.at[i]! < to; i++) {
+      const c = index.customer[i]!;
+      if (!bills.has(c)) bills.set(c, planCustomerBill(this.opts, billMonth, c));
+    }
+    return eventsOf([...bills.values()], from).filter((e) => e.at < to);
+  }
+
   private isCarried(billMonth: string): boolean {
     return billingRun(billMonth, this.opts.tz).issuedAt < this.state!.origin;
   }
 
   private keepLive(billMonth: string, exported: SimBill[]) {
-    const from = this.state!.exportedTo;
-    const events: LiveEvent[] = [];
-    for (const b of exported) {
-      if (lastEventOf(b) < from) continue;
-      for (const p of b.payments) if (p.paidAt >= from) events.push({ at: p.paidAt, bill: b, payment: p });
-      for (const d of b.dunnings) if (d.dunnedAt >= from) events.push({ at: d.dunnedAt, bill: b, dunning: d });
-      const x = b.disconnection;
-      if (x) for (const at of [x.disconnectedAt, x.paidAt, x.reconnectedAt]) if (at !== null && at >= from) events.push({ at, bill: b });
-    }
-    events.sort((a, b) => a.at - b.at);
+    const events = eventsOf(exported, this.state!.exportedTo);
     if (events.length) this.live.set(billMonth, events);
   }
 
@@ -203,11 +255,17 @@ export class BillingSimulator {
   }
 
   private async writeBills(billMonth: string): Promise<number> {
-    const { tz } = this.opts;
     // Recorded first: exportedBills serves only months on the list.
     if (!this.state!.months.includes(billMonth)) this.state!.months.push(billMonth);
     const bills = this.exportedBills(billMonth);
-    await this.drop('bills', billMonth.replace('-', ''), '.xlsx', async (file) => {
+    await this.dropBills(billMonth.replace('-', ''), bills);
+    this.keepLive(billMonth, bills);
+    return bills.length;
+  }
+
+  private async dropBills(stamp: string, bills: SimBill[]): Promise<void> {
+    const { tz } = this.opts;
+    await this.drop('bills', stamp, '.xlsx', async (file) => {
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
       const sheet = wb.addWorksheet('应收明细');
       sheet.columns = Object.values(HEADERS.bills).map((header, i) => ({
@@ -232,22 +290,21 @@ export class BillingSimulator {
       sheet.commit();
       await wb.commit();
     });
-    this.keepLive(billMonth, bills);
-    return bills.length;
   }
 
-  private async writeEvents(from: number, to: number, stamp: string): Promise<number> {
+  /** Exports the events in [from, to) of the given months' bills (default: the live ones). */
+  private async writeEvents(from: number, to: number, stamp: string, byMonth = this.live): Promise<number> {
     const { tz } = this.opts;
     const t = (ms: number) => formatLocal(ms, tz).slice(0, 19);
     const payments: string[][] = [];
     const dunning: string[][] = [];
     const reconnections: string[][] = [];
-    const months = [...this.live.keys()].sort();
+    const months = [...byMonth.keys()].sort();
     for (const m of months) {
-      const events = this.live.get(m)!;
-      const reported = new Set<SimBill>();
+      const events = byMonth.get(m)!;
+      const reported = new Set<SimDisconnection>();
       for (let i = firstAtOrAfter(events, from); i < events.length && events[i]!.at < to; i++) {
-        const { bill: b, payment: p, dunning: d } = events[i]!;
+        const { payment: p, dunning: d, disconnection: x } = events[i]!;
         if (p)
           payments.push([
             p.paymentId,
@@ -261,10 +318,9 @@ export class BillingSimulator {
             p.failureReason,
           ]);
         else if (d) dunning.push([d.dunningId, d.customerId, d.billId, t(d.dunnedAt), DUNNING_CHANNEL_LABEL[d.channel], yuan(d.cents)]);
-        else if (b.disconnection && !reported.has(b)) {
+        else if (x && !reported.has(x)) {
           // One record per disconnection and export, as of the end of the slice: later events are not known yet.
-          reported.add(b);
-          const x = b.disconnection;
+          reported.add(x);
           const known = (ms: number | null) => (ms !== null && ms < to ? ms : null);
           const paid = known(x.paidAt);
           const reconnected = known(x.reconnectedAt);
@@ -303,20 +359,45 @@ export class BillingSimulator {
   }
 }
 
+/** One thing that happens to a bill; only what its export row needs, so a month of them outlives its bills. */
 interface LiveEvent {
   at: number;
-  bill: SimBill;
   payment?: SimPayment;
   dunning?: SimDunning;
+  /** A change (disconnected, paid, reconnected) of the bill's disconnection for arrears. */
+  disconnection?: SimDisconnection;
 }
 
-/** Index of the first event at or after `at` (events in time order). */
-function firstAtOrAfter(events: LiveEvent[], at: number): number {
+/** The bills' events at or after `from`, in time order. */
+function eventsOf(bills: SimBill[], from: number): LiveEvent[] {
+  const events: LiveEvent[] = [];
+  for (const b of bills) {
+    if (lastEventOf(b) < from) continue;
+    for (const p of b.payments) if (p.paidAt >= from) events.push({ at: p.paidAt, payment: p });
+    for (const d of b.dunnings) if (d.dunnedAt >= from) events.push({ at: d.dunnedAt, dunning: d });
+    const x = b.disconnection;
+    if (x)
+      for (const at of [x.disconnectedAt, x.paidAt, x.reconnectedAt]) if (at !== null && at >= from) events.push({ at, disconnection: x });
+  }
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** A month's events, in time order, as times and the customer (planCustomers index) whose bill each is of. */
+interface EventIndex {
+  at: Float64Array;
+  customer: Int32Array;
+}
+
+const customerOf = (e: LiveEvent) => (e.payment ?? e.dunning ?? e.disconnection)!.customerId;
+
+/** Index of the first event at or after `at` (events, or their times, in time order). */
+function firstAtOrAfter(events: LiveEvent[] | Float64Array, at: number): number {
   let lo = 0;
   let hi = events.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (events[mid]!.at < at) lo = mid + 1;
+    const t = events instanceof Float64Array ? events[mid]! : events[mid]!.at;
+    if (t < at) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -328,7 +409,9 @@ export function unpaidAt(b: SimBill, at: number): boolean {
 }
 
 export interface BillingSimulatorHandle {
-  tasks: { name: string; schedule: string; tick(now: number): Promise<number> }[];
+  tasks: { name: string; schedule: string; tick(now: number): Promise<number>; feeds: string[] }[];
+  /** Its part of the history back-fill (server/jobs/registry.ts's SimulatorHistorySystem). */
+  history: { name: string; sources: string[]; prepareDay(ymd: string): Promise<void> };
   vars: Record<string, string>;
   close(): Promise<void>;
 }
@@ -367,7 +450,13 @@ export async function startBillingSimulator(opts: {
     }
   };
   return {
-    tasks: [{ name: 'simulator.billing', schedule: '0 * * * * *', tick }],
+    tasks: [{ name: 'simulator.billing', schedule: '0 * * * * *', tick, feeds: ['billing.'] }],
+    history: {
+      name: 'billing',
+      // The master first: while one waits in the folder, the other exports' jobs leave their files there.
+      sources: ['billing.customers', 'billing.bills', 'billing.payments', 'billing.dunning', 'billing.reconnections'],
+      prepareDay: async (ymd) => void (await sim.writeHistoryDay(ymd)),
+    },
     vars: {},
     close: async () => undefined,
   };

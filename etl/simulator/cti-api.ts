@@ -1,14 +1,14 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatLocal, startOfLocalDay } from '../lib/time';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, CTI_AGENT_STATES_PATH, CTI_CDR_PATH, RELEASE_CAUSE } from '../sources/cti/source-schema';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
+import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
 // Plays the 95598 CTI vendor's reporting API: call detail records and agent state events, paged, by the
 // time of their last change, as the vendor's system would show them at `now()`. A call appears once it
 // has ended; an agent state appears when it starts (no end yet) and again when it ends.
 
-export type VendorRecord = Record<string, unknown>;
+export type { VendorRecord };
 
 export interface CtiApiOptions {
   seed: number;
@@ -24,14 +24,7 @@ export interface CtiApiOptions {
   maxPageSize?: number;
 }
 
-export interface CtiApi {
-  url: string;
-  /** While down every request gets 503, like the vendor's gateway in front of a dead CTI server. */
-  setDown(down: boolean): void;
-  /** Requests served so far (any status). */
-  readonly requests: number;
-  close(): Promise<void>;
-}
+export type CtiApi = VendorApi;
 
 const DAY = 86_400_000;
 const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
@@ -68,16 +61,6 @@ export function agentStateRecord(e: AgentStateEvent, tz: string, now: number): V
   };
 }
 
-/** Start/end as the connector sends them (ISO instants) or as a person types them (local wall clock). */
-function parseInstant(text: string | null, tz: string): number | null {
-  if (!text) return null;
-  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return parseLocal(text, tz);
-}
-
 interface DayIndex {
   day: CtiDay;
   /** Calls by release time. */
@@ -88,9 +71,7 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
   const { tz } = opts;
   const maxPageSize = opts.maxPageSize ?? 5000;
   const days = new Map<number, DayIndex>();
-  let down = false;
   let memo: { key: string; records: VendorRecord[] } | undefined;
-  let requests = 0;
 
   const dayAt = (dayStart: number): DayIndex => {
     let idx = days.get(dayStart);
@@ -138,14 +119,7 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     return out.map((o) => o.rec);
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
-  };
-
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    requests++;
-    if (down) return send(res, 503, { code: 503, msg: 'CTI service unavailable' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const kind = url.pathname === CTI_CDR_PATH ? 'cdr' : url.pathname === CTI_AGENT_STATES_PATH ? 'agent-states' : null;
     if (req.method !== 'GET' || !kind) return send(res, 404, { code: 404, msg: 'not found' });
@@ -175,30 +149,10 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     });
   };
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
-      send(res, 500, { code: 500, msg: err instanceof Error ? err.message : String(err) });
-    }
+  return serveVendorApi({
+    host: opts.host,
+    port: opts.port,
+    handle,
+    error: (res, status, message) => send(res, status, { code: status, msg: status === 503 ? 'CTI service unavailable' : message }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    setDown(value: boolean) {
-      down = value;
-    },
-    get requests() {
-      return requests;
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { openSqlite } from '../connectors/sqlite-source';
 import { COUNTIES } from '../org/divisions';
-import { formatLocal, localDateKey, startOfLocalDay } from '../lib/time';
+import { formatLocal, localDateKey, parseLocal, startOfLocalDay } from '../lib/time';
 import {
   NOTICE_CHANNEL,
   OUTAGE_SOURCE_DDL,
@@ -35,6 +35,8 @@ import { seedOf } from './random';
 // coming days already exist, because they were planned (and announced) days earlier.
 
 const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 /** The gateway exports the delivery reports of each 5 minutes in one file. */
 export const SMS_REPORT_SLOT_MS = 5 * MIN;
 const ROWS_PER_STATEMENT = 400;
@@ -101,6 +103,25 @@ function upsert(u: Upsert, rows: InValue[][]): InStatement {
   };
 }
 
+/** Multi-row upserts of outage, affected-customer and notice rows, in that order. */
+function upserts(outageRows: InValue[][], customerRows: InValue[][], noticeRows: InValue[][]): InStatement[] {
+  const stmts: InStatement[] = [];
+  for (const [u, rows] of [
+    [OUTAGE_UPSERT, outageRows],
+    [CUSTOMER_UPSERT, customerRows],
+    [NOTICE_UPSERT, noticeRows],
+  ] as const)
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) stmts.push(upsert(u, rows.slice(i, i + ROWS_PER_STATEMENT)));
+  return stmts;
+}
+
+/** The last instant any record of an outage changes: its restoration, a notice sent late, a delivery report. */
+function lastChangeOf(o: PlannedOutage, notices: PlannedNotice[]): number {
+  let last = o.actualEnd;
+  for (const n of notices) last = Math.max(last, n.sentAt, n.sms?.reportAt ?? 0);
+  return last;
+}
+
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export class OutageSimulator {
@@ -138,11 +159,13 @@ export class OutageSimulator {
     const customerRows: InValue[][] = [];
     const noticeRows: InValue[][] = [];
     const reports = new Map<string, string[][]>();
-    const firstDay = Number.isFinite(since) ? Math.max(historyFrom, since - OUTAGE_MAX_TAIL_MS) : historyFrom;
+    // Outages that started before the history began but still changed after it (a fault across midnight) are
+    // live too: the history takes only outages done by then (see writeHistoryDay).
+    const firstDay = (Number.isFinite(since) ? Math.max(historyFrom, since) : historyFrom) - OUTAGE_MAX_TAIL_MS;
     for (const ymd of localDays(firstDay, now + OUTAGE_MAX_LEAD_MS, this.opts.tz)) {
       for (const county of this.counties) {
         for (const o of this.plan(county, ymd)) {
-          if (o.createdAt > now || o.plannedStart < historyFrom) continue;
+          if (o.createdAt > now || (o.plannedStart < historyFrom && lastChangeOf(o, this.noticesOf(o)) < historyFrom)) continue;
           const changes = (o.type === 'fault' ? [o.createdAt, o.actualEnd] : [o.createdAt, o.actualStart, o.actualEnd]).filter(due);
           if (changes.length) outageRows.push(this.outageRow(o, Math.max(...changes)));
           if (due(o.createdAt))
@@ -160,13 +183,7 @@ export class OutageSimulator {
     // Reports first, the position last: a crash re-writes the same files (same content, which the ETL's
     // file ledger loads once) and replays the same idempotent upserts.
     for (const [name, rows] of [...reports].sort(([a], [b]) => (a < b ? -1 : 1))) await this.writeReportFile(name, rows);
-    const stmts: InStatement[] = [];
-    for (const [u, rows] of [
-      [OUTAGE_UPSERT, outageRows],
-      [CUSTOMER_UPSERT, customerRows],
-      [NOTICE_UPSERT, noticeRows],
-    ] as const)
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) stmts.push(upsert(u, rows.slice(i, i + ROWS_PER_STATEMENT)));
+    const stmts = upserts(outageRows, customerRows, noticeRows);
     const state = (key: string, value: number): InStatement => ({
       sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       args: [key, String(value)],
@@ -180,6 +197,68 @@ export class OutageSimulator {
     }
     this.dropOldPlans(now);
     return outageRows.length + customerRows.length + noticeRows.length;
+  }
+
+  /**
+   * Writes the outages of one past local day (YYYY-MM-DD) as the system holds them afterwards: every outage
+   * whose records last changed that day (restoration, a late notice, a delivery report), with its affected
+   * customers and notices, and the gateway's reports for its texts as one export file. Each record keeps
+   * its own time, never later than that day, so a back-fill of this day and the older ones takes them all.
+   * Outages still changing when the live simulation began are the live side's. Idempotent (upserts; the
+   * report file has the same content each time, which the ETL's file ledger loads once).
+   */
+  async writeHistoryDay(ymd: string): Promise<number> {
+    const { tz } = this.opts;
+    const historyFrom = Number((await this.getState('history_from')) ?? NaN);
+    const dayStart = parseLocal(`${ymd} 00:00:00`, tz);
+    if (dayStart === null) throw new Error(`bad date ${ymd}`);
+    const dayEnd = startOfLocalDay(dayStart + DAY + 3 * HOUR, tz);
+    // Before the first tick there is no live side to border on.
+    if (Number.isNaN(historyFrom) || dayStart >= historyFrom) return 0;
+
+    const outageRows: InValue[][] = [];
+    const customerRows: InValue[][] = [];
+    const noticeRows: InValue[][] = [];
+    const reports: string[][] = [];
+    for (const planned of localDays(dayStart - OUTAGE_MAX_TAIL_MS, dayEnd - 1, tz)) {
+      for (const county of this.counties) {
+        // Not through the live plan cache: the history walks back a year and would only fill it.
+        for (const o of planOutageDay(county, planned, this.opts.seed, tz)) {
+          const notices = outageNotices(o, this.opts.seed, { smsFailureRate: this.opts.smsFailureRate });
+          const last = lastChangeOf(o, notices);
+          if (last < dayStart || last >= dayEnd || last >= historyFrom) continue;
+          outageRows.push(this.outageRow(o, o.actualEnd));
+          for (const c of outageCustomers(o, this.opts.seed)) customerRows.push(this.customerRow(o, c.customerId, c.important));
+          for (const n of notices) {
+            noticeRows.push(this.noticeRow(n));
+            if (n.sms) reports.push(this.reportRow(n));
+          }
+        }
+      }
+    }
+    if (reports.length) {
+      reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
+      await this.writeReportFile(`sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
+    }
+    const stmts = upserts(outageRows, customerRows, noticeRows);
+    for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
+    return outageRows.length + customerRows.length + noticeRows.length;
+  }
+
+  /**
+   * Drops the records last updated on a local day the history has loaded: the outage system's database keeps
+   * months, not years. Only that day: older records of the same outages wait for their own day's back-fill.
+   */
+  async purgeDay(ymd: string): Promise<void> {
+    const next = formatLocal(parseLocal(`${ymd} 12:00:00`, this.opts.tz)! + DAY, this.opts.tz).slice(0, 10);
+    const range = [`${ymd} 00:00:00`, `${next} 00:00:00`];
+    await this.db.batch(
+      ['td_outage', 'td_outage_customer', 'td_notice'].map((table) => ({
+        sql: `DELETE FROM ${table} WHERE updated_at >= ? AND updated_at < ?`,
+        args: range,
+      })),
+      'write',
+    );
   }
 
   private firstStart(now: number): number {
@@ -258,16 +337,22 @@ export class OutageSimulator {
   }
 
   private addReport(files: Map<string, string[][]>, n: PlannedNotice, historyFrom: number) {
-    const s = n.sms!;
-    const slotEnd = Math.ceil(s.reportAt / SMS_REPORT_SLOT_MS) * SMS_REPORT_SLOT_MS;
+    const slotEnd = Math.ceil(n.sms!.reportAt / SMS_REPORT_SLOT_MS) * SMS_REPORT_SLOT_MS;
     // Reports from before the simulated history began come as one back-fill export.
     const name =
       slotEnd <= historyFrom
         ? `sms_report_${localDateKey(historyFrom, this.opts.tz)}_0000_history.csv`
         : `sms_report_${this.local(slotEnd).slice(0, 16).replace(/[-:]/g, '').replace(' ', '_')}.csv`;
+    let rows = files.get(name);
+    if (!rows) files.set(name, (rows = []));
+    rows.push(this.reportRow(n));
+  }
+
+  private reportRow(n: PlannedNotice): string[] {
+    const s = n.sms!;
     const faultRate = this.opts.faultRate ?? 0.0005;
     const garbled = faultRate > 0 && seedOf('sms-fault', s.msgId) / 4294967296 < faultRate;
-    const row = [
+    return [
       s.msgId,
       s.phone,
       this.local(n.sentAt),
@@ -275,9 +360,6 @@ export class OutageSimulator {
       s.failure ? SMS_FAILURE_CODE[s.failure] : SMS_DELIVERED,
       s.failure ?? '',
     ];
-    let rows = files.get(name);
-    if (!rows) files.set(name, (rows = []));
-    rows.push(row);
   }
 
   private async writeReportFile(name: string, rows: string[][]) {
@@ -316,7 +398,13 @@ export async function startOutageSimulator(opts: { dataDir: string; seed: number
   const sim = new OutageSimulator(db, { seed: opts.seed, tz: opts.tz, smsReportDir: paths.smsReportDir, countyCodes: opts.countyCodes });
   await sim.init();
   return {
-    tasks: [{ name: 'simulator.outage', schedule: '*/30 * * * * *', tick: (now: number) => sim.advanceTo(now) }],
+    tasks: [{ name: 'simulator.outage', schedule: '*/30 * * * * *', tick: (now: number) => sim.advanceTo(now), feeds: ['outage.'] }],
+    history: {
+      name: 'outage',
+      sources: ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'],
+      prepareDay: async (ymd: string) => void (await sim.writeHistoryDay(ymd)),
+      purgeDay: (ymd: string) => sim.purgeDay(ymd),
+    },
     vars: {
       SIMULATOR_OUTAGE_DB_URL: paths.dbUrl,
       SIMULATOR_SMS_REPORT_DIR: paths.smsReportDir,

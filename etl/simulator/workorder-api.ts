@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findCounty } from '../org/divisions';
-import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
+import { formatLocal, startOfLocalDay } from '../lib/time';
 import {
   AREA_TYPE_LABEL,
   CAUSE_TAG_LABEL,
@@ -13,6 +12,7 @@ import {
   STEP_CODE,
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
+import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 import { MAX_ORDER_LIFETIME_MS, changeTimes, planWorkOrderDay, type PlannedWorkOrder, type WorkOrderStep } from './workorder-day';
 
 // Plays the customer-service system's work-order API: transferred orders, paged, by the time of their last
@@ -20,7 +20,7 @@ import { MAX_ORDER_LIFETIME_MS, changeTimes, planWorkOrderDay, type PlannedWorkO
 // time a step is added, until it is closed (archived). A different vendor from the CTI: other parameter
 // names, another envelope ({ success, result: { list, totalPages, total } }), local times to the second.
 
-export type VendorRecord = Record<string, unknown>;
+export type { VendorRecord };
 
 export interface WorkOrderApiOptions {
   seed: number;
@@ -34,14 +34,7 @@ export interface WorkOrderApiOptions {
   maxPageSize?: number;
 }
 
-export interface WorkOrderApi {
-  url: string;
-  /** While down every request gets 503, like the gateway in front of a dead application server. */
-  setDown(down: boolean): void;
-  /** Requests served so far (any status). */
-  readonly requests: number;
-  close(): Promise<void>;
-}
+export type WorkOrderApi = VendorApi;
 
 const DAY = 86_400_000;
 const SNAPSHOT_MS = 30_000;
@@ -105,33 +98,23 @@ export function lastChange(o: PlannedWorkOrder, now: number): number {
   return last;
 }
 
-/** updatedFrom/updatedTo as the connector sends them (ISO instants) or as a person types them (local). */
-function parseInstant(text: string | null, tz: string): number | null {
-  if (!text) return null;
-  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return parseLocal(text, tz);
-}
-
 export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<WorkOrderApi> {
   const { tz } = opts;
   const maxPageSize = opts.maxPageSize ?? 1000;
   const lookbackDays = Math.ceil(MAX_ORDER_LIFETIME_MS / DAY) + 1;
   const days = new Map<number, PlannedWorkOrder[]>();
-  let down = false;
   let memo: { key: string; at: number; records: VendorRecord[] } | undefined;
-  let requests = 0;
 
   const dayAt = (dayStart: number): PlannedWorkOrder[] => {
     let orders = days.get(dayStart);
-    if (!orders) {
+    if (orders) days.delete(dayStart);
+    else {
       orders = planWorkOrderDay(formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10), opts.seed, tz).orders;
-      // An order lives at most MAX_ORDER_LIFETIME_MS: older days can hold no change any window asks about.
-      if (days.size >= lookbackDays + 4) days.delete(Math.min(...days.keys()));
-      days.set(dayStart, orders);
+      // A window needs the days of one order lifetime before it. Least recently used goes first: the history
+      // back-fill asks for ever older days, and dropping the oldest would drop the day it asked for last.
+      if (days.size >= lookbackDays + 4) days.delete(days.keys().next().value!);
     }
+    days.set(dayStart, orders);
     return orders;
   };
 
@@ -153,16 +136,10 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     });
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
-  };
   const fail = (res: ServerResponse, status: number, message: string) =>
     send(res, status, { success: false, errorCode: String(status), errorMessage: message, result: null });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    requests++;
-    if (down) return fail(res, 503, 'service unavailable');
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' || url.pathname !== WORK_ORDERS_PATH) return fail(res, 404, 'not found');
     const from = parseInstant(url.searchParams.get('updatedFrom'), tz);
@@ -192,32 +169,7 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     });
   };
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
-      fail(res, 500, err instanceof Error ? err.message : String(err));
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    setDown(value: boolean) {
-      down = value;
-    },
-    get requests() {
-      return requests;
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  return serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
 }
 
 export interface WorkOrderSimulator {

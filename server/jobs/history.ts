@@ -1,74 +1,109 @@
 import { formatLocal, parseLocal } from '@/etl/lib/time';
 import { runBackfill } from '@/etl/runtime/backfill';
 import type { EtlJob } from '@/etl/runtime/job';
+import { runRecorded, type RunOutcome } from '@/etl/runtime/run-job';
 import { readWatermark, writeWatermark } from '@/etl/runtime/watermark';
 import type { Runtime } from '../runtime';
 import type { SimulatorHistory } from './registry';
 
 // After the first start the simulator's past (default 13 months, so year-on-year works) is written into
 // its source systems and back-filled through the same ETL jobs, one day at a time, newest first: recent
-// weeks are usable soonest and the wall is up long before the history finishes. Progress is committed per
-// day, so a restart continues where it stopped.
+// weeks are usable soonest and the wall is up long before the history finishes. Each simulated system's
+// progress is committed per day under a key of its own, so a restart continues where it stopped, and a
+// system whose history came later (an upgrade) catches up without redoing the others.
 
 export interface HistoryStatus {
   state: 'off' | 'running' | 'done' | 'failed';
   daysTotal: number;
+  /** Days every system has loaded. */
   daysDone: number;
-  /** Oldest local day loaded so far. */
+  /** Oldest local day every system has loaded so far. */
   oldestDay: string | null;
   error?: string;
 }
 
-const PROGRESS_KEY = 'history:simulator';
-/** The simulated queue machines keep this many days; older tickets are purged once loaded. */
+const PROGRESS_PREFIX = 'history:simulator';
+/** Sources keep this many days of what the history wrote; older rows are purged once loaded. */
 const SOURCE_RETENTION_DAYS = 40;
 
 export const shiftDay = (ymd: string, days: number, tz: string) =>
   formatLocal(parseLocal(`${ymd} 12:00:00`, tz)! + days * 86_400_000, tz).slice(0, 10);
 
-export async function loadHistory(
-  rt: Runtime,
-  history: SimulatorHistory,
-  jobs: EtlJob[],
-  opts: { days: number; tz: string; status: HistoryStatus; stopped: () => boolean },
-): Promise<void> {
+/** The etl_watermark key of a system's history progress (the first system's predates the others: no suffix). */
+export const historyProgressKey = (system: string, first: boolean) => (first ? PROGRESS_PREFIX : `${PROGRESS_PREFIX}:${system}`);
+
+export interface HistoryOptions {
+  days: number;
+  tz: string;
+  status: HistoryStatus;
+  stopped: () => boolean;
+  /**
+   * Runs work under a job's name so it never overlaps that job's scheduled runs (the scheduler's runner);
+   * needed for file sources, whose history is whatever waits in the drop folder the scheduled job also takes.
+   */
+  exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export async function loadHistory(rt: Runtime, history: SimulatorHistory, jobs: EtlJob[], opts: HistoryOptions): Promise<void> {
   const { status, tz } = opts;
   const liveSince = await history.liveSince();
-  if (liveSince === null || opts.days <= 0) {
+  if (liveSince === null || opts.days <= 0 || history.systems.length === 0) {
     status.state = 'off';
     return;
   }
   const anchor = formatLocal(liveSince, tz).slice(0, 10);
-  const backfillable = jobs.filter((j) => j.backfill && history.sources.includes(j.source));
-  const done = await readWatermark(rt.ch, PROGRESS_KEY);
-  let oldest = done?.ts || null;
+  const daysBefore = (ymd: string) => Math.round((parseLocal(`${anchor} 12:00:00`, tz)! - parseLocal(`${ymd} 12:00:00`, tz)!) / 86_400_000);
+  const exclusive = opts.exclusive ?? (<T>(_name: string, fn: () => Promise<T>) => fn());
+  const systems = await Promise.all(
+    history.systems.map(async (system, i) => {
+      const key = historyProgressKey(system.name, i === 0);
+      const done = (await readWatermark(rt.ch, key))?.ts || null;
+      return {
+        ...system,
+        key,
+        jobs: system.sources.map((s) => jobs.find((j) => j.source === s)).filter((j): j is EtlJob => j !== undefined),
+        done: done ? Math.max(0, Math.min(opts.days, daysBefore(done))) : 0,
+      };
+    }),
+  );
+  const refresh = () => {
+    status.daysDone = Math.min(...systems.map((s) => s.done));
+    status.oldestDay = status.daysDone > 0 ? shiftDay(anchor, -status.daysDone, tz) : null;
+  };
   status.state = 'running';
   status.daysTotal = opts.days;
-  status.oldestDay = oldest;
-  status.daysDone = oldest
-    ? Math.min(opts.days, Math.round((parseLocal(`${anchor} 12:00:00`, tz)! - parseLocal(`${oldest} 12:00:00`, tz)!) / 86_400_000))
-    : 0;
-  if (status.daysDone > 0) console.log(`[history] resuming: ${status.daysDone}/${opts.days} days loaded, back to ${oldest}`);
+  status.error = undefined;
+  refresh();
+  if (status.daysDone > 0) console.log(`[history] resuming: ${status.daysDone}/${opts.days} days loaded, back to ${status.oldestDay}`);
+
+  /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
+  const loadDay = (job: EtlJob, day: string): Promise<RunOutcome> =>
+    job.backfill
+      ? runBackfill(rt.ch, job, { from: day, to: day, tz })
+      : exclusive(job.source, () => runRecorded(rt.ch, job.source, 'backfill', (ctx) => job.run(ctx)));
+
   try {
     for (let i = status.daysDone + 1; i <= opts.days; i++) {
-      if (opts.stopped()) return;
       const day = shiftDay(anchor, -i, tz);
-      await history.prepareDay(day);
-      for (const job of backfillable) {
-        const r = await runBackfill(rt.ch, job, { from: day, to: day, tz });
-        if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
+      for (const system of systems) {
+        if (system.done >= i) continue;
+        if (opts.stopped()) return;
+        await system.prepareDay?.(day);
+        for (const job of system.jobs) {
+          const r = await loadDay(job, day);
+          if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
+        }
+        if (i > SOURCE_RETENTION_DAYS) await system.purgeDay?.(day);
+        await writeWatermark(rt.ch, system.key, { ts: day, id: '' });
+        system.done = i;
       }
-      if (i > SOURCE_RETENTION_DAYS) await history.purgeDay(day);
-      await writeWatermark(rt.ch, PROGRESS_KEY, { ts: day, id: '' });
-      oldest = day;
-      status.daysDone = i;
-      status.oldestDay = day;
+      refresh();
       if (i % 10 === 0 || i === opts.days) console.log(`[history] ${i}/${opts.days} days loaded, back to ${day}`);
     }
     status.state = 'done';
   } catch (err) {
     status.state = 'failed';
     status.error = err instanceof Error ? err.message : String(err);
-    console.error(`[history] stopped: ${status.error} (continues from ${oldest ?? anchor} on the next start)`);
+    console.error(`[history] stopped: ${status.error} (continues from ${status.oldestDay ?? anchor} on the next start)`);
   }
 }

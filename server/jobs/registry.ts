@@ -16,19 +16,31 @@ export interface SimulatorTask {
   name: string;
   schedule: string;
   tick(now: number): Promise<number>;
-  /** Prefixes of the ETL sources this system feeds; they make their first pass after its first tick. */
+  /**
+   * Prefixes of the ETL sources this system feeds: the scheduler starts their schedules (and first pass) only
+   * after this system's first tick, so they never read a half-written catch-up.
+   */
   feeds?: string[];
+}
+
+/** One simulated system's part of the history back-fill. */
+export interface SimulatorHistorySystem {
+  /** Names its progress (etl_watermark `history:simulator:<name>`). */
+  name: string;
+  /** ETL sources that load what prepareDay wrote (or what the system serves on demand), in load order. */
+  sources: string[];
+  /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
+  prepareDay?(ymd: string): Promise<void>;
+  /** After the day is loaded: drop it from sources that keep only recent data. */
+  purgeDay?(ymd: string): Promise<void>;
 }
 
 /** How the simulator writes its past into its source systems, for the history back-fill. */
 export interface SimulatorHistory {
-  /** ETL sources whose back-fill covers what prepareDay wrote (or what the system serves on demand). */
-  sources: string[];
   /** Local start of the first live day; history is the days before. Null before the first tick. */
   liveSince(): Promise<number | null>;
-  prepareDay(ymd: string): Promise<void>;
-  /** After the day is loaded: drop it from sources that keep only recent data. */
-  purgeDay(ymd: string): Promise<void>;
+  /** The first keeps the progress key of the days when it was the only one (hall queue and CTI). */
+  systems: SimulatorHistorySystem[];
 }
 
 /** The running simulator: its periodic tasks, the addresses of the systems it plays, and a way to stop it. */
@@ -70,16 +82,25 @@ export async function startSimulator(e: Env): Promise<Simulator> {
   const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1' });
   return {
     tasks: [
-      { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now) },
+      { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now), feeds: ['hall-queue.'] },
       ...outage.tasks,
       ...billing.tasks,
     ],
     history: {
-      // The CTI serves any past day on demand; only the queue machines' database needs writing.
-      sources: ['hall-queue.tickets', 'cti.calls', 'cti.agent-states'],
       liveSince: () => hallQueue.liveSince(),
-      prepareDay: async (ymd) => void (await hallQueue.writeHistoryDay(ymd)),
-      purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
+      systems: [
+        {
+          // The CTI serves any past day on demand; only the queue machines' database needs writing.
+          name: 'hall-queue',
+          sources: ['hall-queue.tickets', 'cti.calls', 'cti.agent-states'],
+          prepareDay: async (ymd) => void (await hallQueue.writeHistoryDay(ymd)),
+          purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
+        },
+        // The work-order API, too, answers any past window from its plan.
+        { name: 'workorder', sources: ['workorder.orders'] },
+        outage.history,
+        billing.history,
+      ],
     },
     vars: { SIMULATOR_CTI_URL: cti.url, ...outage.vars, ...workOrders.vars, ...billing.vars },
     async close() {

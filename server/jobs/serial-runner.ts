@@ -10,7 +10,8 @@ export interface TaskOutcome {
  * run ends, so the data that request was for is picked up. Failures are recorded, never thrown.
  */
 export class SerialRunner {
-  private readonly running = new Set<string>();
+  /** Per running name, settled when that run ends. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Map<string, () => Promise<string>>();
   stopped = false;
 
@@ -21,14 +22,43 @@ export class SerialRunner {
       this.again.set(name, fn);
       return;
     }
-    this.running.add(name);
+    await this.hold(name, async () => {
+      try {
+        this.onOutcome(name, { at: Date.now(), ok: true, message: await fn() });
+      } catch (err) {
+        this.onOutcome(name, { at: Date.now(), ok: false, message: err instanceof Error ? err.message : String(err) });
+      }
+    });
+    await this.followUp(name);
+  }
+
+  /**
+   * Runs `fn` under the task's name once no run of it is going, and returns what it returns (or throws): work
+   * that must not overlap the scheduled runs, e.g. the history loading a drop folder the scheduled job also
+   * takes files from. Requests meanwhile wait for it like for any run; its outcome is the caller's to record.
+   */
+  async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    // A follow-up may take the name again before this wakes up: wait for that one too.
+    while (this.running.has(name)) await this.running.get(name);
     try {
-      this.onOutcome(name, { at: Date.now(), ok: true, message: await fn() });
-    } catch (err) {
-      this.onOutcome(name, { at: Date.now(), ok: false, message: err instanceof Error ? err.message : String(err) });
+      return await this.hold(name, fn);
+    } finally {
+      void this.followUp(name);
+    }
+  }
+
+  private async hold<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    let release!: () => void;
+    this.running.set(name, new Promise<void>((r) => (release = r)));
+    try {
+      return await fn();
     } finally {
       this.running.delete(name);
+      release();
     }
+  }
+
+  private async followUp(name: string): Promise<void> {
     const next = this.again.get(name);
     if (next && !this.stopped) {
       this.again.delete(name);

@@ -57,6 +57,11 @@ describe('fresh start on embedded defaults', () => {
     const tickets = health.sources.find((s) => s.source === 'hall-queue.tickets')!;
     assert.ok(tickets.lagSeconds !== null && tickets.lagSeconds < 120, `lag ${tickets.lagSeconds}`);
     assert.ok(tickets.lastSuccessAt);
+    // The hall reference job starts with the tickets job, after the simulated queue system's first tick wrote
+    // its halls: by the time the (much longer) first tickets pass is in, the halls are too. Before that
+    // ordering, its first pass raced the tick and loaded no hall until the next minute.
+    const halls = health.sources.find((s) => s.source === 'hall-queue.halls');
+    assert.ok(halls && halls.rowsInLastSuccess > 0, `hall-queue.halls: ${JSON.stringify(halls)}`);
   });
 
   it('shows the queue overview with figures from the ETL, a chart and the province map', async () => {

@@ -5,7 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
 import { parseLocal } from '@/etl/lib/time';
+import { CITIES } from '@/etl/org/divisions';
+import type { EtlJob } from '@/etl/runtime/job';
+import { clearWatermark } from '@/etl/runtime/watermark';
+import { planBillingMonth } from '@/etl/simulator/billing-plan';
+import { BillingSimulator } from '@/etl/simulator/billing-source';
+import { localDays, outageNotices, planOutageDay } from '@/etl/simulator/outage-plan';
+import { OutageSimulator } from '@/etl/simulator/outage-source';
+import { startWorkOrderApi, type WorkOrderApi } from '@/etl/simulator/workorder-api';
+import { billingJobs } from '@/etl/sources/billing/jobs';
 import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
+import { outageJobs } from '@/etl/sources/outage/jobs';
+import { workOrderJobs } from '@/etl/sources/workorder/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { loadEnv } from '@/server/env';
@@ -32,13 +43,17 @@ afterAll(() => dropTestClickHouse(ch));
 
 // Live since Monday 2026-11-23: the history is the weekend before it (lighter days keep the test quick).
 const history = (): SimulatorHistory => ({
-  sources: ['hall-queue.tickets'],
   liveSince: async () => parseLocal('2026-11-23 00:00:00', TZ),
-  prepareDay: async (ymd) => {
-    prepared.push(ymd);
-    await sim.writeHistoryDay(ymd);
-  },
-  purgeDay: async () => undefined,
+  systems: [
+    {
+      name: 'hall-queue',
+      sources: ['hall-queue.tickets'],
+      prepareDay: async (ymd) => {
+        prepared.push(ymd);
+        await sim.writeHistoryDay(ymd);
+      },
+    },
+  ],
 });
 const status = (): HistoryStatus => ({ state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null });
 const ticketsByDay = async () =>
@@ -80,4 +95,190 @@ describe('history back-fill', () => {
     expect(prepared).toEqual(['2026-11-20']);
     expect((await ticketsByDay()).map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
   });
+});
+
+/** A runtime on a ClickHouse database of its own: history progress keys are per deployment, not per test. */
+async function ownRuntime(): Promise<Runtime> {
+  return { ...rt, ch: await testClickHouse() };
+}
+
+describe('history progress per simulated system', () => {
+  let rt: Runtime;
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it('lets a system added later catch up on the days the others have, without redoing theirs', async () => {
+    const calls: string[] = [];
+    const system = (name: string) => ({ name, sources: [], prepareDay: async (ymd: string) => void calls.push(`${name} ${ymd}`) });
+    const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+    const s = status();
+    await loadHistory(rt, { liveSince: live, systems: [system('first')] }, [], { days: 2, tz: TZ, status: s, stopped: () => false });
+    expect(calls).toEqual(['first 2026-06-09', 'first 2026-06-08']);
+    calls.length = 0;
+    await loadHistory(rt, { liveSince: live, systems: [system('first'), system('later')] }, [], {
+      days: 3,
+      tz: TZ,
+      status: s,
+      stopped: () => false,
+    });
+    // The day-by-day order stays newest first across systems.
+    expect(calls).toEqual(['later 2026-06-09', 'later 2026-06-08', 'first 2026-06-07', 'later 2026-06-07']);
+    expect(s).toMatchObject({ state: 'done', daysDone: 3, oldestDay: '2026-06-07' });
+  });
+});
+
+describe('history of the outage system, the billing exports and the work orders', () => {
+  // The simulators started live at NOW: billing's first exports begin at its previous run (2026-10-05 02:00),
+  // the outage system's at the start of the day before (2026-11-22). The history asked for here lies before
+  // both: the three days before 2026-09-07, the billing run of 2026-09-05 among them.
+  const NOW = parseLocal('2026-11-23 10:00:00', TZ)!;
+  const FROM = parseLocal('2026-09-04 00:00:00', TZ)!;
+  const TO = parseLocal('2026-09-07 00:00:00', TZ)!;
+  const SEED = 11;
+  const COUNTIES = CITIES.find((c) => c.name === '昆明市')!.counties.map((c) => c.code);
+  const CUSTOMERS = 300;
+  let rt: Runtime;
+  let ch: ClickHouse;
+  let dir: string;
+  let outage: OutageSimulator;
+  let billing: BillingSimulator;
+  let api: WorkOrderApi;
+  let jobs: EtlJob[];
+  let systems: SimulatorHistory;
+  // The wrapper refuses a value its query does not use: bind only the bounds the query names.
+  const n = async (sql: string) => {
+    const params = Object.fromEntries(Object.entries({ from: FROM, to: TO }).filter(([k]) => sql.includes(`{${k}:`)));
+    return (await ch.query('t.n', sql, params, z.object({ n: z.coerce.number() })))[0]!.n;
+  };
+  const inRange = (column: string) =>
+    `${column} >= fromUnixTimestamp64Milli(toInt64({from:UInt64})) AND ${column} < fromUnixTimestamp64Milli(toInt64({to:UInt64}))`;
+  const counts = async () => ({
+    outages: await n('SELECT count() AS n FROM fact_outage FINAL'),
+    customers: await n('SELECT count() AS n FROM fact_outage_customer FINAL'),
+    notices: await n('SELECT count() AS n FROM fact_notice FINAL'),
+    reports: await n('SELECT count() AS n FROM fact_sms_report FINAL'),
+    bills: await n('SELECT count() AS n FROM fact_bill FINAL'),
+    payments: await n('SELECT count() AS n FROM fact_payment FINAL'),
+    dunning: await n('SELECT count() AS n FROM fact_dunning FINAL'),
+    orders: await n('SELECT count() AS n FROM fact_work_order FINAL'),
+  });
+
+  beforeAll(async () => {
+    rt = await ownRuntime();
+    ch = rt.ch;
+    dir = mkdtempSync(path.join(tmpdir(), 'hist-all-'));
+    const sms = { dir: path.join(dir, 'sms'), archiveDir: path.join(dir, 'sms-archive'), rejectedDir: path.join(dir, 'sms-rejected') };
+    const outageUrl = `file:${path.join(dir, 'outage.db')}`;
+    outage = new OutageSimulator(openSqlite(outageUrl), { seed: SEED, tz: TZ, smsReportDir: sms.dir, countyCodes: COUNTIES });
+    await outage.init();
+    await outage.advanceTo(NOW);
+    const drop = {
+      dir: path.join(dir, 'billing'),
+      archiveDir: path.join(dir, 'billing-archive'),
+      rejectedDir: path.join(dir, 'billing-rejected'),
+    };
+    billing = new BillingSimulator({
+      seed: SEED,
+      tz: TZ,
+      customers: CUSTOMERS,
+      dropDir: drop.dir,
+      stateFile: path.join(dir, 'billing.json'),
+    });
+    await billing.init();
+    await billing.advanceTo(NOW);
+    api = await startWorkOrderApi({ seed: SEED, tz: TZ, now: () => NOW });
+    jobs = [
+      ...outageJobs({
+        connection: { dialect: 'sqlite', url: outageUrl },
+        tz: TZ,
+        smsReports: { ...sms, extensions: ['.csv'], encoding: 'auto' },
+      }),
+      ...billingJobs({ folder: drop, tz: TZ }),
+      ...workOrderJobs({ http: { baseUrl: api.url }, tz: TZ }),
+    ];
+    systems = {
+      liveSince: async () => TO,
+      systems: [
+        { name: 'workorder', sources: ['workorder.orders'] },
+        {
+          name: 'outage',
+          sources: ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'],
+          prepareDay: async (ymd) => void (await outage.writeHistoryDay(ymd)),
+        },
+        {
+          name: 'billing',
+          sources: ['billing.customers', 'billing.bills', 'billing.payments', 'billing.dunning', 'billing.reconnections'],
+          prepareDay: async (ymd) => void (await billing.writeHistoryDay(ymd)),
+        },
+      ],
+    };
+    const s = status();
+    await loadHistory(rt, systems, jobs, { days: 3, tz: TZ, status: s, stopped: () => false });
+    expect(s).toMatchObject({ state: 'done', daysDone: 3, oldestDay: '2026-09-04' });
+  }, 180_000);
+  afterAll(async () => {
+    await api?.close();
+    await dropTestClickHouse(ch);
+  });
+
+  it('loads the outages whose records last changed on those days, down to the oldest, with customers, notices and reports', async () => {
+    // From the plan, independently of the simulator's bookkeeping: outages whose last change (restoration,
+    // notice, delivery report) falls in the three days; their own row carries their restoration time.
+    const expected = localDays(FROM - 3 * 86_400_000, TO - 1, TZ)
+      .flatMap((d) => COUNTIES.flatMap((c) => planOutageDay(c, d, SEED, TZ)))
+      .filter((o) => {
+        const last = Math.max(o.actualEnd, ...outageNotices(o, SEED).flatMap((x) => [x.sentAt, x.sms?.reportAt ?? 0]));
+        return last >= FROM && last < TO && o.actualEnd >= FROM;
+      });
+    const loaded = await ch.query(
+      't.outages',
+      'SELECT outage_id, toUnixTimestamp64Milli(actual_end) AS end FROM fact_outage FINAL ORDER BY outage_id',
+      {},
+      z.object({ outage_id: z.string(), end: z.coerce.number() }),
+    );
+    expect(loaded.map((o) => o.outage_id)).toEqual(expected.map((o) => o.outageId).sort());
+    expect(loaded.some((o) => o.end < FROM + 86_400_000)).toBe(true);
+    expect(await n(`SELECT count() AS n FROM fact_notice FINAL WHERE ${inRange('sent_at')}`)).toBeGreaterThan(0);
+    expect(await n(`SELECT count() AS n FROM fact_outage_customer FINAL`)).toBeGreaterThan(0);
+    expect(
+      await n(
+        `SELECT count() AS n FROM fact_sms_report FINAL WHERE reported_at < fromUnixTimestamp64Milli(toInt64({from:UInt64}) + 86400000)`,
+      ),
+    ).toBeGreaterThan(0);
+  });
+
+  it('loads every customer bill of the billing run on those days and every payment made on them', async () => {
+    expect(await n("SELECT count() AS n FROM fact_bill FINAL WHERE bill_month = '2026-08-01'")).toBe(CUSTOMERS);
+    const opts = { seed: SEED, tz: TZ, customers: CUSTOMERS };
+    const months = ['2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08'];
+    const planned = months
+      .flatMap((m) => planBillingMonth(opts, m).flatMap((b) => b.payments))
+      .filter((p) => p.paidAt >= FROM && p.paidAt < TO);
+    expect(planned.length).toBeGreaterThan(0);
+    expect(await n(`SELECT count() AS n FROM fact_payment FINAL WHERE ${inRange('paid_at')}`)).toBe(planned.length);
+  });
+
+  it('loads the work orders last changed on those days, down to the oldest', async () => {
+    expect(await n(`SELECT count() AS n FROM fact_work_order FINAL WHERE NOT (${inRange('src_updated_at')})`)).toBe(0);
+    expect(
+      await n(
+        `SELECT count() AS n FROM fact_work_order FINAL WHERE src_updated_at < fromUnixTimestamp64Milli(toInt64({from:UInt64}) + 86400000)`,
+      ),
+    ).toBeGreaterThan(0);
+  });
+
+  it('is idempotent: loading the same days again from scratch changes nothing', async () => {
+    const before = await counts();
+    const keys = await ch.query(
+      't.keys',
+      "SELECT DISTINCT source FROM etl_watermark WHERE startsWith(source, 'history:') OR startsWith(source, 'backfill:')",
+      {},
+      z.object({ source: z.string() }),
+    );
+    for (const k of keys) await clearWatermark(ch, k.source);
+    const s = status();
+    await loadHistory(rt, systems, jobs, { days: 3, tz: TZ, status: s, stopped: () => false });
+    expect(s).toMatchObject({ state: 'done', daysDone: 3 });
+    expect(await counts()).toEqual(before);
+  }, 120_000);
 });

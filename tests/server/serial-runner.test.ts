@@ -60,3 +60,45 @@ describe('SerialRunner', () => {
     expect(runs).toBe(1);
   });
 });
+
+describe('SerialRunner.exclusive', () => {
+  it('waits for the running task, keeps scheduled runs out while it works, and returns its result', async () => {
+    const order: string[] = [];
+    const runner = new SerialRunner(() => undefined);
+    const gate = deferred();
+    const scheduled = runner.run('billing.bills', async () => {
+      order.push('scheduled start');
+      await gate.promise;
+      order.push('scheduled end');
+      return '';
+    });
+    const work = deferred();
+    const history = runner.exclusive('billing.bills', async () => {
+      order.push('history start');
+      await work.promise;
+      order.push('history end');
+      return 42;
+    });
+    gate.resolve();
+    await scheduled;
+    // A cron tick while the history holds the name waits, then runs once.
+    const tick = runner.run('billing.bills', async () => {
+      order.push('tick');
+      return '';
+    });
+    await tick;
+    expect(order).toEqual(['scheduled start', 'scheduled end', 'history start']);
+    work.resolve();
+    expect(await history).toBe(42);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['scheduled start', 'scheduled end', 'history start', 'history end', 'tick']);
+  });
+
+  it('passes a failure on to its caller and frees the name', async () => {
+    const runner = new SerialRunner(() => undefined);
+    await expect(runner.exclusive('x', () => Promise.reject(new Error('folder gone')))).rejects.toThrow('folder gone');
+    let ran = false;
+    await runner.run('x', async () => String((ran = true)));
+    expect(ran).toBe(true);
+  });
+});

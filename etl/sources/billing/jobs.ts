@@ -4,7 +4,7 @@ import type { TableName } from '@/server/clickhouse/tables';
 import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import type { DroppedFile, FileDropConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
-import { recordFile, wasLoaded } from '../../runtime/file-ledger';
+import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import { quarantine } from '../../runtime/run-job';
 import { FILE_PATTERN, HEADERS, type BillingKind } from './source-schema';
 import {
@@ -68,10 +68,13 @@ const customerOrgRow = z.object({
 });
 const LOOKUP_CHUNK = 5000;
 
-/** Org and class of the given customers, as loaded from the customer master. */
-async function customerOrgs(ch: ClickHouse, ids: string[]): Promise<Map<string, CustomerOrg>> {
-  const unique = [...new Set(ids)];
-  const orgs = new Map<string, CustomerOrg>();
+/**
+ * Org and class of the given customers, as loaded from the customer master. `known` carries what earlier
+ * files of the same run looked up: a day's payments name mostly customers the day before named too.
+ */
+async function customerOrgs(ch: ClickHouse, ids: string[], known = new Map<string, CustomerOrg>()): Promise<Map<string, CustomerOrg>> {
+  const unique = [...new Set(ids)].filter((id) => !known.has(id));
+  const orgs = known;
   for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
     const rows = await ch.query(
       'etl.billing.customer-orgs',
@@ -95,22 +98,34 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     encoding: cfg.encoding ?? 'auto',
   };
 
-  async function transformFile(kind: BillingKind, ch: ClickHouse, records: Record<string, string>[], now: number): Promise<Transform[]> {
+  async function transformFile(
+    kind: BillingKind,
+    ch: ClickHouse,
+    records: Record<string, string>[],
+    now: number,
+    known: Map<string, CustomerOrg>,
+  ): Promise<Transform[]> {
     const lines = records.map((r) => fieldsOf(kind, r));
     if (kind === 'customers') return lines.map((l) => transformCustomer(l, now));
     const orgs = await customerOrgs(
       ch,
       lines.map((l) => l.customer_id!).filter((x) => x),
+      known,
     );
     const t = { bills: transformBill, payments: transformPayment, dunning: transformDunning, reconnections: transformReconnection }[kind];
     return lines.map((l) => t(l, orgs, cfg.tz));
   }
 
-  /** Loads one file; returns what it read, loaded and quarantined. */
-  async function loadFile(kind: BillingKind, ctx: JobContext, file: DroppedFile) {
+  /** Loads one file; returns what it read, loaded and quarantined. `run` is what the run's files share. */
+  async function loadFile(
+    kind: BillingKind,
+    ctx: JobContext,
+    file: DroppedFile,
+    run: { loaded: Set<string>; orgs: Map<string, CustomerOrg> },
+  ) {
     const source = billingSource(kind);
     const none = { read: 0, loaded: 0, quarantined: 0 };
-    if (await wasLoaded(ctx.ch, source, file.sha256)) {
+    if (run.loaded.has(file.sha256)) {
       // The same export dropped again, under this or another name: nothing new in it.
       await archiveFile(file, drop);
       return none;
@@ -130,7 +145,7 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
       );
       return none;
     }
-    const results = await transformFile(kind, ctx.ch, records, ctx.now);
+    const results = await transformFile(kind, ctx.ch, records, ctx.now, run.orgs);
     const good: Record<string, unknown>[] = [];
     const bad: QuarantinedRow[] = [];
     results.forEach((t, i) => {
@@ -146,6 +161,8 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     await ctx.ch.insert(`etl.${source}`, TABLE[kind], good);
     if (bad.length) await quarantine(ctx.ch, source, ctx.runId, bad, ctx.now);
     await recordFile(ctx.ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, ctx.now);
+    // The same content again later in this folder (a re-drop under another name) is then archived unread.
+    run.loaded.add(file.sha256);
     await archiveFile(file, drop);
     return { read: records.length, loaded: good.length, quarantined: bad.length };
   }
@@ -163,8 +180,16 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
       let read = 0;
       let loaded = 0;
       let quarantined = 0;
+      const run = {
+        loaded: await loadedAmong(
+          ctx.ch,
+          billingSource(kind),
+          mine.map((f) => f.sha256),
+        ),
+        orgs: new Map<string, CustomerOrg>(),
+      };
       for (const file of mine) {
-        const r = await loadFile(kind, ctx, file);
+        const r = await loadFile(kind, ctx, file, run);
         read += r.read;
         loaded += r.loaded;
         quarantined += r.quarantined;

@@ -4,7 +4,7 @@ import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileE
 import { openSqlSource } from '../../connectors/sql';
 import type { FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
 import { formatLocal } from '../../lib/time';
-import { recordFile, wasLoaded } from '../../runtime/file-ledger';
+import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark, type Watermark } from '../../runtime/watermark';
@@ -197,10 +197,16 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJo
       let quarantined = 0;
       let first = '';
       let last = '';
-      for (const file of await listDroppedFiles(drop)) {
+      const files = await listDroppedFiles(drop);
+      const done = await loadedAmong(
+        ch,
+        source,
+        files.map((f) => f.sha256),
+      );
+      for (const file of files) {
         first ||= file.name;
         last = file.name;
-        if (await wasLoaded(ch, source, file.sha256)) {
+        if (done.has(file.sha256)) {
           // The same export dropped again (under this or another name): nothing to load.
           await archiveFile(file, drop);
           continue;
@@ -229,6 +235,7 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJo
         await ch.insert('etl.outage.sms-reports', 'fact_sms_report', good);
         if (bad.length) await quarantine(ch, source, runId, bad, now);
         await recordFile(ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, now);
+        done.add(file.sha256);
         await archiveFile(file, drop);
         loaded += good.length;
         quarantined += bad.length;
