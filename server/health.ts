@@ -46,6 +46,9 @@ const MAX_LAG_S: Record<string, number> = {
   'billing.bills': 26 * 3600,
 };
 
+/** How old a source's data may be before it counts as late. */
+export const maxLagSeconds = (source: string) => MAX_LAG_S[source] ?? 3600;
+
 export async function checkHealth(rt: Runtime, expectedSources: string[], now = Date.now()): Promise<Health> {
   const [chCheck, dbCheck] = await Promise.allSettled([rt.ch.version(), rt.db.prisma.$queryRawUnsafe('SELECT 1')]);
   const clickhouse = {
@@ -71,7 +74,7 @@ export async function checkHealth(rt: Runtime, expectedSources: string[], now = 
       const lag = f?.completeUpTo == null ? null : Math.max(0, Math.round((now - f.completeUpTo) / 1000));
       return {
         source,
-        ok: lag !== null && lag <= (MAX_LAG_S[source] ?? 3600),
+        ok: lag !== null && lag <= maxLagSeconds(source),
         lastSuccessAt: f?.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
         rowsInLastSuccess: f?.rowsInLastSuccess ?? 0,
         lagSeconds: lag,

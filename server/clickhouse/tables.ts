@@ -21,6 +21,7 @@ export const TABLES = [
   'fact_payment',
   'fact_dunning',
   'fact_reconnection',
+  'kpi_rollup_state',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

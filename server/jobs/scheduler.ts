@@ -1,10 +1,24 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { EtlJob } from '@/etl/runtime/job';
 import { runEtlJob } from '@/etl/runtime/run-job';
+import type { Env } from '../env';
+import { RollupRefresher } from '../kpi/rollup/refresher';
+import { kpiService } from '../kpi/service';
 import type { Runtime } from '../runtime';
 import { loadHistory } from './history';
-import { etlJobs, startSimulator, type Simulator } from './registry';
+import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from './registry';
 import { SerialRunner } from './serial-runner';
+
+/** Where the scheduler gets its simulator and jobs; tests substitute their own. */
+export interface SchedulerSources {
+  startSimulator(e: Env): Promise<Simulator>;
+  etlJobs(e: Env, vars: Record<string, string>): EtlJob[];
+}
+
+/** The simulated system whose tick writes what `job` reads, if any. */
+export function feederOf(job: EtlJob, tasks: SimulatorTask[]): SimulatorTask | undefined {
+  return tasks.find((t) => t.feeds?.some((prefix) => job.source.startsWith(prefix)));
+}
 
 /**
  * node-cron schedules for the simulator and the ETL. Each task skips a tick while its previous run is
@@ -14,78 +28,120 @@ export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private sim: Simulator | undefined;
   private history: Promise<void> | undefined;
-  private stopping = false;
+  /** Bumped by every start and stop: work deferred by an earlier start sees a different value and drops out. */
+  private generation = 0;
+  private started = false;
 
   private readonly runner: SerialRunner;
+  private readonly rollups: RollupRefresher;
 
-  constructor(private readonly rt: Runtime) {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly sources: SchedulerSources = { startSimulator, etlJobs },
+  ) {
     this.runner = new SerialRunner((name, outcome) => {
       rt.jobs.lastTick[name] = outcome;
       if (!outcome.ok) console.error(`[scheduler] ${name}: ${outcome.message}`);
     });
+    this.rollups = new RollupRefresher(rt.ch, () => kpiService(rt).context(Date.now()));
   }
 
   async start(): Promise<void> {
-    if (this.tasks.length) return;
-    this.stopping = false;
+    if (this.started) return;
+    this.started = true;
+    const generation = ++this.generation;
     this.runner.stopped = false;
     const { rt } = this;
-    this.sim = await startSimulator(rt.env);
-    const jobs = etlJobs(rt.env, this.sim.vars);
+    const sim = await this.sources.startSimulator(rt.env);
+    if (generation !== this.generation) {
+      // Stopped while the simulator was starting: stop() found nothing to close.
+      await sim.close();
+      return;
+    }
+    this.sim = sim;
+    const jobs = this.sources.etlJobs(rt.env, sim.vars);
     const runJob = (job: EtlJob) =>
       this.record(job.source, async () => {
         const r = await runEtlJob(rt.ch, job);
         if (r.status === 'failed') throw new Error(r.error);
+        // The rollups follow each committed batch at once, so the wall sees new data on its next refresh.
+        if ((r.rowsLoaded ?? 0) > 0) void this.refreshRollups();
         return `${r.rowsLoaded} loaded, ${r.rowsQuarantined} quarantined`;
       });
-
-    // Each simulated system catches up once, then the jobs it feeds make their first pass at once rather than
-    // at their next cron tick, so a fresh start shows data in seconds; systems that answer on demand (HTTP
-    // APIs) are pulled straight away. A slow system (a big billing export) delays only its own jobs.
-    const fed = new Set<string>();
-    const first: Promise<unknown>[] = [];
-    for (const sim of this.sim.tasks) {
-      const feeds = jobs.filter((j) => sim.feeds?.some((prefix) => j.source.startsWith(prefix)));
-      for (const j of feeds) fed.add(j.source);
-      first.push(this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)).then(() => Promise.all(feeds.map(runJob))));
-      this.tasks.push(
-        cron.schedule(sim.schedule, () => this.record(sim.name, () => sim.tick(Date.now()).then((n) => `${n} rows`)), {
-          noOverlap: true,
-          name: sim.name,
-        }),
-      );
-    }
-    for (const job of jobs) {
-      if (!fed.has(job.source)) first.push(runJob(job));
+    // A job's schedule starts with a first pass at once rather than at its next cron tick.
+    const scheduleJob = (job: EtlJob): Promise<void> => {
+      if (generation !== this.generation) return Promise.resolve();
       this.tasks.push(cron.schedule(job.schedule, () => runJob(job), { noOverlap: true, name: job.source }));
+      return runJob(job);
+    };
+
+    // A simulated system's first tick writes everything since its last one (on a fresh start, yesterday and
+    // today) in many transactions, not in updated-at order. A job reading meanwhile would see the hall
+    // reference table still empty, or move its watermark past rows committed later with older timestamps,
+    // so the jobs a system feeds are scheduled only once its first tick has ended (ok or not: a failed tick
+    // must not stop the ETL). Systems that answer on demand (HTTP APIs) feed no job and are pulled at once;
+    // a slow system (a big billing export) delays only its own jobs.
+    const first: Promise<unknown>[] = [];
+    for (const task of sim.tasks) {
+      // Resolved when the first tick of this start ends, whichever request ran it (a tick still running from
+      // before a restart of the schedules makes this one a queued follow-up), not when later follow-ups end.
+      let ticked!: () => void;
+      const firstTick = new Promise<void>((resolve) => (ticked = resolve));
+      const tick = async () => {
+        try {
+          return `${await task.tick(Date.now())} rows`;
+        } finally {
+          ticked();
+        }
+      };
+      void this.record(task.name, tick);
+      this.tasks.push(cron.schedule(task.schedule, () => this.record(task.name, tick), { noOverlap: true, name: task.name }));
+      const fed = jobs.filter((j) => feederOf(j, sim.tasks) === task);
+      first.push(firstTick.then(() => Promise.all(fed.map(scheduleJob))));
     }
-    if (this.sim.history) {
-      const history = this.sim.history;
+    for (const job of jobs) if (!feederOf(job, sim.tasks)) first.push(scheduleJob(job));
+    if (sim.history) {
+      const history = sim.history;
       this.history = Promise.all(first).then(() =>
-        loadHistory(rt, history, jobs, {
-          days: rt.env.SIMULATOR_HISTORY_DAYS,
-          tz: rt.env.BUSINESS_TZ,
-          status: rt.jobs.history,
-          stopped: () => this.stopping,
-        }),
+        generation !== this.generation
+          ? undefined
+          : loadHistory(rt, history, jobs, {
+              days: rt.env.SIMULATOR_HISTORY_DAYS,
+              tz: rt.env.BUSINESS_TZ,
+              status: rt.jobs.history,
+              stopped: () => generation !== this.generation,
+              exclusive: (name, fn) => this.runner.exclusive(name, fn),
+            }),
       );
     }
+    // Also on a clock: the history back-fill and the CLI load data outside the scheduled jobs.
+    this.tasks.push(cron.schedule('*/10 * * * * *', () => this.refreshRollups(), { noOverlap: true, name: 'kpi.rollups' }));
+    void this.refreshRollups();
     rt.jobs.schedulerRunning = true;
-    console.log(
-      `[scheduler] ${this.sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s): ${jobs.map((j) => j.source).join(', ')}`,
-    );
+    console.log(`[scheduler] ${sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s): ${jobs.map((j) => j.source).join(', ')}`);
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.generation++;
+    this.started = false;
     this.runner.stopped = true;
     for (const t of this.tasks) await t.stop();
+    this.tasks = [];
     // History commits per day and resumes on the next start: give the current day a moment, never a minute.
     await Promise.race([this.history, new Promise((r) => setTimeout(r, 3000).unref())]);
-    this.tasks = [];
+    this.history = undefined;
     await this.sim?.close();
     this.sim = undefined;
     this.rt.jobs.schedulerRunning = false;
+  }
+
+  private refreshRollups(): Promise<void> {
+    return this.record('kpi.rollups', async () => {
+      const stats = await this.rollups.refresh();
+      const rebuilt = stats.filter((s) => s.rebuilt).map((s) => s.family);
+      if (rebuilt.length) console.log(`[kpi] rollups rebuilt: ${rebuilt.join(', ')}`);
+      return stats.map((s) => `${s.family} ${s.buckets} bucket(s) ${s.ms} ms`).join(', ') || 'up to date';
+    });
   }
 
   private record(name: string, fn: () => Promise<string>): Promise<void> {

@@ -2,6 +2,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { ClickHouseQueryError } from '../clickhouse/errors';
+import { KpiQueryError } from '../kpi/query/compile';
+import { KpiParamError } from '../kpi/service';
 import type { Context } from './context';
 
 const t = initTRPC.context<Context>().create({
@@ -34,6 +36,11 @@ const errors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
+    // A question the KPI layer cannot answer as asked (unknown dimension, level below a family's leaf, bad
+    // parameter value) is the caller's to fix: a 400 with the reason.
+    if (cause instanceof KpiQueryError || cause instanceof KpiParamError) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+    }
     if (cause instanceof ClickHouseQueryError) {
       console.error(`[trpc] ${path}: ${cause.message}`);
       const message =

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { FAMILIES } from '@/server/kpi/families';
+import { rollupTable } from '@/server/kpi/rollup/columns';
+import { DIRTY_MARKS } from '@/server/kpi/rollup/ddl';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { MIGRATIONS_ROOT, MigrationChangedError, migrateClickHouse, migrationsDir, readMigrations } from '@/server/clickhouse/migrate';
 import { TABLES } from '@/server/clickhouse/tables';
@@ -22,7 +25,10 @@ describe('ClickHouse migrations', () => {
       {},
       z.object({ name: z.string() }),
     );
-    expect(tables.map((t) => t.name).sort()).toEqual([...TABLES].sort());
+    // Besides the tables written by name: the KPI rollups, their dirty marks and the views that write them.
+    const rollups = FAMILIES.flatMap((f) => f.grains.map((g) => rollupTable(f, g)));
+    const views = DIRTY_MARKS.map(([family, table]) => `mv_dirty_${family}_${table}`);
+    expect(tables.map((t) => t.name).sort()).toEqual([...TABLES, 'kpi_dirty', ...rollups, ...views].sort());
     const recorded = await ch.query(
       'test.recorded',
       'SELECT version FROM schema_migrations FINAL ORDER BY version',

@@ -1,0 +1,81 @@
+import type { KpiDef } from './types';
+
+const base = { family: 'outage', domain: 'outage' } as const;
+const AFFECTED = { zh: '停电影响客户', en: 'Affected customers' };
+
+export const OUTAGE_KPIS: KpiDef[] = [
+  {
+    ...base,
+    id: 'outage.events',
+    name: { zh: '停电事件数', en: 'Outages' },
+    formula: { zh: '期间计划开始的停电事件数（不含已取消）', en: 'Outages planned to start in the period (cancelled excluded)' },
+    unit: 'count',
+    direction: 'neutral',
+    calc: { op: 'count', m: 'outages' },
+    parts: { numerator: AFFECTED },
+    digits: 0,
+  },
+  {
+    ...base,
+    id: 'outage.affected',
+    name: { zh: '影响客户数', en: 'Affected customers' },
+    formula: { zh: '停电事件影响的客户户次', en: 'Customers affected by the outages (per outage)' },
+    unit: 'count',
+    direction: 'neutral',
+    calc: { op: 'count', m: 'affected' },
+    parts: { numerator: AFFECTED },
+    digits: 0,
+  },
+  {
+    ...base,
+    id: 'outage.notified_rate',
+    name: { zh: '通知到户率', en: 'Notification-to-household rate' },
+    formula: { zh: '通知成功送达的影响客户数 / 影响客户数', en: 'Affected customers successfully notified / affected customers' },
+    unit: 'percent',
+    direction: 'higher_better',
+    calc: { op: 'ratio', num: 'notified', den: 'affected' },
+    parts: { numerator: { zh: '已送达的客户', en: 'Notified customers' }, denominator: AFFECTED },
+    thresholds: () => ({ warn: 0.98, alarm: 0.95, target: 1 }),
+    digits: 4,
+  },
+  {
+    ...base,
+    id: 'outage.timely_rate',
+    name: { zh: '及时通知率', en: 'Timely notification rate' },
+    formula: {
+      zh: '停电开始前至少提前量送达的客户数 / 影响客户数；提前量默认计划停电7天、临时停电24小时，故障停电不计',
+      en: 'Customers notified at least the lead time before the start / affected customers; lead time 7 days planned, 24 h temporary; fault outages excluded',
+    },
+    unit: 'percent',
+    direction: 'higher_better',
+    calc: { op: 'ratio', num: 'timely', den: 'timely_base' },
+    parts: {
+      numerator: { zh: '及时送达的客户', en: 'Notified in time' },
+      denominator: { zh: '应提前通知的客户', en: 'Customers due a notice ahead' },
+    },
+    thresholds: () => ({ warn: 0.95, alarm: 0.9, target: 1 }),
+    digits: 4,
+  },
+  {
+    ...base,
+    id: 'outage.unnotified',
+    name: { zh: '未通知到户', en: 'Customers not notified' },
+    formula: { zh: '没有任何送达通知的影响客户数', en: 'Affected customers without any delivered notice' },
+    unit: 'count',
+    direction: 'lower_better',
+    calc: { op: 'count', m: 'unnotified' },
+    parts: { numerator: { zh: '未送达的客户', en: 'Customers not notified' } },
+    digits: 0,
+  },
+  {
+    ...base,
+    id: 'outage.sms_failed',
+    name: { zh: '短信发送失败', en: 'Failed SMS' },
+    formula: { zh: '发送失败的停电通知短信条数', en: 'Outage SMS notices that failed' },
+    unit: 'count',
+    direction: 'lower_better',
+    calc: { op: 'sum', m: 'sms_failed' },
+    parts: { numerator: { zh: '有失败短信的客户', en: 'Customers with a failed SMS' } },
+    digits: 0,
+  },
+];

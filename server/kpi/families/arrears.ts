@@ -1,0 +1,204 @@
+import type { Family } from './types';
+
+const PAID = 'least(paid_amount, amount)';
+const OWED = `(amount - ${PAID})`;
+
+/** Ageing relative to the due date; 'not_due' bills are billed but not yet arrears. */
+const AGE = `multiIf(due_date >= {today:Date}, 'not_due', dateDiff('day', due_date, {today:Date}) <= 30, 'd0_30',
+  dateDiff('day', due_date, {today:Date}) <= 90, 'd31_90', dateDiff('day', due_date, {today:Date}) <= 180, 'd91_180',
+  dateDiff('day', due_date, {today:Date}) <= 365, 'd181_365', 'over_365')`;
+export const OVERDUE_AGES = ['d0_30', 'd31_90', 'd91_180', 'd181_365', 'over_365'] as const;
+
+const CLASS = {
+  sql: 'class',
+  label: { zh: '用户类别', en: 'Customer class' },
+  values: ['residential', 'commercial', 'industrial', 'large_key'],
+} as const;
+
+/** 电费回收与欠费 (DOMAIN.md §2.4): one row per bill with what has been paid on it so far. */
+export const billFamily: Family = {
+  id: 'bill',
+  label: { zh: '电费回收', en: 'Billing and arrears' },
+  sources: ['billing.bills', 'billing.payments'],
+  sourceTables: ['fact_bill', 'fact_payment'],
+  from: `(
+    SELECT b.bill_id AS bill_id, b.customer_id AS customer_id, b.city_code AS city_code, b.county_code AS county_code,
+           b.class AS class, b.bill_month AS bill_month, b.due_date AS due_date, b.amount AS amount,
+           p.paid_amount AS paid_amount, p.last_paid_at AS last_paid_at
+    FROM (SELECT * FROM fact_bill FINAL WHERE {{where}}) AS b
+    LEFT JOIN (
+      SELECT bill_id, sum(amount) AS paid_amount, max(paid_at) AS last_paid_at
+      FROM fact_payment FINAL
+      WHERE result = 'success' AND bill_id IN (SELECT bill_id FROM fact_bill WHERE {{where}})
+      GROUP BY bill_id
+    ) AS p ON p.bill_id = b.bill_id
+  )`,
+  timeColumn: 'bill_month',
+  timeType: 'date',
+  leaf: 'county',
+  dims: {
+    class: CLASS,
+    age: { sql: AGE, label: { zh: '欠费账龄', en: 'Arrears age' }, values: ['not_due', ...OVERDUE_AGES], usesToday: true },
+  },
+  extraKeys: [{ name: 'due_date', sql: 'due_date', type: 'Date' }],
+  measures: {
+    bills: { kind: 'count', where: '1' },
+    billed: { kind: 'sum', expr: 'amount', where: '1', rowsOf: 'bills', decimal: true },
+    collected: { kind: 'sum', expr: PAID, where: 'paid_amount > 0', rowsOf: 'paid_bills', decimal: true },
+    paid_bills: { kind: 'count', where: 'paid_amount > 0' },
+    arrears_bills: { kind: 'count', where: `${OWED} > 0` },
+    outstanding: { kind: 'sum', expr: OWED, where: `${OWED} > 0`, rowsOf: 'arrears_bills', decimal: true },
+    arrears_customers: { kind: 'uniq', expr: 'customer_id', where: `${OWED} > 0`, rowsOf: 'arrears_bills' },
+    key_arrears_bills: { kind: 'count', where: `${OWED} > 0 AND (class = 'large_key' OR amount >= {largeMinBill:Decimal(14, 2)})` },
+    key_arrears_customers: {
+      kind: 'uniq',
+      expr: 'customer_id',
+      where: `${OWED} > 0 AND (class = 'large_key' OR amount >= {largeMinBill:Decimal(14, 2)})`,
+      rowsOf: 'key_arrears_bills',
+    },
+  },
+  params: (p) => ({ largeMinBill: p['arrears.largeCustomerMinBill'] }),
+  grains: ['month'],
+  rows: {
+    bill_id: { sql: 'bill_id', label: { zh: '账单编号', en: 'Bill' }, type: 'string' },
+    customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
+    county_code: { sql: 'county_code', label: { zh: '区县', en: 'County' }, type: 'string' },
+    class: { sql: 'class', label: { zh: '用户类别', en: 'Class' }, type: 'string' },
+    bill_month: { sql: 'bill_month', label: { zh: '电费年月', en: 'Bill month' }, type: 'date' },
+    due_date: { sql: 'due_date', label: { zh: '缴费期限', en: 'Due' }, type: 'date' },
+    amount: { sql: 'amount', label: { zh: '应收（元）', en: 'Billed' }, type: 'money' },
+    paid: { sql: PAID, label: { zh: '实收（元）', en: 'Paid' }, type: 'money' },
+    owed: { sql: OWED, label: { zh: '欠费（元）', en: 'Owed' }, type: 'money' },
+    last_paid_at: { sql: 'last_paid_at', label: { zh: '最近缴费', en: 'Last paid' }, type: 'time' },
+  },
+  defaultSort: 'bill_month',
+  resolveKeys: `SELECT DISTINCT bill_month AS bucket FROM fact_bill WHERE bill_id IN {keys:Array(String)}`,
+};
+
+/** 缴费与代扣 (DOMAIN.md §2.4): one row per payment attempt. */
+export const paymentFamily: Family = {
+  id: 'payment',
+  label: { zh: '缴费与代扣', en: 'Payments and bank debits' },
+  sources: ['billing.payments'],
+  sourceTables: ['fact_payment'],
+  from: `(SELECT * FROM fact_payment FINAL WHERE {{where}})`,
+  timeColumn: 'paid_at',
+  timeType: 'datetime',
+  leaf: 'county',
+  dims: {
+    channel: { sql: 'channel', label: { zh: '缴费渠道', en: 'Channel' }, values: ['counter', 'bank_debit', 'app', 'wechat', 'alipay'] },
+    bank: { sql: 'bank', label: { zh: '代扣银行', en: 'Bank' } },
+    class: CLASS,
+  },
+  measures: {
+    attempts: { kind: 'count', where: '1' },
+    success: { kind: 'count', where: "result = 'success'" },
+    debit_attempts: { kind: 'count', where: "channel = 'bank_debit'" },
+    debit_success: { kind: 'count', where: "channel = 'bank_debit' AND result = 'success'" },
+    received: { kind: 'sum', expr: 'amount', where: "result = 'success'", rowsOf: 'success', decimal: true },
+  },
+  params: () => ({}),
+  grains: ['hour', 'day'],
+  rows: {
+    payment_id: { sql: 'payment_id', label: { zh: '缴费流水', en: 'Payment' }, type: 'string' },
+    bill_id: { sql: 'bill_id', label: { zh: '账单编号', en: 'Bill' }, type: 'string' },
+    customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
+    paid_at: { sql: 'paid_at', label: { zh: '缴费时间', en: 'Paid at' }, type: 'time' },
+    channel: { sql: 'channel', label: { zh: '渠道', en: 'Channel' }, type: 'string' },
+    bank: { sql: 'bank', label: { zh: '银行', en: 'Bank' }, type: 'string' },
+    amount: { sql: 'amount', label: { zh: '金额（元）', en: 'Amount' }, type: 'money' },
+    result: { sql: 'result', label: { zh: '结果', en: 'Result' }, type: 'string' },
+    failure_reason: { sql: 'failure_reason', label: { zh: '失败原因', en: 'Failure reason' }, type: 'string' },
+  },
+  defaultSort: 'paid_at',
+};
+
+const PAID_WITHIN = 'arrayExists(x -> x >= dunned_at AND x < dunned_at + toIntervalDay({paidWithinDays:UInt32}), pays)';
+
+/** 催费 (DOMAIN.md §2.4): one row per dunning contact, with whether the customer paid within N days of it. */
+export const dunningFamily: Family = {
+  id: 'dunning',
+  label: { zh: '催费', en: 'Dunning' },
+  sources: ['billing.dunning', 'billing.payments'],
+  sourceTables: ['fact_dunning', 'fact_payment'],
+  from: `(
+    SELECT d.dunning_id AS dunning_id, d.customer_id AS customer_id, d.bill_id AS bill_id, d.city_code AS city_code,
+           d.county_code AS county_code, d.class AS class, d.dunned_at AS dunned_at, d.channel AS channel,
+           d.amount_owed AS amount_owed, p.pays AS pays
+    FROM (SELECT * FROM fact_dunning FINAL WHERE {{where}}) AS d
+    LEFT JOIN (
+      SELECT customer_id, groupArray(paid_at) AS pays FROM fact_payment FINAL
+      WHERE result = 'success' AND customer_id IN (SELECT customer_id FROM fact_dunning WHERE {{where}})
+      GROUP BY customer_id
+    ) AS p ON p.customer_id = d.customer_id
+  )`,
+  timeColumn: 'dunned_at',
+  timeType: 'datetime',
+  leaf: 'county',
+  dims: {
+    channel: { sql: 'channel', label: { zh: '催费方式', en: 'Channel' }, values: ['sms', 'phone', 'onsite', 'wechat'] },
+    class: CLASS,
+  },
+  measures: {
+    dunned: { kind: 'count', where: '1' },
+    paid_within: { kind: 'count', where: PAID_WITHIN },
+  },
+  params: (p) => ({ paidWithinDays: p['arrears.dunningPaidWithinDays'] }),
+  grains: ['hour', 'day'],
+  rows: {
+    dunning_id: { sql: 'dunning_id', label: { zh: '催费编号', en: 'Dunning' }, type: 'string' },
+    customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
+    bill_id: { sql: 'bill_id', label: { zh: '账单编号', en: 'Bill' }, type: 'string' },
+    dunned_at: { sql: 'dunned_at', label: { zh: '催费时间', en: 'Dunned at' }, type: 'time' },
+    channel: { sql: 'channel', label: { zh: '方式', en: 'Channel' }, type: 'string' },
+    amount_owed: { sql: 'amount_owed', label: { zh: '欠费（元）', en: 'Owed' }, type: 'money' },
+    paid: { sql: `toUInt8(${PAID_WITHIN})`, label: { zh: '期内缴费', en: 'Paid in time' }, type: 'number' },
+  },
+  defaultSort: 'dunned_at',
+  // A payment can settle any dunning of the last weeks: its marks carry the payment hour and refresh the
+  // dunning hours that could reach it.
+  resolveKeys: `SELECT DISTINCT toStartOfHour(dunned_at) AS bucket FROM fact_dunning
+    WHERE dunned_at >= parseDateTime64BestEffort(arrayMin({keys:Array(String)}), 3, 'UTC') - INTERVAL 60 DAY
+      AND dunned_at <= parseDateTime64BestEffort(arrayMax({keys:Array(String)}), 3, 'UTC') + INTERVAL 1 HOUR`,
+};
+
+const RECONNECTED = 'paid_at IS NOT NULL AND reconnected_at IS NOT NULL';
+const RECONNECT_MS = "dateDiff('millisecond', assumeNotNull(paid_at), assumeNotNull(reconnected_at))";
+
+/** 欠费停复电 (DOMAIN.md §2.4): one row per disconnection for arrears. */
+export const reconnectionFamily: Family = {
+  id: 'reconnection',
+  label: { zh: '欠费停复电', en: 'Disconnection and reconnection' },
+  sources: ['billing.reconnections'],
+  sourceTables: ['fact_reconnection'],
+  from: `(SELECT * FROM fact_reconnection FINAL WHERE {{where}})`,
+  timeColumn: 'disconnected_at',
+  timeType: 'datetime',
+  leaf: 'county',
+  dims: { class: CLASS },
+  measures: {
+    disconnections: { kind: 'count', where: '1' },
+    notice_ok: { kind: 'count', where: "dateDiff('hour', notice_at, disconnected_at) >= 168" },
+    paid: { kind: 'count', where: 'paid_at IS NOT NULL' },
+    reconnected: { kind: 'count', where: RECONNECTED },
+    reconnected_in_limit: { kind: 'count', where: `${RECONNECTED} AND ${RECONNECT_MS} <= {reconnectLimitMs:UInt64}` },
+    reconnect_ms_sum: { kind: 'sum', expr: RECONNECT_MS, where: RECONNECTED, rowsOf: 'reconnected' },
+  },
+  params: (p) => ({ reconnectLimitMs: p['arrears.reconnectLimitHours'] * 3_600_000 }),
+  grains: ['hour', 'day'],
+  rows: {
+    disconnection_id: { sql: 'disconnection_id', label: { zh: '停电编号', en: 'Disconnection' }, type: 'string' },
+    customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
+    county_code: { sql: 'county_code', label: { zh: '区县', en: 'County' }, type: 'string' },
+    notice_at: { sql: 'notice_at', label: { zh: '停电通知', en: 'Notice' }, type: 'time' },
+    disconnected_at: { sql: 'disconnected_at', label: { zh: '停电时间', en: 'Disconnected' }, type: 'time' },
+    paid_at: { sql: 'paid_at', label: { zh: '缴费时间', en: 'Paid' }, type: 'time' },
+    reconnected_at: { sql: 'reconnected_at', label: { zh: '复电时间', en: 'Reconnected' }, type: 'time' },
+    hours: {
+      sql: `if(${RECONNECTED}, round(${RECONNECT_MS} / 3600000, 1), NULL)`,
+      label: { zh: '复电用时（时）', en: 'Hours' },
+      type: 'number',
+    },
+  },
+  defaultSort: 'disconnected_at',
+};

@@ -1,0 +1,345 @@
+import { chTime } from '@/etl/lib/time';
+import { PROVINCE } from '@/etl/org/divisions';
+import type { Family, Grain, Measure } from '../families/types';
+import type { KpiParams } from '../params';
+import { keyColumns, measureColumns, orgColumns, rollupTable, storedDims } from '../rollup/columns';
+import { businessDate, ymd, type Calendar, type Granularity, type Range } from './time';
+
+// Compiles declarative KPI questions to SQL text made only of code-side fragments, with every value bound
+// as a {name:Type} parameter. The same measure definitions serve the rollup path, the naive path straight
+// over the facts, the rollup refresh and the drill-down rows, so they cannot drift apart.
+
+export class KpiQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KpiQueryError';
+  }
+}
+
+export type Level = 'province' | 'city' | 'county' | 'hall';
+const LEVEL_BY_LENGTH: Record<number, Level> = { 2: 'province', 4: 'city', 6: 'county', 9: 'hall' };
+const RANK: Record<Level, number> = { province: 0, city: 1, county: 2, hall: 3 };
+
+export function levelOf(code: string): Level {
+  const level = LEVEL_BY_LENGTH[code.length];
+  if (!level) throw new KpiQueryError(`单位编码 ${code} 无效 (org code must have 2, 4, 6 or 9 digits)`);
+  if (!code.startsWith(PROVINCE.code)) throw new KpiQueryError(`单位 ${code} 不在本省 (org ${code} is outside ${PROVINCE.code})`);
+  return level;
+}
+
+export interface CompileContext {
+  params: KpiParams;
+  cal: Calendar;
+  now: number;
+}
+
+/** Values every query may bind; each statement takes just the ones it names. */
+function basePool(f: Family, ctx: CompileContext): Record<string, unknown> {
+  return {
+    ...f.params(ctx.params),
+    now: chTime(ctx.now),
+    today: ymd(businessDate(ctx.cal, ctx.now)),
+    tz: ctx.cal.tz,
+    resetH: ctx.cal.resetHour,
+  };
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):[^}]+\}/g;
+
+/** Keeps the pool entries the SQL names (the ClickHouse wrapper rejects unused values). */
+export function bind(sql: string, pool: Record<string, unknown>): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  for (const m of sql.matchAll(PLACEHOLDER)) {
+    const name = m[1]!;
+    if (!(name in pool)) throw new Error(`no value for {${name}} in compiled KPI SQL`);
+    params[name] = pool[name];
+  }
+  return { sql, params };
+}
+
+function orgPredicate(f: Family, orgCode: string): { sql: string; pool: Record<string, unknown> } {
+  const level = levelOf(orgCode);
+  if (level === 'province') {
+    if (orgCode !== PROVINCE.code) throw new KpiQueryError(`未知单位 ${orgCode} (unknown org)`);
+    return { sql: '1', pool: {} };
+  }
+  if (f.leaf === 'none') throw new KpiQueryError(`${f.label.zh}不分地区，只能按全省查看 (${f.label.en} are province-wide)`);
+  if (level === 'hall' && f.leaf !== 'hall')
+    throw new KpiQueryError(`${f.label.zh}不能细分到营业厅 (${f.label.en} do not go below county)`);
+  return { sql: `${level}_code = {orgCode:String}`, pool: { orgCode } };
+}
+
+function groupExpr(f: Family, orgCode: string, by: 'total' | Level): string {
+  if (by === 'total' || by === 'province') return '{orgCode:String}';
+  if (RANK[by] <= RANK[levelOf(orgCode)])
+    throw new KpiQueryError(`细分层级 ${by} 须低于所选单位 (break-down must be below the org's level)`);
+  if (f.leaf === 'none' || (by === 'hall' && f.leaf !== 'hall'))
+    throw new KpiQueryError(`${f.label.zh}不能按${by}细分 (${f.label.en} cannot be broken down by ${by})`);
+  return `${by}_code`;
+}
+
+function dimPredicates(f: Family, filters: Record<string, readonly string[]>, path: 'raw' | 'rollup') {
+  const parts: string[] = [];
+  const pool: Record<string, unknown> = {};
+  const stored = new Set(storedDims(f).map(([n]) => n));
+  for (const [name, values] of Object.entries(filters)) {
+    const dim = f.dims[name];
+    if (!dim) throw new KpiQueryError(`${f.label.zh}没有维度 ${name} (no dimension ${name}; have ${Object.keys(f.dims).join(', ')})`);
+    if (dim.values) {
+      const bad = values.filter((v) => !dim.values!.includes(v));
+      if (bad.length) throw new KpiQueryError(`维度 ${name} 不含 ${bad.join(', ')} (allowed: ${dim.values.join(', ')})`);
+    }
+    const expr = path === 'rollup' && stored.has(name) ? name : dim.sql;
+    parts.push(`${expr} IN {f_${name}:Array(String)}`);
+    pool[`f_${name}`] = [...values];
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', pool };
+}
+
+type TimeKind = 'datetime' | 'date';
+
+function periodPredicates(expr: string, periods: readonly Range[], kind: TimeKind, cal: Calendar, monthStart = false) {
+  const pool: Record<string, unknown> = {};
+  const preds = periods.map((r, i) => {
+    if (kind === 'datetime') {
+      pool[`p${i}f`] = chTime(r.from);
+      pool[`p${i}t`] = chTime(r.to);
+      return `(${expr} >= {p${i}f:DateTime64(3, 'UTC')} AND ${expr} < {p${i}t:DateTime64(3, 'UTC')})`;
+    }
+    // Bill months: a range takes the months it touches (a month is billed as a whole).
+    const b = businessDate(cal, r.from);
+    pool[`p${i}f`] = ymd(monthStart ? { ...b, d: 1 } : b);
+    pool[`p${i}t`] = ymd(businessDate(cal, r.to));
+    return `(${expr} >= {p${i}f:Date} AND ${expr} < {p${i}t:Date})`;
+  });
+  const period = periods.length === 1 ? '0' : `multiIf(${preds.map((p, i) => `${p}, ${i}`).join(', ')}, -1)`;
+  return { where: `(${preds.join(' OR ')})`, period, pool };
+}
+
+function bucketExpr(t: string, g: Granularity, kind: TimeKind | 'day_table'): string {
+  if (g === 'total') return "''";
+  if (kind === 'date' || kind === 'day_table') {
+    if (g === 'hour') throw new KpiQueryError('该指标没有小时粒度 (no hourly granularity for this KPI)');
+    return g === 'day' ? `toString(${t})` : `toString(toStartOfMonth(${t}))`;
+  }
+  const day = `toDate(${t} - toIntervalHour({resetH:UInt8}), {tz:String})`;
+  if (g === 'hour') return `toString(toStartOfHour(${t}))`;
+  return g === 'day' ? `toString(${day})` : `toString(toStartOfMonth(${day}))`;
+}
+
+function rawAgg(name: string, m: Measure): string {
+  switch (m.kind) {
+    case 'count':
+      return `countIf(${m.where}) AS m_${name}`;
+    case 'sum':
+      return `sumIf(${m.expr}, ${m.where}) AS m_${name}`;
+    case 'max':
+      return `maxIf(${m.expr}, ${m.where}) AS m_${name}`;
+    case 'min_time':
+      return `if(countIf(${m.where}) = 0, NULL, minIf(${m.expr}, ${m.where})) AS m_${name}`;
+    case 'uniq':
+      return `uniqExactIf(${m.expr}, ${m.where}) AS m_${name}`;
+  }
+}
+
+function rollupAgg(name: string, m: Measure): string {
+  switch (m.kind) {
+    case 'count':
+    case 'sum':
+      return `sum(${name}) AS m_${name}`;
+    case 'max':
+      return `max(${name}) AS m_${name}`;
+    case 'min_time':
+      return `min(${name}) AS m_${name}`;
+    case 'uniq':
+      return `uniqExactMerge(${name}) AS m_${name}`;
+  }
+}
+
+export interface AggregateSpec {
+  family: Family;
+  measures: readonly string[];
+  orgCode: string;
+  by: 'total' | Level;
+  /** Current period first, then the comparison periods; `period` in the result is the index. */
+  periods: readonly Range[];
+  granularity: Granularity;
+  filters: Record<string, readonly string[]>;
+  /** A rollup grain, or undefined for the naive path over the facts. */
+  grain?: Grain;
+  /** No time filter at all (agents' state now). */
+  untimed?: boolean;
+}
+
+export function compileAggregate(spec: AggregateSpec, ctx: CompileContext) {
+  const f = spec.family;
+  const org = orgPredicate(f, spec.orgCode);
+  const group = groupExpr(f, spec.orgCode, spec.by);
+  const dims = dimPredicates(f, spec.filters, spec.grain ? 'rollup' : 'raw');
+  const ms = spec.measures.map((n) => {
+    const m = f.measures[n];
+    if (!m) throw new Error(`family ${f.id} has no measure ${n}`);
+    return [n, m] as const;
+  });
+  const pool = { ...basePool(f, ctx), ...org.pool, ...dims.pool, orgCode: spec.orgCode };
+  let sql: string;
+  if (spec.grain) {
+    const kind: TimeKind | 'day_table' = f.timeType === 'date' ? 'date' : spec.grain === 'hour' ? 'datetime' : 'day_table';
+    const per = periodPredicates('bucket', spec.periods, kind === 'datetime' ? 'datetime' : 'date', ctx.cal, kind === 'date');
+    Object.assign(pool, per.pool);
+    sql = `SELECT ${group} AS org, ${bucketExpr('bucket', spec.granularity, kind)} AS b, ${per.period} AS period,
+  ${measureMap(ms, rollupAgg)} AS m
+FROM ${rollupTable(f, spec.grain)} FINAL
+WHERE ${per.where} AND ${org.sql} AND ${dims.sql}
+GROUP BY org, b, period`;
+  } else {
+    const t = f.timeColumn;
+    const per = spec.untimed
+      ? { where: '1', period: '0', pool: {} }
+      : periodPredicates(t, spec.periods, f.timeType, ctx.cal, f.timeType === 'date');
+    Object.assign(pool, per.pool);
+    sql = `SELECT ${group} AS org, ${spec.untimed ? "''" : bucketExpr(t, spec.granularity, f.timeType)} AS b, ${per.period} AS period,
+  ${measureMap(ms, rawAgg)} AS m
+FROM ${f.from.replaceAll('{{where}}', `${per.where} AND ${org.sql}`)}
+WHERE ${dims.sql}
+GROUP BY org, b, period`;
+  }
+  return bind(sql, pool);
+}
+
+/**
+ * Measures as one Map column so that parts of different families share a shape and a batch can be one
+ * UNION ALL. Float64 holds counts exactly up to 2^53; times travel as epoch milliseconds.
+ */
+function measureMap(ms: readonly (readonly [string, Measure])[], agg: (name: string, m: Measure) => string): string {
+  const entries = ms.map(([n, m]) => {
+    const expr = agg(n, m).replace(/ AS m_\w+$/, '');
+    const value = m.kind === 'min_time' ? `toUnixTimestamp64Milli(${expr})` : expr;
+    return `'${n}', CAST(${value} AS Nullable(Float64))`;
+  });
+  return `map(${entries.join(',\n    ')})`;
+}
+
+/** One statement from several aggregate parts: each part's parameters are renamed apart, rows tagged `part`. */
+export function unionParts(parts: readonly { sql: string; params: Record<string, unknown> }[]) {
+  const params: Record<string, unknown> = {};
+  const sql = parts
+    .map((p, i) => {
+      const renamed = p.sql.replace(/\{([A-Za-z_][A-Za-z0-9_]*):/g, (_, name: string) => `{q${i}_${name}:`);
+      for (const [k, v] of Object.entries(p.params)) params[`q${i}_${k}`] = v;
+      return `SELECT ${i} AS part, org, b, period, m FROM (\n${renamed}\n)`;
+    })
+    .join('\nUNION ALL\n');
+  // Every version of a rollup row lies in one partition (the bucket is in both key and partition), so FINAL
+  // need not merge across partitions.
+  return { sql: `${sql}\nSETTINGS do_not_merge_across_partitions_select_final = 1`, params };
+}
+
+export interface RowsSpec {
+  family: Family;
+  /** The count (or distinct) measure whose records are listed. */
+  measure: string;
+  orgCode: string;
+  range: Range | null;
+  filters: Record<string, readonly string[]>;
+  sort: { column: string; dir: 'asc' | 'desc' };
+  limit: number;
+  offset: number;
+  /** Leave out columns marked personal (visitor zone). */
+  hidePersonal?: boolean;
+}
+
+/** The leaf records behind a measure, and their count (which equals the measure). */
+export function compileRows(spec: RowsSpec, ctx: CompileContext) {
+  const f = spec.family;
+  const m = f.measures[spec.measure];
+  if (!m || (m.kind !== 'count' && m.kind !== 'uniq')) throw new Error(`${f.id}.${spec.measure} is not a countable measure`);
+  const col = f.rows[spec.sort.column];
+  if (!col) throw new KpiQueryError(`不能按 ${spec.sort.column} 排序 (sortable: ${Object.keys(f.rows).join(', ')})`);
+  const org = orgPredicate(f, spec.orgCode);
+  const dims = dimPredicates(f, spec.filters, 'raw');
+  const per = spec.range
+    ? periodPredicates(f.timeColumn, [spec.range], f.timeType, ctx.cal, f.timeType === 'date')
+    : { where: '1', pool: {} };
+  const from = f.from.replaceAll('{{where}}', `${per.where} AND ${org.sql}`);
+  const where = `${m.where} AND ${dims.sql}`;
+  const columns = Object.entries(f.rows).filter(([, c]) => !(spec.hidePersonal && c.personal));
+  // A distinct measure counts entities: one row per entity keeps the row count equal to the figure.
+  const distinct = m.kind === 'uniq' ? ` LIMIT 1 BY ${m.expr}` : '';
+  const idColumn = Object.values(f.rows)[0]!.sql;
+  const inner = `SELECT ${columns.map(([n, c]) => `${c.sql} AS ${n}`).join(', ')}, ${idColumn} AS _id
+FROM ${from}
+WHERE ${where}
+ORDER BY ${col.sql} ${spec.sort.dir === 'asc' ? 'ASC' : 'DESC'}, _id${distinct}`;
+  const pool = { ...basePool(f, ctx), ...org.pool, ...dims.pool, ...per.pool, limit: spec.limit, offset: spec.offset };
+  const rows = bind(`SELECT * EXCEPT _id FROM (${inner}) LIMIT {limit:UInt32} OFFSET {offset:UInt32}`, pool);
+  const countExpr = m.kind === 'uniq' ? `uniqExact(${m.expr})` : 'count()';
+  const count = bind(`SELECT ${countExpr} AS n FROM ${from} WHERE ${where}`, pool);
+  return { rows, count, columns: columns.map(([n, c]) => ({ name: n, label: c.label, type: c.type })) };
+}
+
+/** Recomputes rollup buckets from the facts, writing zero rows for groups a bucket no longer has. */
+export function compileRefreshFromFacts(f: Family, grain: Grain, buckets: readonly string[], version: number, ctx: CompileContext) {
+  const keys = keyColumns(f, grain);
+  const measures = measureColumns(f);
+  const table = rollupTable(f, grain);
+  const t = f.timeColumn;
+  const bucketSql = keys[0]!.sql;
+  const inBuckets = grain === 'hour' ? `toStartOfHour(${t}) IN {buckets:Array(DateTime('UTC'))}` : `${bucketSql} IN {buckets:Array(Date)}`;
+  const aggs = measures.map(({ name, m }) => refreshAgg(name, m));
+  const fresh = `SELECT ${keys.map((k) => `${k.sql} AS k_${k.name}`).join(', ')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
+FROM ${f.from.replaceAll('{{where}}', inBuckets)}
+GROUP BY ${keys.map((k) => `k_${k.name}`).join(', ')}`;
+  const zeros = zeroRows(table, keys, measures, grain === 'hour' ? "Array(DateTime('UTC'))" : 'Array(Date)');
+  const pool = { ...basePool(f, ctx), buckets: [...buckets], vNew: version + 1, vOld: version };
+  const cols = [...keys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
+  return bind(`INSERT INTO ${table} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
+}
+
+/** Day rollups from hour rollups: business days of the hours, in BUSINESS_TZ at reset hour 0. */
+export function compileRefreshDays(f: Family, days: readonly string[], version: number, ctx: CompileContext) {
+  const hourKeys = keyColumns(f, 'hour');
+  const dayKeys = keyColumns(f, 'day');
+  const measures = measureColumns(f);
+  const day = 'toDate(bucket, {tz:String})';
+  const aggs = measures.map(({ name, m }) => {
+    switch (m.kind) {
+      case 'count':
+      case 'sum':
+        return `sum(${name}) AS m_${name}`;
+      case 'max':
+        return `max(${name}) AS m_${name}`;
+      case 'min_time':
+        return `min(${name}) AS m_${name}`;
+      case 'uniq':
+        return `uniqExactMergeState(${name}) AS m_${name}`;
+    }
+  });
+  const rest = hourKeys.slice(1).map((k) => k.name);
+  const fresh = `SELECT ${day} AS k_bucket${rest.map((k) => `, ${k}`).join('')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
+FROM ${rollupTable(f, 'hour')} FINAL
+WHERE bucket >= toDateTime(arrayMin({buckets:Array(Date)}), {tz:String}) - INTERVAL 1 DAY
+  AND bucket < toDateTime(arrayMax({buckets:Array(Date)}), {tz:String}) + INTERVAL 2 DAY
+  AND has({buckets:Array(Date)}, ${day})
+GROUP BY k_bucket${rest.map((k) => `, ${k}`).join('')}`;
+  const zeros = zeroRows(rollupTable(f, 'day'), dayKeys, measures, 'Array(Date)');
+  const cols = [...dayKeys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
+  const pool = { tz: ctx.cal.tz, buckets: [...days], vNew: version + 1, vOld: version };
+  return bind(`INSERT INTO ${rollupTable(f, 'day')} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
+}
+
+function refreshAgg(name: string, m: Measure): string {
+  return m.kind === 'uniq' ? `uniqExactStateIf(${m.expr}, ${m.where}) AS m_${name}` : rawAgg(name, m);
+}
+
+// Existing groups of the buckets at a lower version: where the facts no longer have a group (a record
+// moved), its zero row wins; everywhere else the fresh row does.
+function zeroRows(table: string, keys: { name: string }[], measures: { name: string; m: Measure }[], bucketsType: string): string {
+  const zero = (m: Measure) =>
+    m.kind === 'uniq' ? "arrayReduce('uniqExactState', emptyArrayString())" : m.kind === 'min_time' ? 'NULL' : '0';
+  return `SELECT ${keys.map((k) => k.name).join(', ')}, ${measures.map(({ name, m }) => `${zero(m)} AS m_${name}`).join(', ')}, {vOld:UInt64} AS version
+FROM ${table} FINAL
+WHERE has({buckets:${bucketsType}}, bucket)`;
+}
+
+export { orgColumns };

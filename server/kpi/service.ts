@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import type { ClickHouse } from '../clickhouse/client';
+import type { Db } from '../db/client';
+import type { Env } from '../env';
+import { maxLagSeconds } from '../health';
+import { sourceFreshness } from '../repositories/etl-runs';
+import { KPI_BY_ID, KPIS } from './definitions';
+import { FAMILIES, FAMILY_BY_ID } from './families';
+import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
+import type { CompileContext } from './query/compile';
+import { runKpiBatch, runKpiRows, type EngineDeps, type KpiQueryResult } from './query/execute';
+import type { KpiQuery, KpiRowsQuery } from './query/schema';
+import { familyHash, readRollupStates, type FamilyState } from './rollup/refresher';
+
+// The KPI layer's state in a process: parameters (relational store), rollup readiness, hall names and a
+// short result cache, so every screen showing the same zone shares one computation per refresh.
+
+const PARAMS_TTL_MS = 5_000;
+const STATES_TTL_MS = 3_000;
+const RESULT_TTL_MS = 3_000;
+const HALLS_TTL_MS = 300_000;
+
+interface Cached<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+const hallRow = z.object({ hall_code: z.string(), hall_name: z.string(), county_code: z.string() });
+
+export interface Freshness {
+  family: string;
+  dataAsOf: string | null;
+  stale: boolean;
+}
+
+export class KpiService {
+  private params: Cached<KpiParams> | undefined;
+  private states: Cached<Map<string, FamilyState>> | undefined;
+  private halls: Cached<Map<string, { name: string; countyCode: string }>> | undefined;
+  private results = new Map<string, Cached<unknown>>();
+
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly db: Db,
+    private readonly env: Pick<Env, 'BUSINESS_TZ'>,
+  ) {}
+
+  private cached<T>(slot: Cached<T> | undefined, ttl: number, load: () => Promise<T>, set: (c: Cached<T>) => void): Promise<T> {
+    if (slot && Date.now() - slot.at < ttl) return slot.value;
+    const value = load();
+    set({ at: Date.now(), value });
+    value.catch(() => set(undefined as never));
+    return value;
+  }
+
+  getParams(): Promise<KpiParams> {
+    return this.cached(
+      this.params,
+      PARAMS_TTL_MS,
+      async () => resolveParams(await this.db.prisma.kpiParameter.findMany()),
+      (c) => (this.params = c),
+    );
+  }
+
+  private getStates(): Promise<Map<string, FamilyState>> {
+    return this.cached(
+      this.states,
+      STATES_TTL_MS,
+      () => readRollupStates(this.ch),
+      (c) => (this.states = c),
+    );
+  }
+
+  private getHalls() {
+    return this.cached(
+      this.halls,
+      HALLS_TTL_MS,
+      async () => {
+        const rows = await this.ch.query('kpi.halls', 'SELECT hall_code, hall_name, county_code FROM dim_hall FINAL', {}, hallRow);
+        return new Map(rows.map((r) => [r.hall_code, { name: r.hall_name, countyCode: r.county_code }]));
+      },
+      (c) => (this.halls = c),
+    );
+  }
+
+  async context(now: number): Promise<CompileContext> {
+    const params = await this.getParams();
+    return { params, now, cal: { tz: this.env.BUSINESS_TZ, resetHour: params['calendar.dayResetHour'] } };
+  }
+
+  private async deps(now: number): Promise<EngineDeps> {
+    const [ctx, states, hallNames] = await Promise.all([this.context(now), this.getStates(), this.getHalls()]);
+    const ready = (id: string) => {
+      const st = states.get(id);
+      const f = FAMILY_BY_ID.get(id);
+      return !!st && !!f && st.complete && st.hash === familyHash(f, ctx.params, ctx.cal.tz);
+    };
+    return { ch: this.ch, ctx, rollupReady: ready, hallNames };
+  }
+
+  /** A batch of KPI queries (a wall zone's figures): one call, shared by every screen for a few seconds. */
+  async query(queries: KpiQuery[], now: number): Promise<{ asOf: string; results: KpiQueryResult[]; freshness: Freshness[] }> {
+    const key = JSON.stringify(queries);
+    const hit = this.results.get(key);
+    if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value as ReturnType<KpiService['query']>;
+    const value = (async () => {
+      const deps = await this.deps(now);
+      const [results, freshness] = await Promise.all([
+        runKpiBatch(queries, deps),
+        this.freshness(
+          queries.flatMap((q) => q.kpis),
+          now,
+        ),
+      ]);
+      return { asOf: new Date(now).toISOString(), results, freshness };
+    })();
+    this.results.set(key, { at: Date.now(), value });
+    if (this.results.size > 500) for (const [k, v] of this.results) if (Date.now() - v.at >= RESULT_TTL_MS) this.results.delete(k);
+    value.catch(() => this.results.delete(key));
+    return value;
+  }
+
+  async rows(q: KpiRowsQuery, now: number, opts: { hidePersonal?: boolean } = {}) {
+    return runKpiRows(q, { ...(await this.deps(now)), ...opts });
+  }
+
+  /** Data age per family of the KPIs asked for: the oldest of its sources' complete-up-to times. */
+  async freshness(kpiIds: readonly string[], now: number): Promise<Freshness[]> {
+    const families = [...new Set(kpiIds.map((id) => KPI_BY_ID.get(id)!.family))];
+    const fresh = new Map((await sourceFreshness(this.ch)).map((f) => [f.source, f]));
+    return families.map((id) => {
+      const f = FAMILY_BY_ID.get(id)!;
+      const times = f.sources.map((s) => fresh.get(s)?.completeUpTo ?? null);
+      const oldest = times.some((t) => t === null) ? null : Math.min(...(times as number[]));
+      const stale = f.sources.some((s, i) => times[i] === null || (now - times[i]!) / 1000 > maxLagSeconds(s));
+      return { family: id, dataAsOf: oldest === null ? null : new Date(oldest).toISOString(), stale };
+    });
+  }
+
+  definitions(params: KpiParams) {
+    return KPIS.map((k) => {
+      const f = FAMILY_BY_ID.get(k.family)!;
+      return {
+        id: k.id,
+        domain: k.domain,
+        family: { id: f.id, label: f.label },
+        name: k.name,
+        formula: k.formula,
+        unit: k.unit,
+        direction: k.direction,
+        digits: k.digits,
+        thresholds: k.thresholds?.(params) ?? null,
+        fixedTime: k.fixedTime ?? null,
+        fixedFilters: k.fixedFilters ?? null,
+        parts: k.parts,
+        dimensions: Object.entries(f.dims).map(([name, d]) => ({ name, label: d.label, values: d.values ?? null })),
+        levels:
+          f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
+        sql: definitionSql(k.id),
+      };
+    });
+  }
+
+  async parameters() {
+    const rows = await this.db.prisma.kpiParameter.findMany();
+    const stored = new Map(rows.map((r) => [r.key, r]));
+    const params = resolveParams(rows);
+    return PARAM_KEYS.map((key) => ({
+      key,
+      value: params[key],
+      isDefault: !stored.has(key),
+      updatedBy: stored.get(key)?.updatedBy ?? null,
+      updatedAt: stored.get(key)?.updatedAt.toISOString() ?? null,
+    }));
+  }
+
+  /** Validates and stores parameter changes with an audit record; rollups that depend on them rebuild. */
+  async setParameters(changes: Partial<Record<ParamKey, unknown>>, actor: string): Promise<{ changed: string[] }> {
+    const current = await this.getParams();
+    const next: Record<string, unknown> = { ...current };
+    const errors: string[] = [];
+    for (const [key, value] of Object.entries(changes)) {
+      const schema = PARAM_SCHEMAS[key as ParamKey];
+      if (!schema) {
+        errors.push(`unknown parameter ${key}`);
+        continue;
+      }
+      const parsed = schema.safeParse(value);
+      if (parsed.success) next[key] = parsed.data;
+      else errors.push(`${key}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+    }
+    errors.push(...checkParams(next as KpiParams));
+    if (errors.length) throw new KpiParamError(errors);
+    const changed = Object.keys(changes).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k as ParamKey]));
+    await this.db.prisma.$transaction(async (tx) => {
+      for (const key of changed) {
+        const value = next[key] as never;
+        await tx.kpiParameter.upsert({ where: { key }, create: { key, value, updatedBy: actor }, update: { value, updatedBy: actor } });
+        await tx.auditLog.create({
+          data: { actor, action: 'kpi.parameter.set', target: key, detail: { before: current[key as ParamKey], after: value } as never },
+        });
+      }
+    });
+    this.params = undefined;
+    this.results.clear();
+    return { changed };
+  }
+
+  families() {
+    return FAMILIES.map((f) => f.id);
+  }
+}
+
+export class KpiParamError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'KpiParamError';
+  }
+}
+
+/** The naive SQL of a KPI over its family's facts, for the "how is this computed" panel. */
+function definitionSql(kpiId: string): string {
+  const k = KPI_BY_ID.get(kpiId)!;
+  const f = FAMILY_BY_ID.get(k.family)!;
+  const ms = [
+    ...new Set([
+      ...(k.calc.op === 'count' || k.calc.op === 'sum' ? [k.calc.m] : []),
+      ...Object.values(k.calc).filter((v) => typeof v === 'string' && v in f.measures),
+    ]),
+  ];
+  const aggs = ms.map((n) => {
+    const m = f.measures[n]!;
+    return m.kind === 'count'
+      ? `countIf(${m.where}) AS ${n}`
+      : m.kind === 'uniq'
+        ? `uniqExactIf(${m.expr}, ${m.where}) AS ${n}`
+        : `${m.kind === 'min_time' ? 'min' : m.kind}If(${m.expr}, ${m.where}) AS ${n}`;
+  });
+  return `SELECT ${aggs.join(',\n       ')}\nFROM ${f.from.replaceAll('{{where}}', `${f.timeColumn} in the period AND the org node`).replace(/\s+/g, ' ').trim()}`;
+}
+
+const SERVICES = new WeakMap<object, KpiService>();
+
+/** One service per runtime. */
+export function kpiService(rt: { ch: ClickHouse; db: Db; env: Pick<Env, 'BUSINESS_TZ'> }): KpiService {
+  let s = SERVICES.get(rt);
+  if (!s) SERVICES.set(rt, (s = new KpiService(rt.ch, rt.db, rt.env)));
+  return s;
+}

@@ -1,0 +1,155 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EtlJob, JobResult } from '@/etl/runtime/job';
+import type { ClickHouse } from '@/server/clickhouse/client';
+import { loadEnv } from '@/server/env';
+import { etlJobs, startSimulator, type Simulator } from '@/server/jobs/registry';
+import { feederOf, Scheduler } from '@/server/jobs/scheduler';
+import type { Runtime } from '@/server/runtime';
+
+// First-start ordering: a simulated system's first tick (a fresh start's catch-up of yesterday and today)
+// must end before any job reading that system runs, by its first pass or by its cron schedule.
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const deferred = () => {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+};
+const noRows: JobResult = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+
+/** A runtime whose ClickHouse only swallows the run records: the jobs here are fakes. */
+const runtime = (): Runtime => ({
+  env: loadEnv({ SIMULATOR_HISTORY_DAYS: '0' }),
+  ch: { insert: async () => undefined } as unknown as ClickHouse,
+  db: undefined as never,
+  bootedAt: Date.now(),
+  jobs: { schedulerRunning: false, role: 'web', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
+});
+
+/** A simulated system `sim.queue` feeding `queue.*`, whose first tick ends when the test says so, and an API-only source. */
+function fakeSystem() {
+  const events: string[] = [];
+  const firstTick = deferred();
+  let ticks = 0;
+  let closed = false;
+  const job = (source: string): EtlJob => ({
+    source,
+    // Every second: a cron run that came before the first tick ended would show within the test's waits.
+    schedule: '* * * * * *',
+    run: async () => {
+      events.push(`run ${source}`);
+      return noRows;
+    },
+  });
+  const sim: Simulator = {
+    tasks: [
+      {
+        name: 'sim.queue',
+        schedule: '* * * * * *',
+        feeds: ['queue.'],
+        tick: async () => {
+          if (++ticks === 1) {
+            events.push('tick start');
+            await firstTick.promise;
+            events.push('tick end');
+          }
+          return 0;
+        },
+      },
+    ],
+    vars: {},
+    close: async () => void (closed = true),
+  };
+  return {
+    events,
+    firstTick,
+    closed: () => closed,
+    sources: { startSimulator: async () => sim, etlJobs: () => [job('queue.halls'), job('queue.tickets'), job('api.calls')] },
+  };
+}
+
+let scheduler: Scheduler | undefined;
+afterEach(async () => {
+  await scheduler?.stop();
+  scheduler = undefined;
+});
+
+describe('scheduler first start', () => {
+  it('runs the jobs a simulated system feeds only after its first tick, by first pass or cron', async () => {
+    const sys = fakeSystem();
+    const rt = runtime();
+    scheduler = new Scheduler(rt, sys.sources);
+    await scheduler.start();
+    // Two cron seconds go by while the catch-up is still writing.
+    await sleep(2300);
+    expect(sys.events.filter((e) => e.includes('queue.'))).toEqual([]);
+    expect(sys.events).toContain('run api.calls');
+    expect(sys.events[0]).toBe('tick start');
+
+    sys.firstTick.resolve();
+    await sleep(300);
+    const end = sys.events.indexOf('tick end');
+    expect(end).toBeGreaterThan(0);
+    expect(sys.events.indexOf('run queue.halls')).toBeGreaterThan(end);
+    expect(sys.events.indexOf('run queue.tickets')).toBeGreaterThan(end);
+    // And their schedules run from then on.
+    const runs = sys.events.filter((e) => e === 'run queue.halls').length;
+    await sleep(1300);
+    expect(sys.events.filter((e) => e === 'run queue.halls').length).toBeGreaterThan(runs);
+    expect(rt.jobs.lastTick['sim.queue']).toMatchObject({ ok: true });
+  });
+
+  it('still schedules the jobs when the first tick fails: the source may hold data from before', async () => {
+    const sys = fakeSystem();
+    scheduler = new Scheduler(runtime(), sys.sources);
+    await scheduler.start();
+    sys.firstTick.reject(new Error('disk full'));
+    await sleep(300);
+    expect(sys.events).toContain('run queue.halls');
+    expect(sys.events).toContain('run queue.tickets');
+  });
+
+  it('schedules nothing for a system whose first tick ends after the schedules were stopped', async () => {
+    const sys = fakeSystem();
+    scheduler = new Scheduler(runtime(), sys.sources);
+    await scheduler.start();
+    await scheduler.stop();
+    expect(sys.closed()).toBe(true);
+    sys.firstTick.resolve();
+    await sleep(1300);
+    expect(sys.events.filter((e) => e.includes('queue.'))).toEqual([]);
+  });
+});
+
+describe('built-in simulator', () => {
+  it('names the system feeding every job that reads what a tick writes; only the on-demand APIs feed none', async () => {
+    const e = loadEnv({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sched-')), SIMULATOR_CUSTOMERS: '100' });
+    const sim = await startSimulator(e);
+    try {
+      const jobs = etlJobs(e, sim.vars);
+      const fedBy = Object.fromEntries(jobs.map((j) => [j.source, feederOf(j, sim.tasks)?.name ?? null]));
+      expect(fedBy).toEqual({
+        'hall-queue.halls': 'simulator.hall-queue',
+        'hall-queue.tickets': 'simulator.hall-queue',
+        'cti.calls': null,
+        'cti.agent-states': null,
+        'outage.events': 'simulator.outage',
+        'outage.customers': 'simulator.outage',
+        'outage.notices': 'simulator.outage',
+        'outage.sms-reports': 'simulator.outage',
+        'workorder.orders': null,
+        'billing.customers': 'simulator.billing',
+        'billing.bills': 'simulator.billing',
+        'billing.payments': 'simulator.billing',
+        'billing.dunning': 'simulator.billing',
+        'billing.reconnections': 'simulator.billing',
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+});
