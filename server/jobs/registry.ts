@@ -57,8 +57,11 @@ export function etlJobs(e: Env, vars: Record<string, string> = {}): EtlJob[] {
   return jobsFromSources(loadSourcesFile(e.ETL_SOURCES_FILE ?? DEFAULT_SOURCES_FILE, { DATA_DIR: e.dataDir, ...vars }));
 }
 
-/** The built-in source simulator (on by default), playing the utility's source systems. */
-export async function startSimulator(e: Env): Promise<Simulator> {
+/**
+ * The built-in source simulator (on by default), playing the utility's source systems. `clock` is "now" for the systems that answer on demand (the CTI and
+ * work-order APIs); tests that play a fixed moment pass theirs, or the APIs would answer as of today.
+ */
+export async function startSimulator(e: Env, clock: () => number = Date.now): Promise<Simulator> {
   if (!e.SIMULATOR) return { tasks: [], vars: {}, close: async () => undefined };
   const db: Client = openSqlite(simulatorHallQueueUrl(e.dataDir));
   const hallQueue = new HallQueueSimulator(db, { seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
@@ -69,7 +72,7 @@ export async function startSimulator(e: Env): Promise<Simulator> {
     seed: e.SIMULATOR_SEED,
     tz: e.BUSINESS_TZ,
     host: '127.0.0.1',
-    now: Date.now,
+    now: clock,
     anomalies: (ymd) => [...defaultAnomalies(e.SIMULATOR_SEED, ymd), ...outageCallSurges(ymd, e.SIMULATOR_SEED, e.BUSINESS_TZ)],
   });
   const outage = await startOutageSimulator({ dataDir: e.dataDir, seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
@@ -79,7 +82,7 @@ export async function startSimulator(e: Env): Promise<Simulator> {
     tz: e.BUSINESS_TZ,
     customers: e.SIMULATOR_CUSTOMERS,
   });
-  const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1' });
+  const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1', now: clock });
   return {
     tasks: [
       { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now), feeds: ['hall-queue.'] },

@@ -13,7 +13,7 @@ import { etlJobs, startSimulator } from '@/server/jobs/registry';
 export async function loadSimulatorData(ch: ClickHouse, now: number, opts: { customers?: number } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kpi-sim-'));
   const env = loadEnv({ DATA_DIR: dir, SIMULATOR_CUSTOMERS: String(opts.customers ?? 3000), SIMULATOR_HISTORY_DAYS: '0' });
-  const sim = await startSimulator(env);
+  const sim = await startSimulator(env, () => now);
   try {
     const jobs = etlJobs(env, sim.vars);
     for (const t of sim.tasks) await t.tick(now);
