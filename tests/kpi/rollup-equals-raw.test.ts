@@ -6,7 +6,7 @@ import { isLive, KPIS } from '@/server/kpi/definitions';
 import { FAMILIES } from '@/server/kpi/families';
 import { PARAM_DEFAULTS, type KpiParams } from '@/server/kpi/params';
 import type { CompileContext } from '@/server/kpi/query/compile';
-import { runKpiQuery, runKpiRows, type EngineDeps } from '@/server/kpi/query/execute';
+import { runKpiBatch, runKpiQuery, runKpiRows, type EngineDeps } from '@/server/kpi/query/execute';
 import { kpiQueryInput, kpiRowsInput } from '@/server/kpi/query/schema';
 import { familyHash, readRollupStates, RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
@@ -79,6 +79,44 @@ describe('rollups equal the facts', () => {
     // Not a vacuous comparison: the simulator's day has data in every domain.
     const nonZero = rollup.kpis.filter((s) => s.points.some((p) => p.count > 0)).map((s) => s.kpi);
     if (preset === 'last_30d') expect(regional.filter((id) => !nonZero.includes(id))).toEqual([]);
+  });
+
+  it('a batch whose queries share rollup scans (tiles, ranking by city and county, hourly curve) equals the facts', async () => {
+    // Parts of one family in one batch are read together and folded per query; a ranking that alone would
+    // read the day table reads the hour table with the tiles.
+    const qs = [
+      { key: 'tiles', kpis: regional, orgCode: '53', time: { preset: 'today' }, compare: ['previous', 'yoy'] },
+      { key: 'city', kpis: regional, orgCode: '53', by: 'city', time: { preset: 'today' } },
+      {
+        key: 'county',
+        kpis: ['call.loss_rate', 'queue.avg_wait', 'wo.on_time'],
+        orgCode: '5301',
+        by: 'county',
+        time: { preset: 'yesterday' },
+      },
+      {
+        key: 'curve',
+        kpis: ['call.inbound', 'call.loss_rate', 'queue.max_wait'],
+        orgCode: '53',
+        time: { preset: 'today' },
+        granularity: 'hour',
+      },
+      {
+        key: 'week',
+        kpis: ['call.inbound', 'queue.tickets'],
+        orgCode: '53',
+        time: { preset: 'last_7d' },
+        granularity: 'day',
+        compare: ['yoy'],
+      },
+    ].map((q) => kpiQueryInput.parse(q));
+    const [rollup, raw] = await Promise.all([runKpiBatch(qs, deps()), runKpiBatch(qs, deps({ forceRaw: true }))]);
+    const grain = (key: string, kpi: string) => rollup.find((r) => r.key === key)!.kpis.find((s) => s.kpi === kpi)!.grain;
+    expect(grain('city', 'wo.on_time')).toBe('hour'); // with the tiles' hours
+    expect(grain('city', 'call.inbound')).toBe('day'); // the week by day would make one scan too large
+    for (const [i, r] of rollup.entries()) {
+      for (const [j, series] of r.kpis.entries()) expect(series.points, `${r.key} ${series.kpi}`).toEqual(raw[i]!.kpis[j]!.points);
+    }
   });
 
   it('rates are ratios of sums, not averages of city ratios', async () => {

@@ -98,22 +98,59 @@ function dimPredicates(f: Family, filters: Record<string, readonly string[]>, pa
 
 type TimeKind = 'datetime' | 'date';
 
+/** A period's bounds as the SQL compares them: epoch ms for a DateTime column, business dates for a Date column. */
+export interface Bounds {
+  from: number | string;
+  to: number | string;
+}
+
+function boundsOf(r: Range, kind: TimeKind, cal: Calendar, monthStart: boolean): Bounds {
+  if (kind === 'datetime') return { from: r.from, to: r.to };
+  // Bill months: a range takes the months it touches (a month is billed as a whole).
+  const b = businessDate(cal, r.from);
+  return { from: ymd(monthStart ? { ...b, d: 1 } : b), to: ymd(businessDate(cal, r.to)) };
+}
+
+function boundValue(v: number | string, kind: TimeKind): string {
+  return kind === 'datetime' ? chTime(v as number) : (v as string);
+}
+
 function periodPredicates(expr: string, periods: readonly Range[], kind: TimeKind, cal: Calendar, monthStart = false) {
   const pool: Record<string, unknown> = {};
+  const type = kind === 'datetime' ? "DateTime64(3, 'UTC')" : 'Date';
   const preds = periods.map((r, i) => {
-    if (kind === 'datetime') {
-      pool[`p${i}f`] = chTime(r.from);
-      pool[`p${i}t`] = chTime(r.to);
-      return `(${expr} >= {p${i}f:DateTime64(3, 'UTC')} AND ${expr} < {p${i}t:DateTime64(3, 'UTC')})`;
-    }
-    // Bill months: a range takes the months it touches (a month is billed as a whole).
-    const b = businessDate(cal, r.from);
-    pool[`p${i}f`] = ymd(monthStart ? { ...b, d: 1 } : b);
-    pool[`p${i}t`] = ymd(businessDate(cal, r.to));
-    return `(${expr} >= {p${i}f:Date} AND ${expr} < {p${i}t:Date})`;
+    const b = boundsOf(r, kind, cal, monthStart);
+    pool[`p${i}f`] = boundValue(b.from, kind);
+    pool[`p${i}t`] = boundValue(b.to, kind);
+    return `(${expr} >= {p${i}f:${type}} AND ${expr} < {p${i}t:${type}})`;
   });
   const period = periods.length === 1 ? '0' : `multiIf(${preds.map((p, i) => `${p}, ${i}`).join(', ')}, -1)`;
   return { where: `(${preds.join(' OR ')})`, period, pool };
+}
+
+/** How a rollup table's `bucket` compares with a period: a DateTime (hour tables) or a Date. */
+export function rollupTimeKind(f: Family, grain: Grain): TimeKind {
+  return f.timeType === 'date' || grain !== 'hour' ? 'date' : 'datetime';
+}
+
+/** Each period's bounds on a rollup table's `bucket`, exactly as compileAggregate compares them. */
+export function rollupBounds(f: Family, grain: Grain, periods: readonly Range[], cal: Calendar): Bounds[] {
+  return periods.map((r) => boundsOf(r, rollupTimeKind(f, grain), cal, f.timeType === 'date'));
+}
+
+/**
+ * A rollup bucket's label at a granularity, exactly as bucketExpr('bucket', …) renders it: `b` is
+ * toString(bucket), `ms` its instant (hour tables only).
+ */
+export function rollupBucketLabel(b: string, ms: number, g: Granularity, kind: TimeKind, cal: Calendar): string {
+  if (g === 'total') return '';
+  if (kind === 'date') {
+    if (g === 'hour') throw new KpiQueryError('该指标没有小时粒度 (no hourly granularity for this KPI)');
+    return g === 'day' ? b : `${b.slice(0, 8)}01`;
+  }
+  if (g === 'hour') return b;
+  const d = businessDate(cal, ms);
+  return ymd(g === 'day' ? d : { ...d, d: 1 });
 }
 
 function bucketExpr(t: string, g: Granularity, kind: TimeKind | 'day_table'): string {
@@ -188,7 +225,7 @@ export function compileAggregate(spec: AggregateSpec, ctx: CompileContext) {
     const per = periodPredicates('bucket', spec.periods, kind === 'datetime' ? 'datetime' : 'date', ctx.cal, kind === 'date');
     Object.assign(pool, per.pool);
     sql = `SELECT ${group} AS org, ${bucketExpr('bucket', spec.granularity, kind)} AS b, ${per.period} AS period,
-  ${measureMap(ms, rollupAgg)} AS m
+  ${measureArray(ms, rollupAgg)} AS m
 FROM ${rollupTable(f, spec.grain)} FINAL
 WHERE ${per.where} AND ${org.sql} AND ${dims.sql}
 GROUP BY org, b, period`;
@@ -199,7 +236,7 @@ GROUP BY org, b, period`;
       : periodPredicates(t, spec.periods, f.timeType, ctx.cal, f.timeType === 'date');
     Object.assign(pool, per.pool);
     sql = `SELECT ${group} AS org, ${spec.untimed ? "''" : bucketExpr(t, spec.granularity, f.timeType)} AS b, ${per.period} AS period,
-  ${measureMap(ms, rawAgg)} AS m
+  ${measureArray(ms, rawAgg)} AS m
 FROM ${f.from.replaceAll('{{where}}', `${per.where} AND ${org.sql}`)}
 WHERE ${dims.sql}
 GROUP BY org, b, period`;
@@ -207,17 +244,58 @@ GROUP BY org, b, period`;
   return bind(sql, pool);
 }
 
+export interface ScanSpec {
+  family: Family;
+  grain: Grain;
+  measures: readonly string[];
+  orgCode: string;
+  /** Org columns to keep apart (joined with '|' in `org`), shallowest first; none = the org itself. */
+  levels: readonly Level[];
+  /** Disjoint bucket bounds to read (see rollupBounds). */
+  bounds: readonly Bounds[];
+  filters: Record<string, readonly string[]>;
+}
+
 /**
- * Measures as one Map column so that parts of different families share a shape and a batch can be one
- * UNION ALL. Float64 holds counts exactly up to 2^53; times travel as epoch milliseconds.
+ * One read of a rollup table for several questions at once: rows per org and stored bucket, no periods,
+ * so the caller folds them into each question's periods and buckets (see execute.ts). Only for measures
+ * that fold exactly (counts, integer sums, max, min).
  */
-function measureMap(ms: readonly (readonly [string, Measure])[], agg: (name: string, m: Measure) => string): string {
+export function compileRollupScan(spec: ScanSpec, ctx: CompileContext) {
+  const f = spec.family;
+  const org = orgPredicate(f, spec.orgCode);
+  const dims = dimPredicates(f, spec.filters, 'rollup');
+  const ms = spec.measures.map((n) => [n, f.measures[n]!] as const);
+  const kind = rollupTimeKind(f, spec.grain);
+  const type = kind === 'datetime' ? "DateTime64(3, 'UTC')" : 'Date';
+  const pool: Record<string, unknown> = { ...basePool(f, ctx), ...org.pool, ...dims.pool };
+  const ranges = spec.bounds.map((b, i) => {
+    pool[`s${i}f`] = boundValue(b.from, kind);
+    pool[`s${i}t`] = boundValue(b.to, kind);
+    return `(bucket >= {s${i}f:${type}} AND bucket < {s${i}t:${type}})`;
+  });
+  const cols = spec.levels.map((l) => `${l}_code`);
+  const orgExpr = cols.length === 0 ? "''" : cols.length === 1 ? cols[0]! : `concat(${cols.join(", '|', ")})`;
+  const sql = `SELECT ${orgExpr} AS org, toString(bucket) AS b, 0 AS period,
+  ${measureArray(ms, rollupAgg)} AS m
+FROM ${rollupTable(f, spec.grain)} FINAL
+WHERE (${ranges.join(' OR ')}) AND ${org.sql} AND ${dims.sql}
+GROUP BY org, b`;
+  return bind(sql, pool);
+}
+
+/**
+ * Measures as one array column, in the order asked, so that parts of different families share a shape and a
+ * batch can be one UNION ALL (an array costs the engine less than a Map with its keys). Float64 holds counts
+ * exactly up to 2^53; times travel as epoch milliseconds.
+ */
+function measureArray(ms: readonly (readonly [string, Measure])[], agg: (name: string, m: Measure) => string): string {
   const entries = ms.map(([n, m]) => {
     const expr = agg(n, m).replace(/ AS m_\w+$/, '');
     const value = m.kind === 'min_time' ? `toUnixTimestamp64Milli(${expr})` : expr;
-    return `'${n}', CAST(${value} AS Nullable(Float64))`;
+    return `CAST(${value} AS Nullable(Float64))`;
   });
-  return `map(${entries.join(',\n    ')})`;
+  return `[${entries.join(',\n    ')}]`;
 }
 
 /** One statement from several aggregate parts: each part's parameters are renamed apart, rows tagged `part`. */

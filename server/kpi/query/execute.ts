@@ -5,7 +5,21 @@ import { drillMeasures, isLive, KPI_BY_ID, kpiMeasures } from '../definitions';
 import type { KpiDef } from '../definitions/types';
 import { FAMILY_BY_ID } from '../families';
 import type { Family, Grain } from '../families/types';
-import { compileAggregate, compileRows, KpiQueryError, levelOf, unionParts, type CompileContext, type Level } from './compile';
+import {
+  compileAggregate,
+  compileRollupScan,
+  compileRows,
+  KpiQueryError,
+  levelOf,
+  rollupBounds,
+  rollupBucketLabel,
+  rollupTimeKind,
+  unionParts,
+  type AggregateSpec,
+  type Bounds,
+  type CompileContext,
+  type Level,
+} from './compile';
 import type { KpiQuery, KpiRowsQuery } from './schema';
 import {
   alignedToDays,
@@ -114,9 +128,15 @@ const aggRow = z.object({
   org: z.string(),
   b: z.string(),
   period: z.coerce.number(),
-  m: z.record(z.string(), z.union([z.null(), z.coerce.number()])),
+  m: z.array(z.union([z.null(), z.coerce.number()])),
 });
-type AggRow = z.infer<typeof aggRow>;
+/** A result row with its measures by name. */
+interface AggRow {
+  org: string;
+  b: string;
+  period: number;
+  m: Record<string, number | null>;
+}
 
 /** Maps a SQL bucket label back to its bucket start (epoch ms). */
 function bucketKey(label: string, g: Granularity, cal: Calendar): number {
@@ -145,8 +165,9 @@ export function orgName(code: string, hallNames?: EngineDeps['hallNames']): stri
   return CITIES.find((c) => c.code === code)?.name ?? COUNTIES.find((c) => c.code === code)?.name ?? hallNames?.get(code)?.name ?? code;
 }
 
-/** Runs one declarative query: one SQL per family and time frame, every period in the same scan. */
+/** One family and time frame of a query: its own SQL, or a share of a rollup scan (see runKpiBatch). */
 interface Part {
+  spec: AggregateSpec;
   sql: string;
   params: Record<string, unknown>;
   finish(rows: readonly AggRow[]): void;
@@ -197,7 +218,9 @@ function planQuery(q: KpiQuery, deps: EngineDeps): { parts: Part[]; result(): Kp
       { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain, untimed: range === null },
       ctx,
     );
+    const spec: AggregateSpec = { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain };
     return {
+      spec,
       sql,
       params,
       finish(rows) {
@@ -249,8 +272,8 @@ function planQuery(q: KpiQuery, deps: EngineDeps): { parts: Part[]; result(): Kp
           series.set(k.id, {
             kpi: k.id,
             granularity,
-            engine: grain ? 'rollup' : 'raw',
-            grain: grain ?? null,
+            engine: spec.grain ? 'rollup' : 'raw',
+            grain: spec.grain ?? null,
             range: range ? { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() } : null,
             points,
           });
@@ -264,18 +287,178 @@ function planQuery(q: KpiQuery, deps: EngineDeps): { parts: Part[]; result(): Kp
   };
 }
 
+/** Rows a shared rollup scan may return (orgs × stored buckets); beyond it each part aggregates on its own. */
+const SCAN_MAX_ROWS = 4000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** A measure folds exactly from per-bucket values in JavaScript: not distinct counts, not decimal money. */
+const foldable = (f: Family, name: string) => {
+  const m = f.measures[name]!;
+  return m.kind !== 'uniq' && !(m.kind === 'sum' && m.decimal);
+};
+
 /**
- * Runs a batch of declarative queries as ONE statement: every family and time frame of every query is a
- * part of a UNION ALL, so a wall zone's refresh costs one round trip however many tiles it has.
+ * Merges bounds into disjoint, sorted ones (numbers and ISO dates both compare in order). Hour ranges less
+ * than a day apart become one: a few extra hours cost less than another key range, and folding skips them.
+ */
+function mergeBounds(all: readonly Bounds[]): Bounds[] {
+  const sorted = [...all].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const out: Bounds[] = [];
+  for (const b of sorted) {
+    const last = out[out.length - 1];
+    const near = typeof b.from === 'number' ? b.from - (last?.to as number) <= DAY_MS : last && b.from <= last.to;
+    if (last && near) {
+      if (b.to > last.to) last.to = b.to;
+    } else out.push({ ...b });
+  }
+  return out;
+}
+
+function scanRows(f: Family, grain: Grain, bounds: readonly Bounds[], levels: readonly Level[], deps: EngineDeps): number {
+  const width = (b: Bounds) =>
+    typeof b.from === 'number'
+      ? ((b.to as number) - b.from) / HOUR_MS
+      : (Date.parse(b.to as string) - Date.parse(b.from)) / (grain === 'month' ? 28 * DAY_MS : DAY_MS) + 1;
+  const buckets = bounds.reduce((n, b) => n + width(b), 0);
+  const deepest = levels[levels.length - 1];
+  const orgs =
+    deepest === 'hall' ? (deps.hallNames?.size ?? 1000) : deepest === 'county' ? COUNTIES.length : deepest === 'city' ? CITIES.length : 1;
+  return buckets * orgs;
+}
+
+const LEVELS = ['city', 'county', 'hall'] as const;
+const scanLevels = (group: readonly Part[]): Level[] => LEVELS.filter((l) => group.some((p) => p.spec.by === l));
+const scanBounds = (group: readonly Part[], grain: Grain, deps: EngineDeps) =>
+  mergeBounds(group.flatMap((p) => rollupBounds(p.spec.family, grain, p.spec.periods, deps.ctx.cal)));
+
+interface Scan {
+  sql: string;
+  params: Record<string, unknown>;
+  measures: readonly string[];
+  parts: readonly Part[];
+  kind: 'datetime' | 'date';
+}
+
+/**
+ * Parts that read the same rollup (family, org, filters) become one scan grouped by org and stored bucket,
+ * which each part then folds into its own periods and buckets: a wall zone's tiles, ranking and curve of a
+ * family cost one read of one table. Short hour-aligned frames all read the hour table. A part alone is
+ * scanned too when that is small (its periods then need no per-row multiIf). Parts with distinct counts or
+ * money, or too many rows, keep their own aggregate.
+ */
+function planScans(parts: readonly Part[], deps: EngineDeps): { scans: Scan[]; own: Part[] } {
+  const groups = new Map<string, Part[]>();
+  const own: Part[] = [];
+  for (const p of parts) {
+    const { family: f, grain, measures } = p.spec;
+    if (!grain || !measures.every((n) => foldable(f, n))) {
+      own.push(p);
+      continue;
+    }
+    const key = JSON.stringify([f.id, p.spec.orgCode, p.spec.filters]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const scans: Scan[] = [];
+  for (const members of groups.values()) {
+    const f = members[0]!.spec.family;
+    // One grain for all: theirs if they agree, else the hour table when every frame is whole hours and the
+    // scan stays small; failing that, one scan per grain.
+    const grains = [...new Set(members.map((p) => p.spec.grain!))];
+    const options: [Grain, Part[]][][] = [];
+    if (grains.length === 1) options.push([[grains[0]!, members]]);
+    else {
+      if (f.grains.includes('hour') && members.every((p) => alignedToHours(p.spec.periods as Range[]))) options.push([['hour', members]]);
+      options.push(grains.map((g) => [g, members.filter((p) => p.spec.grain === g)]));
+    }
+    const fits = ([grain, group]: [Grain, Part[]]) =>
+      scanRows(f, grain, scanBounds(group, grain, deps), scanLevels(group), deps) <= SCAN_MAX_ROWS;
+    const chosen = options.find((o) => o.every(fits)) ?? options[options.length - 1]!;
+    for (const [grain, group] of chosen) {
+      if (!fits([grain, group])) {
+        own.push(...group);
+        continue;
+      }
+      for (const p of group) p.spec.grain = grain;
+      const measures = [...new Set(group.flatMap((p) => p.spec.measures))];
+      const { sql, params } = compileRollupScan(
+        {
+          family: f,
+          grain,
+          measures,
+          orgCode: group[0]!.spec.orgCode,
+          levels: scanLevels(group),
+          bounds: scanBounds(group, grain, deps),
+          filters: group[0]!.spec.filters,
+        },
+        deps.ctx,
+      );
+      scans.push({ sql, params, measures, parts: group, kind: rollupTimeKind(f, grain) });
+    }
+  }
+  return { scans, own };
+}
+
+/** Folds a scan's rows (org path, stored bucket) into one part's rows (org, bucket label, period). */
+function foldScan(scan: Scan, p: Part, rows: readonly { org: string; b: string; m: (number | null)[] }[], deps: EngineDeps): AggRow[] {
+  const { family: f, grain, periods, granularity, by, orgCode } = p.spec;
+  const cal = deps.ctx.cal;
+  const bounds = rollupBounds(f, grain!, periods, cal);
+  const levels = scanLevels(scan.parts);
+  const at = by === 'total' || by === 'province' ? -1 : levels.indexOf(by);
+  const index = p.spec.measures.map((n) => scan.measures.indexOf(n));
+  const out = new Map<string, AggRow>();
+  for (const r of rows) {
+    const ms = scan.kind === 'datetime' ? Date.parse(r.b.replace(' ', 'T') + 'Z') : 0;
+    const v = scan.kind === 'datetime' ? ms : r.b;
+    const period = bounds.findIndex((b) => v >= b.from && v < b.to);
+    if (period < 0) continue;
+    const org = at < 0 ? orgCode : r.org.split('|')[at]!;
+    const b = rollupBucketLabel(r.b, ms, granularity, scan.kind, cal);
+    const key = `${org}\u0000${b}\u0000${period}`;
+    let row = out.get(key);
+    if (!row) {
+      row = { org, b, period, m: {} };
+      out.set(key, row);
+    }
+    p.spec.measures.forEach((name, i) => {
+      const x = r.m[index[i]!] ?? null;
+      const acc = row.m[name];
+      switch (f.measures[name]!.kind) {
+        case 'max':
+          row.m[name] = acc === undefined || acc === null ? x : x === null ? acc : Math.max(acc, x);
+          break;
+        case 'min_time':
+          row.m[name] = acc === undefined || acc === null ? x : x === null ? acc : Math.min(acc, x);
+          break;
+        default:
+          row.m[name] = (acc ?? 0) + (x ?? 0);
+      }
+    });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Runs a batch of declarative queries as ONE statement: every rollup scan and every other family and time
+ * frame of every query is a part of a UNION ALL, so a wall zone's refresh costs one round trip however many
+ * tiles it has.
  */
 export async function runKpiBatch(queries: readonly KpiQuery[], deps: EngineDeps): Promise<KpiQueryResult[]> {
   const plans = queries.map((q) => planQuery(q, deps));
   const parts = plans.flatMap((p) => p.parts);
-  const { sql, params } = unionParts(parts);
-  const rows = await deps.ch.query(`kpi.batch.${parts.length}`, sql, params, aggRow);
-  const byPart = parts.map(() => [] as AggRow[]);
+  const { scans, own } = planScans(parts, deps);
+  const { sql, params } = unionParts([...scans, ...own]);
+  const rows = await deps.ch.query(`kpi.batch.${scans.length + own.length}`, sql, params, aggRow);
+  const byPart = [...scans, ...own].map(() => [] as z.infer<typeof aggRow>[]);
   for (const r of rows) byPart[r.part]!.push(r);
-  parts.forEach((p, i) => p.finish(byPart[i]!));
+  scans.forEach((scan, i) => {
+    for (const p of scan.parts) p.finish(foldScan(scan, p, byPart[i]!, deps));
+  });
+  own.forEach((p, j) => {
+    const names = p.spec.measures;
+    p.finish(byPart[scans.length + j]!.map((r) => ({ ...r, m: Object.fromEntries(names.map((n, i) => [n, r.m[i] ?? null])) })));
+  });
   return plans.map((p) => p.result());
 }
 
