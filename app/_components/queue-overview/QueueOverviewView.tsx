@@ -6,6 +6,7 @@ import { dayWord, formatClock, formatInt, formatMinutes, formatPercent, shortDiv
 import { useT } from '../../_i18n/LocaleProvider';
 import { LocaleSwitch } from '../../_i18n/LocaleSwitch';
 import { EChart } from '../charts/EChart';
+import { AppNav } from '../nav/AppNav';
 import { SATISFACTION_TARGET } from '../charts/palette';
 import { buildHourlyOption, buildWaitByCityOption } from '../charts/queue-options';
 import { hallsOverQueueWarn, hasSourceData, kpiStatuses, topLongestWaitHalls } from './derive';
@@ -79,6 +80,7 @@ export function QueueOverviewView({ data, showLocaleSwitch = true, geoUrl }: Que
             ) : null}
             {data.stale ? <StaleBadge asOf={data.asOf} dataAsOf={data.dataAsOf} /> : null}
           </div>
+          <AppNav />
           {showLocaleSwitch ? <LocaleSwitch className={styles.localeSwitch} /> : null}
         </div>
       </header>

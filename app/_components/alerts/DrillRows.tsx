@@ -1,0 +1,55 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/app/_trpc/client';
+import { useLocale, useT } from '../../_i18n/LocaleProvider';
+import { formatInt } from '../../_i18n/format';
+import styles from './alerts.module.css';
+import { kpiRowsInput } from './alert-list';
+
+const PAGE = 20;
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  return String(v);
+}
+
+/** The records behind a KPI alert, through the drill-down contract (`kpi.rows` with the alert's drill). */
+export function DrillRows({ drill }: { drill: unknown }) {
+  const t = useT();
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const input = kpiRowsInput(drill, PAGE);
+  const q = useQuery({ ...trpc.kpi.rows.queryOptions(input!), enabled: input !== null, staleTime: 30_000 });
+  if (!input) return null;
+  if (q.isError) return <p className={styles.drillNote}>{t('alerts.drill.error', { message: q.error.message })}</p>;
+  if (!q.data) return <p className={styles.drillNote}>{t('common.loading')}</p>;
+  const { columns, rows, total } = q.data;
+  if (!rows.length) return <p className={styles.drillNote}>{t('alerts.drill.empty')}</p>;
+  return (
+    <div className={styles.drill} data-testid="drill-rows">
+      <p className={styles.drillNote}>{t('alerts.drill.total', { total: formatInt(total), shown: rows.length })}</p>
+      <div className={styles.drillScroll}>
+        <table className={styles.drillTable}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.name}>{locale === 'en' ? c.label.en : c.label.zh}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {columns.map((c) => (
+                  <td key={c.name}>{cell(r[c.name])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
