@@ -57,6 +57,8 @@ export const envSchema = z
     SCHEDULER: z.enum(['web', 'worker'], { message: "expected 'web' or 'worker'" }).default('web'),
     SIMULATOR: bool.default(true),
     SIMULATOR_SEED: z.coerce.number().int().nonnegative().default(20_261_123),
+    /** Until sign-in exists, the role every request acts as (the built-in duty account of the province). */
+    BUILTIN_USER_ROLE: z.enum(['viewer', 'operator', 'admin']).default('admin'),
     SIMULATOR_CUSTOMERS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     SIMULATOR_HISTORY_DAYS: z.coerce.number().int().min(0).max(3660).default(395),
     ETL_SOURCES_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),

@@ -7,6 +7,7 @@ import type { HistoryStatus } from './jobs/history';
 import path from 'node:path';
 import { divisionOrgUnits } from '@/etl/org/org-units';
 import { seedOrgUnits } from './db/org';
+import { seedStarterRules } from './alerts/starter-rules';
 
 // The process-wide services. Kept on globalThis because Next bundles route handlers separately from the
 // custom server that boots them: both copies of this module must share one ClickHouse (chDB allows one
@@ -57,6 +58,8 @@ async function boot(): Promise<Runtime> {
   const dbResult = await applyMigrations(db);
   if (dbResult.applied.length) console.log(`[boot] database migrations applied: ${dbResult.applied.join(', ')}`);
   await seedOrgUnits(db.prisma, divisionOrgUnits());
+  const seeded = await seedStarterRules(db);
+  if (seeded) console.log(`[boot] ${seeded} starter early-warning rules written`);
   return {
     env: e,
     ch,

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { EtlJob } from '@/etl/runtime/job';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import type { Env } from '../env';
+import { alertEngine } from '../alerts/rule-service';
 import { RollupRefresher } from '../kpi/rollup/refresher';
 import { kpiService } from '../kpi/service';
 import type { Runtime } from '../runtime';
@@ -65,7 +66,8 @@ export class Scheduler {
         const r = await runEtlJob(rt.ch, job);
         if (r.status === 'failed') throw new Error(r.error);
         // The rollups follow each committed batch at once, so the wall sees new data on its next refresh.
-        if ((r.rowsLoaded ?? 0) > 0) void this.refreshRollups();
+        // Then the rules that read this source judge it (DOMAIN.md §3: evaluated the moment data lands).
+        if ((r.rowsLoaded ?? 0) > 0) void this.refreshRollups().then(() => this.evaluateAfter(job.source));
         return `${r.rowsLoaded} loaded, ${r.rowsQuarantined} quarantined`;
       });
     // A job's schedule starts with a first pass at once rather than at its next cron tick.
@@ -117,6 +119,9 @@ export class Scheduler {
     // Also on a clock: the history back-fill and the CLI load data outside the scheduled jobs.
     this.tasks.push(cron.schedule('*/10 * * * * *', () => this.refreshRollups(), { noOverlap: true, name: 'kpi.rollups' }));
     void this.refreshRollups();
+    // Time-limit and record rules also move with the clock (an order becomes overdue with no new data), and
+    // every rule is checked for sources that stopped delivering.
+    this.tasks.push(cron.schedule('15,45 * * * * *', () => this.evaluateClock(), { noOverlap: true, name: 'alerts.clock' }));
     rt.jobs.schedulerRunning = true;
     console.log(`[scheduler] ${sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s): ${jobs.map((j) => j.source).join(', ')}`);
   }
@@ -142,6 +147,21 @@ export class Scheduler {
       if (rebuilt.length) console.log(`[kpi] rollups rebuilt: ${rebuilt.join(', ')}`);
       return stats.map((s) => `${s.family} ${s.buckets} bucket(s) ${s.ms} ms`).join(', ') || 'up to date';
     });
+  }
+
+  private evaluateAfter(source: string): Promise<void> {
+    return this.record(`alerts.${source}`, async () => this.summarise(await alertEngine(this.rt).afterBatch(source)));
+  }
+
+  private evaluateClock(): Promise<void> {
+    return this.record('alerts.clock', async () => this.summarise(await alertEngine(this.rt).onClock()));
+  }
+
+  private summarise(r: Awaited<ReturnType<ReturnType<typeof alertEngine>['afterBatch']>>): string {
+    for (const e of r.errors) console.error(`[alerts] rule ${e.ruleId}: ${e.message}`);
+    if (r.fired || r.recovered)
+      console.log(`[alerts] ${r.rules} rule(s): ${r.fired} fired, ${r.updated} updated, ${r.recovered} recovered (${Math.round(r.ms)} ms)`);
+    return `${r.rules} rules, ${r.fired} fired, ${r.recovered} recovered, ${Math.round(r.ms)} ms`;
   }
 
   private record(name: string, fn: () => Promise<string>): Promise<void> {

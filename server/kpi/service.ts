@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findCity, findCounty, PROVINCE } from '@/etl/org/divisions';
 import type { ClickHouse } from '../clickhouse/client';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
@@ -81,6 +82,21 @@ export class KpiService {
       },
       (c) => (this.halls = c),
     );
+  }
+
+  /** Name of any org node (province, city, county from the divisions; halls from dim_hall). */
+  async orgNames(): Promise<(code: string) => string> {
+    const halls = await this.getHalls();
+    return (code) =>
+      code.length === 9
+        ? (halls.get(code)?.name ?? code)
+        : code.length === 6
+          ? (findCounty(code)?.name ?? code)
+          : code.length === 4
+            ? (findCity(code)?.name ?? code)
+            : code === PROVINCE.code
+              ? PROVINCE.name
+              : code;
   }
 
   async context(now: number): Promise<CompileContext> {

@@ -19,10 +19,12 @@ export interface Context {
 
 /**
  * Sign-in arrives with the authentication issue. Until then every request acts as the built-in duty
- * account: an operator of the province, so authenticated procedures work and admin procedures refuse.
+ * account of the province, with the role BUILTIN_USER_ROLE gives it (admin by default, so the demo can
+ * edit rules; operator on a shared screen).
  */
 export const BUILTIN_DUTY_USER: SessionUser = { id: 'builtin-duty', name: '值班员', role: 'operator', orgCode: '53' };
 
 export async function createContext(opts: { headers: Headers }): Promise<Context> {
-  return { rt: await getRuntime(), user: BUILTIN_DUTY_USER, headers: opts.headers, now: Date.now };
+  const rt = await getRuntime();
+  return { rt, user: { ...BUILTIN_DUTY_USER, role: rt.env.BUILTIN_USER_ROLE }, headers: opts.headers, now: Date.now };
 }

@@ -4,6 +4,7 @@ import { ZodError, z } from 'zod';
 import { ClickHouseQueryError } from '../clickhouse/errors';
 import { KpiQueryError } from '../kpi/query/compile';
 import { KpiParamError } from '../kpi/service';
+import { RuleNotFoundError } from '../alerts/rule-service';
 import type { Context } from './context';
 
 const t = initTRPC.context<Context>().create({
@@ -41,6 +42,7 @@ const errors = t.middleware(async ({ next, path }) => {
     if (cause instanceof KpiQueryError || cause instanceof KpiParamError) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
     }
+    if (cause instanceof RuleNotFoundError) throw new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
     if (cause instanceof ClickHouseQueryError) {
       console.error(`[trpc] ${path}: ${cause.message}`);
       const message =

@@ -39,7 +39,18 @@ describe('applyMigrations on embedded PGlite (in memory)', () => {
     expect(await tables(db)).toEqual([]);
     const result = await applyMigrations(db, MIGRATIONS_DIR);
     expect(result).toEqual({ applied: LOCAL.map((m) => m.name), alreadyApplied: 0 });
-    expect(await tables(db)).toEqual(['_prisma_migrations', 'audit_logs', 'kpi_parameters', 'org_units', 'scheduler_leases', 'users']);
+    expect(await tables(db)).toEqual([
+      '_prisma_migrations',
+      'alert_events',
+      'alert_rule_states',
+      'alert_rule_versions',
+      'alert_rules',
+      'audit_logs',
+      'kpi_parameters',
+      'org_units',
+      'scheduler_leases',
+      'users',
+    ]);
 
     const rows = await db.prisma.$queryRawUnsafe<
       { migration_name: string; checksum: string; applied_steps_count: number; finished: boolean }[]

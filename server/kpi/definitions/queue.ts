@@ -17,6 +17,20 @@ export const QUEUE_KPIS: KpiDef[] = [
   },
   {
     ...base,
+    id: 'queue.called',
+    name: { zh: '叫号量', en: 'Tickets called' },
+    formula: {
+      zh: '期间取号且已叫号的票数（服务能力；取号量持续高于叫号量即排队积压）',
+      en: 'Tickets issued in the period that have been called (what the windows served)',
+    },
+    unit: 'count',
+    direction: 'neutral',
+    calc: { op: 'count', m: 'called' },
+    parts: { numerator: { zh: '已叫号的票', en: 'Called tickets' } },
+    digits: 0,
+  },
+  {
+    ...base,
     id: 'queue.length',
     name: { zh: '当前排队人数', en: 'Queue length now' },
     formula: { zh: '取号 − 叫号 − 作废（今日尚在等候的票）', en: 'Issued − called − voided (today’s tickets still waiting)' },

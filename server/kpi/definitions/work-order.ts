@@ -117,8 +117,8 @@ export const WORK_ORDER_KPIS: KpiDef[] = [
     id: 'wo.near_due',
     name: { zh: '临期工单', en: 'Orders near due' },
     formula: {
-      zh: '未办结且已用时限达到预警比例（默认80%）的工单',
-      en: 'Open orders past the near-due share of their limit (80% by default)',
+      zh: '限时环节（复电/答复）未完成且已用时限达到预警比例（默认80%）的工单',
+      en: 'Orders whose limited step (restore power / reply) is not done, past the near-due share of their limit (80% by default)',
     },
     unit: 'count',
     direction: 'lower_better',
@@ -132,7 +132,10 @@ export const WORK_ORDER_KPIS: KpiDef[] = [
     ...live,
     id: 'wo.overdue',
     name: { zh: '超期工单', en: 'Overdue orders' },
-    formula: { zh: '已超过办结时限仍未归档的工单', en: 'Open orders past their deadline' },
+    formula: {
+      zh: '限时环节（复电/答复）超过时限仍未完成的工单',
+      en: 'Orders whose limited step (restore power / reply) is past its deadline and not done',
+    },
     unit: 'count',
     direction: 'lower_better',
     calc: { op: 'count', m: 'overdue_open' },

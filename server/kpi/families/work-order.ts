@@ -2,6 +2,8 @@ import type { Family } from './types';
 
 const DONE_AT = "if(due_step = 'handle', handled_at, replied_at)";
 const OPEN = 'closed_at IS NULL';
+/** Still running against its limit: the limited step (power restored, or the reply) is not done. */
+const AT_RISK = `closed_at IS NULL AND ${DONE_AT} IS NULL`;
 const ARRIVE_BASE = 'arrive_due_at IS NOT NULL AND arrived_at IS NOT NULL';
 const REPAIRED = "type = 'fault_repair' AND handled_at IS NOT NULL";
 const REPAIR_MS = "dateDiff('millisecond', created_at, assumeNotNull(handled_at))";
@@ -39,10 +41,10 @@ export const workOrderFamily: Family = {
     work_error: { kind: 'count', where: "cause_tag = 'work_error'" },
     non_standard: { kind: 'count', where: "cause_tag = 'non_standard'" },
     open: { kind: 'count', where: OPEN, live: true },
-    overdue_open: { kind: 'count', where: `${OPEN} AND due_at < {now:DateTime64(3, 'UTC')}`, live: true },
+    overdue_open: { kind: 'count', where: `${AT_RISK} AND due_at < {now:DateTime64(3, 'UTC')}`, live: true },
     near_due: {
       kind: 'count',
-      where: `${OPEN} AND due_at >= {now:DateTime64(3, 'UTC')}
+      where: `${AT_RISK} AND due_at >= {now:DateTime64(3, 'UTC')}
         AND dateDiff('millisecond', created_at, {now:DateTime64(3, 'UTC')}) >= {nearDueShare:Float64} * dateDiff('millisecond', created_at, due_at)`,
       live: true,
     },

@@ -1,0 +1,172 @@
+import {
+  awaitingReconnection,
+  dissatisfiedRatings,
+  ordersNearLimit,
+  outageSituations,
+  outagesWithUnnotified,
+  smsBatches,
+} from '../../repositories/alert-records';
+import { SEVERITIES, severityOf, type RuleSpec, type Severity } from '../spec';
+import { fmtNum, localHm } from './format';
+import type { EvalContext, Evaluation, Observation } from './types';
+
+// Rules on individual records (DOMAIN.md §3: time limits and commitments, per-record events) and the
+// cross-domain outage situation. Each record in the condition is its own subject, so its alert carries the
+// record and recovers when the record leaves the condition (closed, notified, reconnected, aged out).
+
+type RecordSpec = Extract<RuleSpec, { kind: 'time_limit' | 'record_event' | 'correlation' }>;
+
+const ORDER_TYPE: Record<string, string> = {
+  fault_repair: '故障报修',
+  complaint: '投诉',
+  opinion: '意见',
+  arrears_reconnection: '欠费复电',
+  inquiry: '咨询',
+};
+const OUTAGE_TYPE: Record<string, string> = { planned: '计划停电', temporary: '临时停电', fault: '故障停电', peak_shifting: '有序用电' };
+
+/** The loosest threshold of a rule: records beyond it are the ones worth reading from the store. */
+function loosest(spec: RecordSpec): number {
+  const ts = SEVERITIES.map((s) => spec.levels[s]).filter((t): t is number => t !== undefined);
+  return spec.comparator.startsWith('>') ? Math.min(...ts) : Math.max(...ts);
+}
+
+export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Promise<Evaluation> {
+  const org = spec.scope.orgCode;
+  const sev = (v: number): Severity | null => severityOf(v, spec.levels, spec.comparator);
+  const county = (code: string) => ctx.orgName(code);
+  let observations: Observation[] = [];
+
+  if (spec.kind === 'time_limit' && spec.check === 'work_order_due') {
+    const rows = await ordersNearLimit(ctx.ch, { orgCode: org, now: ctx.now, minShare: loosest(spec), types: spec.orderTypes });
+    observations = rows.map((o) => ({
+      subject: `wo:${o.order_id}`,
+      orgCode: o.county_code,
+      orgName: county(o.county_code),
+      value: o.share,
+      severity: sev(o.share),
+      figures: { share: o.share, type: o.type, dueAt: new Date(o.due_at).toISOString(), status: o.status },
+      drill: { kind: 'record', table: 'work_order', id: o.order_id },
+      text:
+        o.share >= 1
+          ? {
+              zh: `${county(o.county_code)}${ORDER_TYPE[o.type] ?? o.type}工单 ${o.order_id} 已超期（时限 ${localHm(o.due_at, ctx.tz)}）`,
+              en: `${county(o.county_code)}: ${o.type} order ${o.order_id} is overdue (due ${localHm(o.due_at, ctx.tz)})`,
+            }
+          : {
+              zh: `${county(o.county_code)}${ORDER_TYPE[o.type] ?? o.type}工单 ${o.order_id} 已用时限 ${Math.round(o.share * 100)}%（${localHm(o.due_at, ctx.tz)} 到期）`,
+              en: `${county(o.county_code)}: ${o.type} order ${o.order_id} has used ${Math.round(o.share * 100)}% of its limit (due ${localHm(o.due_at, ctx.tz)})`,
+            },
+    }));
+  } else if (spec.kind === 'time_limit' && spec.check === 'outage_notice') {
+    const rows = await outagesWithUnnotified(ctx.ch, {
+      orgCode: org,
+      now: ctx.now,
+      horizonHours: loosest(spec),
+      types: spec.outageTypes,
+    });
+    observations = rows.map((o) => {
+      const hours = (o.planned_start - ctx.now) / 3_600_000;
+      return {
+        subject: `outage:${o.outage_id}`,
+        orgCode: o.county_code,
+        orgName: county(o.county_code),
+        value: hours,
+        severity: sev(hours),
+        figures: { hoursToStart: hours, affected: o.affected, unnotified: o.unnotified, type: o.outage_type, feeder: o.feeder },
+        drill: { kind: 'record', table: 'outage', id: o.outage_id },
+        text: {
+          zh: `${county(o.county_code)}${OUTAGE_TYPE[o.outage_type] ?? o.outage_type} ${o.feeder}（${localHm(o.planned_start, ctx.tz)} 停电）尚有 ${o.unnotified}/${o.affected} 户未通知`,
+          en: `${county(o.county_code)}: ${o.outage_type} outage on ${o.feeder} at ${localHm(o.planned_start, ctx.tz)} has ${o.unnotified} of ${o.affected} customers not notified`,
+        },
+      };
+    });
+  } else if (spec.kind === 'time_limit' && spec.check === 'reconnection') {
+    const rows = await awaitingReconnection(ctx.ch, { orgCode: org, now: ctx.now, minHours: loosest(spec) });
+    observations = rows.map((r) => ({
+      subject: `reconnect:${r.disconnection_id}`,
+      orgCode: r.county_code,
+      orgName: county(r.county_code),
+      value: r.hours,
+      severity: sev(r.hours),
+      figures: { hoursSincePayment: r.hours, paidAt: new Date(r.paid).toISOString(), class: r.class },
+      drill: { kind: 'record', table: 'reconnection', id: r.disconnection_id },
+      text: {
+        zh: `${county(r.county_code)}欠费停电客户缴费后 ${fmtNum(r.hours)} 小时仍未复电（${r.disconnection_id}）`,
+        en: `${county(r.county_code)}: not reconnected ${fmtNum(r.hours)} h after payment (${r.disconnection_id})`,
+      },
+    }));
+  } else if (spec.kind === 'record_event' && spec.event === 'dissatisfied_rating') {
+    const from = ctx.now - spec.windowMinutes * 60_000;
+    const rows = (await dissatisfiedRatings(ctx.ch, { orgCode: org, from, now: ctx.now })).filter(
+      (t) => (t.ended_at ?? t.issued_at) >= from,
+    );
+    observations = rows.map((t) => ({
+      subject: `ticket:${t.ticket_id}`,
+      orgCode: t.hall_code,
+      orgName: ctx.orgName(t.hall_code),
+      value: 1,
+      severity: sev(1),
+      figures: { businessType: t.business_type, at: new Date(t.ended_at ?? t.issued_at).toISOString() },
+      drill: { kind: 'record', table: 'queue_ticket', id: t.ticket_id },
+      text: {
+        zh: `${ctx.orgName(t.hall_code)}客户评价“不满意”（${t.business_type}，${localHm(t.ended_at ?? t.issued_at, ctx.tz)}）`,
+        en: `${ctx.orgName(t.hall_code)}: a customer rated the service dissatisfied (${t.business_type}, ${localHm(t.ended_at ?? t.issued_at, ctx.tz)})`,
+      },
+    }));
+  } else if (spec.kind === 'record_event' && spec.event === 'sms_batch_failed') {
+    const rows = await smsBatches(ctx.ch, { orgCode: org, from: ctx.now - spec.windowMinutes * 60_000, now: ctx.now });
+    observations = rows
+      .filter((b) => b.sent >= spec.minCount)
+      .map((b) => {
+        const share = b.sent === 0 ? 0 : b.failed / b.sent;
+        return {
+          subject: `sms:${b.outage_id}`,
+          orgCode: b.county_code,
+          orgName: county(b.county_code),
+          value: share,
+          severity: sev(share),
+          figures: { sent: b.sent, failed: b.failed, share, firstSent: new Date(b.first_sent).toISOString() },
+          drill: { kind: 'record', table: 'sms_batch', id: b.outage_id },
+          text: {
+            zh: `${county(b.county_code)}停电通知短信批次失败 ${b.failed}/${b.sent}（${(share * 100).toFixed(1)}%，停电事件 ${b.outage_id}）`,
+            en: `${county(b.county_code)}: ${b.failed} of ${b.sent} outage SMS failed (${(share * 100).toFixed(1)}%, outage ${b.outage_id})`,
+          },
+        };
+      });
+  } else if (spec.kind === 'correlation') {
+    const rows = await outageSituations(ctx.ch, { orgCode: org, from: ctx.now - spec.windowMinutes * 60_000, now: ctx.now });
+    observations = rows.map((s) => {
+      const minutes = Math.max(1, (ctx.now - s.first_start) / 60_000);
+      return {
+        subject: `county:${s.county_code}`,
+        orgCode: s.county_code,
+        orgName: county(s.county_code),
+        value: s.affected,
+        severity: sev(s.affected),
+        figures: { outages: s.outages, affected: s.affected, faultCalls: s.faultCalls, faultCallsPerHour: (s.faultCalls / minutes) * 60 },
+        drill: null,
+        text: {
+          zh: `${county(s.county_code)}停电 ${s.outages} 起、影响 ${s.affected} 户，已有故障报修来电 ${s.faultCalls} 个：预计话务继续上升，请95598提前排班`,
+          en: `${county(s.county_code)}: ${s.outages} outages affecting ${s.affected} customers, ${s.faultCalls} fault-repair calls so far — expect the call surge to grow`,
+        },
+      };
+    });
+  }
+  return { observations, staleSources: [] };
+}
+
+export function recordRuleSources(spec: RecordSpec): string[] {
+  switch (spec.kind) {
+    case 'time_limit':
+      return spec.check === 'work_order_due'
+        ? ['workorder.orders']
+        : spec.check === 'reconnection'
+          ? ['billing.reconnections']
+          : ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'];
+    case 'record_event':
+      return spec.event === 'dissatisfied_rating' ? ['hall-queue.tickets'] : ['outage.notices', 'outage.sms-reports'];
+    case 'correlation':
+      return ['outage.events', 'cti.calls'];
+  }
+}

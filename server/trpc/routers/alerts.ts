@@ -1,0 +1,28 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { listAlerts } from '../../alerts/rule-service';
+import { SEVERITIES } from '../../alerts/spec';
+import { orgCodeInput } from '../../kpi/query/schema';
+import { authedProcedure, router } from '../init';
+
+// Inputs, named up front: the alert list's filters.
+const listInput = z.object({
+  state: z.enum(['firing', 'recovered']).optional(),
+  severities: z.array(z.enum(SEVERITIES)).max(4).optional(),
+  orgCode: orgCodeInput.optional(),
+  ruleId: z.string().max(40).optional(),
+  situationId: z.string().max(40).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(40).optional(),
+});
+
+export const alertsRouter = router({
+  /** Alert events, newest first, filterable by state, severity, org node (and below), rule and situation. */
+  list: authedProcedure.input(listInput.default({ limit: 100 })).query(({ ctx, input }) => {
+    const orgCode = input.orgCode ?? ctx.user.orgCode;
+    if (!orgCode.startsWith(ctx.user.orgCode)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `无权查看该单位 (no access to org ${orgCode})` });
+    }
+    return listAlerts(ctx.rt, { ...input, orgCode });
+  }),
+});
