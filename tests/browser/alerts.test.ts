@@ -55,7 +55,7 @@ describe('预警中心 /alerts', () => {
 
     // Filtering by a severity lists only that severity.
     await page.getByTestId('severity-yellow').click();
-    await page.waitForTimeout(1500);
+    await page.locator('[data-testid="alert-list"][aria-busy="false"]').waitFor({ timeout: 30_000 });
     const severities = await page.getByTestId('alert-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity')));
     assert.ok(
       severities.every((s) => s === 'yellow'),

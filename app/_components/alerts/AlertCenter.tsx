@@ -57,6 +57,8 @@ export function AlertCenter({ cities }: { cities: CityOption[] }) {
   }, [rules.data]);
   const entries = useMemo(() => groupBySituation(orderAlerts(list.data?.items ?? [])), [list.data]);
   const now = list.dataUpdatedAt || 0;
+  // While a new filter loads, the previous list stays (placeholder); the time shown is of the last answer.
+  const updatedAt = Math.max(list.dataUpdatedAt, counts.dataUpdatedAt);
   const toggleSeverity = (s: Severity) => setSeverities((cur) => (cur.length === 1 && cur[0] === s ? [] : [s]));
   const filtered = state !== 'firing' || severities.length > 0 || orgCode !== '';
 
@@ -71,7 +73,7 @@ export function AlertCenter({ cities }: { cities: CityOption[] }) {
           ) : (
             t('alerts.refresh', {
               s: ALERTS_REFRESH_MS / 1000,
-              time: list.dataUpdatedAt ? formatClock(new Date(list.dataUpdatedAt).toISOString()) : '—',
+              time: updatedAt ? formatClock(new Date(updatedAt).toISOString()) : '—',
             })
           )}
         </span>
@@ -87,7 +89,7 @@ export function AlertCenter({ cities }: { cities: CityOption[] }) {
         onOrg={setOrgCode}
         cities={cities}
       />
-      <div className={styles.list} data-testid="alert-list" aria-busy={list.isFetching}>
+      <div className={styles.list} data-testid="alert-list" aria-busy={list.isFetching || list.isPlaceholderData}>
         {!list.data ? (
           <p className={styles.empty}>{list.isError ? t('alerts.error') : t('common.loading')}</p>
         ) : entries.length === 0 ? (
