@@ -6,6 +6,7 @@ import type { AlertEventCreateManyInput } from '../db/generated/models/AlertEven
 import { maxLagSeconds } from '../health';
 import { FAMILY_BY_ID } from '../kpi/families';
 import { KPI_BY_ID } from '../kpi/definitions';
+import type { KpiQueryResult } from '../kpi/query/execute';
 import type { KpiQuery } from '../kpi/query/schema';
 import type { KpiService } from '../kpi/service';
 import { sourceFreshness } from '../repositories/etl-runs';
@@ -142,14 +143,16 @@ export class AlertEngine {
       }
     }
     // One KPI-layer batch (one SQL statement) per 50 queries, whatever the number of rules.
-    const queries = kpiPlans.flatMap((p) => p.queries);
-    const results = [];
-    for (let i = 0; i < queries.length; i += KPI_BATCH)
-      results.push(...(await this.kpi.query(queries.slice(i, i + KPI_BATCH), now)).results);
-    let at = 0;
+    // Rules that ask the same question (same KPI, scope and window) share one answer.
+    const unique = new Map<string, { q: KpiQuery; i: number }>();
+    for (const p of kpiPlans)
+      for (const q of p.queries) if (!unique.has(JSON.stringify(q))) unique.set(JSON.stringify(q), { q, i: unique.size });
+    const distinct = [...unique.values()].map((u) => u.q);
+    const results: KpiQueryResult[] = [];
+    for (let i = 0; i < distinct.length; i += KPI_BATCH)
+      results.push(...(await this.kpi.query(distinct.slice(i, i + KPI_BATCH), now, { cached: false })).results);
     for (const p of kpiPlans) {
-      const mine = results.slice(at, at + p.queries.length);
-      at += p.queries.length;
+      const mine = p.queries.map((q) => results[unique.get(JSON.stringify(q))!.i]!);
       try {
         evaluations.set(p.rule.id, p.decide(mine, []));
       } catch (err) {

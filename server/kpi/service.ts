@@ -115,10 +115,15 @@ export class KpiService {
   }
 
   /** A batch of KPI queries (a wall zone's figures): one call, shared by every screen for a few seconds. */
-  async query(queries: KpiQuery[], now: number): Promise<{ asOf: string; results: KpiQueryResult[]; freshness: Freshness[] }> {
+  async query(
+    queries: KpiQuery[],
+    now: number,
+    opts: { cached?: boolean } = {},
+  ): Promise<{ asOf: string; results: KpiQueryResult[]; freshness: Freshness[] }> {
     const key = JSON.stringify(queries);
     const hit = this.results.get(key);
-    if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value as ReturnType<KpiService['query']>;
+    // The alert engine asks right after a batch committed: an answer from before the batch would be wrong.
+    if (opts.cached !== false && hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value as ReturnType<KpiService['query']>;
     const value = (async () => {
       const deps = await this.deps(now);
       const [results, freshness] = await Promise.all([

@@ -139,6 +139,28 @@ describe('seasonal anomaly', () => {
   });
 });
 
+describe('right after a batch', () => {
+  it('judges the data just committed, never an answer cached from before it', async () => {
+    const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
+    const { id } = await createRule(
+      rt,
+      ruleInput.parse({
+        name: '话务量（测试）',
+        spec: { kind: 'threshold', kpi: 'call.inbound', window: { minutes: 60 }, scope: { orgCode: '5301' }, levels: { yellow: 160 } },
+      }),
+      'test',
+    );
+    engine.invalidate();
+    const rule = (await engine.loadRules()).filter((r) => r.id === id);
+    const t = at('2026-11-24 16:00');
+    await engine.evaluate(rule, t);
+    expect(await db.prisma.alertEvent.count({ where: { ruleId: id } })).toBe(0);
+    await calls(t, 20, 'tue-late'); // the next batch: 170 calls in the hour now
+    await engine.evaluate(rule, t);
+    expect(await db.prisma.alertEvent.findMany({ where: { ruleId: id } })).toMatchObject([{ value: 170, severity: 'yellow' }]);
+  });
+});
+
 describe('preview', () => {
   it('replays a rule hour by hour over the last 30 days: every hour at 100 calls or more, once each', async () => {
     const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
