@@ -60,6 +60,7 @@ export class AlertEngine {
   readonly notices = new EventEmitter();
   private rules: Promise<LoadedRule[]> | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly ch: ClickHouse,
@@ -115,10 +116,12 @@ export class AlertEngine {
     if (!all.length) return report;
     const [params, orgName, fresh] = await Promise.all([this.kpi.getParams(), this.kpi.orgNames(), sourceFreshness(this.ch)]);
     const freshBySource = new Map(fresh.map((f) => [f.source, f.completeUpTo]));
+    // A source that has not delivered yet since this process started is not one that stopped: on a fresh
+    // start it gets its allowed lag before the rule says "no data".
     const staleOf = (r: LoadedRule) =>
       r.sources.filter((s) => {
-        const t = freshBySource.get(s);
-        return t == null || (now - t) / 1000 > maxLagSeconds(s);
+        const t = freshBySource.get(s) ?? null;
+        return t === null ? (now - this.startedAt) / 1000 > maxLagSeconds(s) : (now - t) / 1000 > maxLagSeconds(s);
       });
     const ctx: EvalContext = { ch: this.ch, kpi: this.kpi, params, tz: this.tz, now, orgName };
 

@@ -198,13 +198,19 @@ export async function listAlerts(
   const [items, total, counts] = await Promise.all([
     rt.db.prisma.alertEvent.findMany({
       where,
-      orderBy: [{ firedAt: 'desc' }, { id: 'desc' }],
+      // Firing first ('firing' < 'recovered'), newest first within each.
+      orderBy: [{ state: 'asc' }, { firedAt: 'desc' }, { id: 'desc' }],
       take: q.limit + 1,
       ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
       include: { rule: { select: { name: true, nameEn: true, kind: true } } },
     }),
     rt.db.prisma.alertEvent.count({ where }),
-    rt.db.prisma.alertEvent.groupBy({ by: ['severity'], where: { ...where, state: 'firing' }, _count: { _all: true } }),
+    // Counts per severity ignore the severity filter, so the four tiles stay meaningful while one is chosen.
+    rt.db.prisma.alertEvent.groupBy({
+      by: ['severity'],
+      where: { ...where, severity: undefined, state: 'firing' },
+      _count: { _all: true },
+    }),
   ]);
   const page = items.slice(0, q.limit);
   return {

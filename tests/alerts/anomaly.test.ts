@@ -161,6 +161,26 @@ describe('right after a batch', () => {
   });
 });
 
+describe('a source that never delivered', () => {
+  it('gets its allowed lag after start-up before the rule says "no data"', async () => {
+    const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
+    const fresh = new AlertEngine(ch, db, new KpiService(ch, db, loadEnv({ BUSINESS_TZ: TZ })), TZ);
+    const { id } = await createRule(
+      rt,
+      ruleInput.parse({
+        name: '工单时限（测试）',
+        spec: { kind: 'time_limit', check: 'work_order_due', scope: { orgCode: '53' }, levels: { red: 1 } },
+      }),
+      'test',
+    );
+    const rule = (await fresh.loadRules()).filter((r) => r.id === id);
+    await fresh.evaluate(rule, Date.now() + 60_000); // workorder.orders has never run: still within 900 s
+    expect(await db.prisma.alertEvent.count({ where: { ruleId: id } })).toBe(0);
+    await fresh.evaluate(rule, Date.now() + 16 * 60_000);
+    expect(await db.prisma.alertEvent.findMany({ where: { ruleId: id } })).toMatchObject([{ condition: 'no_data', state: 'firing' }]);
+  });
+});
+
 describe('preview', () => {
   it('replays a rule hour by hour over the last 30 days: every hour at 100 calls or more, once each', async () => {
     const rt = { ch, db, env: { BUSINESS_TZ: TZ } };

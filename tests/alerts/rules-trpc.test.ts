@@ -153,18 +153,20 @@ describe('alerts.list', () => {
     });
   });
 
-  it('filters by state, severity and org node (and below), newest first, with counts by severity', async () => {
+  it('filters by state, severity and org node (and below), firing first and newest first, with counts by severity', async () => {
     const all = await caller(OPERATOR).alerts.list();
-    expect(all.items.map((i) => i.subject)).toEqual(['a', 'b', 'c', 'd']);
+    expect(all.items.map((i) => i.subject)).toEqual(['a', 'b', 'd', 'c']);
     expect(all.firingBySeverity).toEqual({ red: 2, orange: 0, yellow: 1, blue: 0 });
     const firingRed = await caller(OPERATOR).alerts.list({ state: 'firing', severities: ['red'] });
     expect(firingRed.items.map((i) => i.subject)).toEqual(['a', 'd']);
+    // The tiles keep counting every severity while one is chosen.
+    expect(firingRed.firingBySeverity).toEqual({ red: 2, orange: 0, yellow: 1, blue: 0 });
     const kunming = await caller(OPERATOR).alerts.list({ orgCode: '5301' });
     expect(kunming.items.map((i) => i.subject)).toEqual(['a', 'b']);
     const page = await caller(OPERATOR).alerts.list({ limit: 3 });
     expect(page.items).toHaveLength(3);
     const rest = await caller(OPERATOR).alerts.list({ limit: 3, cursor: page.nextCursor! });
-    expect(rest.items.map((i) => i.subject)).toEqual(['d']);
+    expect(rest.items.map((i) => i.subject)).toEqual(['c']);
   });
 
   it('a city user sees only its own city, and is refused another', async () => {
