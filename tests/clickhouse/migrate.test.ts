@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FAMILIES } from '@/server/kpi/families';
-import { rollupTable } from '@/server/kpi/rollup/columns';
+import { rollupTable, rollupTables } from '@/server/kpi/rollup/columns';
 import { DIRTY_MARKS } from '@/server/kpi/rollup/ddl';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { MIGRATIONS_ROOT, MigrationChangedError, migrateClickHouse, migrationsDir, readMigrations } from '@/server/clickhouse/migrate';
@@ -26,7 +26,7 @@ describe('ClickHouse migrations', () => {
       z.object({ name: z.string() }),
     );
     // Besides the tables written by name: the KPI rollups, their dirty marks and the views that write them.
-    const rollups = FAMILIES.flatMap((f) => f.grains.map((g) => rollupTable(f, g)));
+    const rollups = FAMILIES.flatMap((f) => rollupTables(f).map((t) => rollupTable(f, t.grain, t.county)));
     const views = DIRTY_MARKS.map(([family, table]) => `mv_dirty_${family}_${table}`);
     expect(tables.map((t) => t.name).sort()).toEqual([...TABLES, 'kpi_dirty', ...rollups, ...views].sort());
     const recorded = await ch.query(

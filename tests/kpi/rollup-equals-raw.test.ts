@@ -101,6 +101,17 @@ describe('rollups equal the facts', () => {
         time: { preset: 'today' },
         granularity: 'hour',
       },
+      // Dimension filters and halls read the full tables, the rest their county tables.
+      {
+        key: 'filtered',
+        kpis: ['call.inbound', 'call.loss_rate', 'queue.avg_wait'],
+        orgCode: '53',
+        by: 'city',
+        time: { preset: 'today' },
+        filters: { category: ['fault_repair', 'complaint'], business_type: ['fee'] },
+        compare: ['previous', 'yoy'],
+      },
+      { key: 'halls', kpis: ['queue.avg_wait', 'queue.satisfaction'], orgCode: '5301', by: 'hall', time: { preset: 'today' } },
       {
         key: 'week',
         kpis: ['call.inbound', 'queue.tickets'],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { FAMILIES } from '@/server/kpi/families';
-import { keyColumns, measureColumns, rollupTable } from '@/server/kpi/rollup/columns';
+import { keyColumns, measureColumns, rollupTable, rollupTables } from '@/server/kpi/rollup/columns';
 import { DIRTY_MARKS } from '@/server/kpi/rollup/ddl';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -27,13 +27,16 @@ describe('rollup tables', () => {
       { db: ch.database },
       colRow,
     );
-    for (const f of FAMILIES) {
-      for (const g of f.grains) {
-        const expected = [...keyColumns(f, g), ...measureColumns(f), { name: 'version', type: 'UInt64' }].map((c) => `${c.name} ${c.type}`);
-        const actual = cols.filter((c) => c.table === rollupTable(f, g)).map((c) => `${c.name} ${c.type}`);
-        expect(actual, rollupTable(f, g)).toEqual(expected);
-      }
+    const tables = FAMILIES.flatMap((f) => rollupTables(f).map((t) => ({ f, ...t, name: rollupTable(f, t.grain, t.county) })));
+    for (const { f, grain, county, name } of tables) {
+      const expected = [...keyColumns(f, grain, county), ...measureColumns(f), { name: 'version', type: 'UInt64' }].map(
+        (c) => `${c.name} ${c.type}`,
+      );
+      const actual = cols.filter((c) => c.table === name).map((c) => `${c.name} ${c.type}`);
+      expect(actual, name).toEqual(expected);
     }
+    // …and no table the code does not know.
+    expect([...new Set(cols.map((c) => c.table))].sort()).toEqual(tables.map((t) => t.name).sort());
   });
 
   it('get a dirty mark from every source table each family reads', () => {

@@ -204,6 +204,8 @@ export interface AggregateSpec {
   filters: Record<string, readonly string[]>;
   /** A rollup grain, or undefined for the naive path over the facts. */
   grain?: Grain;
+  /** Read the grain's county table (no halls, no dimension filters). */
+  county?: boolean;
   /** No time filter at all (agents' state now). */
   untimed?: boolean;
 }
@@ -226,7 +228,7 @@ export function compileAggregate(spec: AggregateSpec, ctx: CompileContext) {
     Object.assign(pool, per.pool);
     sql = `SELECT ${group} AS org, ${bucketExpr('bucket', spec.granularity, kind)} AS b, ${per.period} AS period,
   ${measureArray(ms, rollupAgg)} AS m
-FROM ${rollupTable(f, spec.grain)} FINAL
+FROM ${rollupTable(f, spec.grain, spec.county)} FINAL
 WHERE ${per.where} AND ${org.sql} AND ${dims.sql}
 GROUP BY org, b, period`;
   } else {
@@ -254,6 +256,7 @@ export interface ScanSpec {
   /** Disjoint bucket bounds to read (see rollupBounds). */
   bounds: readonly Bounds[];
   filters: Record<string, readonly string[]>;
+  county: boolean;
 }
 
 /**
@@ -278,9 +281,9 @@ export function compileRollupScan(spec: ScanSpec, ctx: CompileContext) {
   const orgExpr = cols.length === 0 ? "''" : cols.length === 1 ? cols[0]! : `concat(${cols.join(", '|', ")})`;
   const sql = `SELECT ${orgExpr} AS org, toString(bucket) AS b, 0 AS period,
   ${measureArray(ms, rollupAgg)} AS m
-FROM ${rollupTable(f, spec.grain)} FINAL
+FROM ${rollupTable(f, spec.grain, spec.county)} FINAL
 WHERE (${ranges.join(' OR ')}) AND ${org.sql} AND ${dims.sql}
-GROUP BY org, b`;
+GROUP BY org, bucket`;
   return bind(sql, pool);
 }
 
@@ -305,7 +308,10 @@ export function unionParts(parts: readonly { sql: string; params: Record<string,
     .map((p, i) => {
       const renamed = p.sql.replace(/\{([A-Za-z_][A-Za-z0-9_]*):/g, (_, name: string) => `{q${i}_${name}:`);
       for (const [k, v] of Object.entries(p.params)) params[`q${i}_${k}`] = v;
-      return `SELECT ${i} AS part, org, b, period, m FROM (\n${renamed}\n)`;
+      // Every part is `SELECT org, b, period, m …`: the tag goes in front rather than around a subquery, which
+      // the engine would analyse once more per part.
+      if (!renamed.startsWith('SELECT ')) throw new Error('a KPI part must be a plain SELECT');
+      return `SELECT ${i} AS part, ${renamed.slice('SELECT '.length)}`;
     })
     .join('\nUNION ALL\n');
   // Every version of a rollup row lies in one partition (the bucket is in both key and partition), so FINAL
@@ -380,19 +386,7 @@ export function compileRefreshDays(f: Family, days: readonly string[], version: 
   const dayKeys = keyColumns(f, 'day');
   const measures = measureColumns(f);
   const day = 'toDate(bucket, {tz:String})';
-  const aggs = measures.map(({ name, m }) => {
-    switch (m.kind) {
-      case 'count':
-      case 'sum':
-        return `sum(${name}) AS m_${name}`;
-      case 'max':
-        return `max(${name}) AS m_${name}`;
-      case 'min_time':
-        return `min(${name}) AS m_${name}`;
-      case 'uniq':
-        return `uniqExactMergeState(${name}) AS m_${name}`;
-    }
-  });
+  const aggs = measures.map(({ name, m }) => mergeAgg(name, m));
   const rest = hourKeys.slice(1).map((k) => k.name);
   const fresh = `SELECT ${day} AS k_bucket${rest.map((k) => `, ${k}`).join('')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
 FROM ${rollupTable(f, 'hour')} FINAL
@@ -404,6 +398,37 @@ GROUP BY k_bucket${rest.map((k) => `, ${k}`).join('')}`;
   const cols = [...dayKeys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
   const pool = { tz: ctx.cal.tz, buckets: [...days], vNew: version + 1, vOld: version };
   return bind(`INSERT INTO ${rollupTable(f, 'day')} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
+}
+
+/** A stored measure re-aggregated from rollup rows (days from hours, counties from halls and dimensions). */
+function mergeAgg(name: string, m: Measure): string {
+  switch (m.kind) {
+    case 'count':
+    case 'sum':
+      return `sum(${name}) AS m_${name}`;
+    case 'max':
+      return `max(${name}) AS m_${name}`;
+    case 'min_time':
+      return `min(${name}) AS m_${name}`;
+    case 'uniq':
+      return `uniqExactMergeState(${name}) AS m_${name}`;
+  }
+}
+
+/** County rollups of the given buckets from the grain's full table (see hasCountyRollup). */
+export function compileRefreshCounty(f: Family, grain: Grain, buckets: readonly string[], version: number) {
+  const keys = keyColumns(f, grain, true);
+  const measures = measureColumns(f);
+  const type = grain === 'hour' ? "Array(DateTime('UTC'))" : 'Array(Date)';
+  const fresh = `SELECT bucket AS k_bucket, city_code AS k_city, county_code AS k_county, ${measures.map(({ name, m }) => mergeAgg(name, m)).join(', ')},
+  {vNew:UInt64} AS version
+FROM ${rollupTable(f, grain)} FINAL
+WHERE bucket IN {buckets:${type}}
+GROUP BY k_bucket, k_city, k_county`;
+  const zeros = zeroRows(rollupTable(f, grain, true), keys, measures, type);
+  const cols = [...keys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
+  const pool = { buckets: [...buckets], vNew: version + 1, vOld: version };
+  return bind(`INSERT INTO ${rollupTable(f, grain, true)} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
 }
 
 function refreshAgg(name: string, m: Measure): string {

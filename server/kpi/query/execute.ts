@@ -5,6 +5,7 @@ import { drillMeasures, isLive, KPI_BY_ID, kpiMeasures } from '../definitions';
 import type { KpiDef } from '../definitions/types';
 import { FAMILY_BY_ID } from '../families';
 import type { Family, Grain } from '../families/types';
+import { hasCountyRollup } from '../rollup/columns';
 import {
   compileAggregate,
   compileRollupScan,
@@ -214,11 +215,10 @@ function planQuery(q: KpiQuery, deps: EngineDeps): { parts: Part[]; result(): Kp
     }
     const measures = [...new Set(gdefs.flatMap((k) => [...kpiMeasures(k), drillMeasures(k).numerator]))];
     const grain = pickGrain(f, live, periods, granularity, deps);
-    const { sql, params } = compileAggregate(
-      { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain, untimed: range === null },
-      ctx,
-    );
-    const spec: AggregateSpec = { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain };
+    // No halls and no dimension filters: the county table of the grain has the same figures in fewer rows.
+    const county = !!grain && hasCountyRollup(f) && Object.keys(filters).length === 0 && q.by !== 'hall' && levelOf(q.orgCode) !== 'hall';
+    const spec: AggregateSpec = { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain, county };
+    const { sql, params } = compileAggregate({ ...spec, untimed: range === null }, ctx);
     return {
       spec,
       sql,
@@ -356,7 +356,7 @@ function planScans(parts: readonly Part[], deps: EngineDeps): { scans: Scan[]; o
       own.push(p);
       continue;
     }
-    const key = JSON.stringify([f.id, p.spec.orgCode, p.spec.filters]);
+    const key = JSON.stringify([f.id, p.spec.orgCode, p.spec.filters, p.spec.county]);
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   const scans: Scan[] = [];
@@ -390,6 +390,7 @@ function planScans(parts: readonly Part[], deps: EngineDeps): { scans: Scan[]; o
           levels: scanLevels(group),
           bounds: scanBounds(group, grain, deps),
           filters: group[0]!.spec.filters,
+          county: !!group[0]!.spec.county,
         },
         deps.ctx,
       );

@@ -12,7 +12,8 @@ export interface RollupColumn {
   sql: string;
 }
 
-export const rollupTable = (f: Family, grain: Grain) => `rollup_${f.id}_${grain}`;
+/** `county`: the family's rollup at the same grain with only city and county, no hall and no dimensions. */
+export const rollupTable = (f: Family, grain: Grain, county = false) => `rollup_${f.id}_${grain}${county ? '_county' : ''}`;
 
 export const ORG_COLUMNS = {
   city: 'city_code',
@@ -28,11 +29,23 @@ export function orgColumns(f: Family): string[] {
 /** Dimensions kept in the rollup key (those that do not depend on the query's "today"). */
 export const storedDims = (f: Family) => Object.entries(f.dims).filter(([, d]) => !d.usesToday);
 
-export function keyColumns(f: Family, grain: Grain): RollupColumn[] {
+/**
+ * A family whose rollup key goes below the county (halls) or has dimensions also keeps a county table per
+ * grain: a wall or trend question without dimension filters or halls reads one row per county and bucket
+ * instead of one per hall, business type, category… (tens of times fewer on province data).
+ */
+export const hasCountyRollup = (f: Family) => f.leaf !== 'none' && !f.extraKeys?.length && (f.leaf === 'hall' || storedDims(f).length > 0);
+
+/** Every rollup table of a family, finest grain first, each grain's full table before its county table. */
+export const rollupTables = (f: Family): { grain: Grain; county: boolean }[] =>
+  f.grains.flatMap((grain) => [{ grain, county: false }, ...(hasCountyRollup(f) ? [{ grain, county: true }] : [])]);
+
+export function keyColumns(f: Family, grain: Grain, county = false): RollupColumn[] {
   const bucket: RollupColumn =
     grain === 'hour'
       ? { name: 'bucket', type: "DateTime('UTC')", sql: `toStartOfHour(${f.timeColumn})` }
       : { name: 'bucket', type: 'Date', sql: f.timeType === 'date' ? f.timeColumn : `toDate(${f.timeColumn})` };
+  if (county) return [bucket, ...['city_code', 'county_code'].map((c) => ({ name: c, type: 'LowCardinality(String)', sql: c }))];
   return [
     bucket,
     ...orgColumns(f).map((c) => ({ name: c, type: 'LowCardinality(String)', sql: c })),

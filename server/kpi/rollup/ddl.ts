@@ -1,6 +1,6 @@
 import { FAMILIES } from '../families';
 import type { Family, Grain } from '../families/types';
-import { keyColumns, measureColumns, rollupTable } from './columns';
+import { keyColumns, measureColumns, rollupTable, rollupTables } from './columns';
 
 // Generates the DDL of migration 0008 from the family definitions (scripts/gen-rollup-migration.ts wrote
 // the files once; migrations are history, so later changes go into new numbered files).
@@ -22,21 +22,21 @@ export const DIRTY_MARKS: readonly (readonly [string, string, string, string])[]
   ['work_order', 'fact_work_order', 'toStartOfHour(created_at)', "''"],
 ];
 
-function columnsOf(f: Family, grain: Grain): string {
-  const cols = [...keyColumns(f, grain), ...measureColumns(f), { name: 'version', type: 'UInt64' }];
+function columnsOf(f: Family, grain: Grain, county: boolean): string {
+  const cols = [...keyColumns(f, grain, county), ...measureColumns(f), { name: 'version', type: 'UInt64' }];
   return cols.map((c) => `    ${c.name} ${c.type}`).join(',\n');
 }
 
-function rollupDdl(f: Family, grain: Grain, cluster: boolean): string {
-  const table = rollupTable(f, grain);
-  const order = keyColumns(f, grain)
+function rollupDdl(f: Family, grain: Grain, county: boolean, cluster: boolean): string {
+  const table = rollupTable(f, grain, county);
+  const order = keyColumns(f, grain, county)
     .map((c) => c.name)
     .join(', ');
   const partition = grain === 'hour' ? 'toYYYYMM(bucket)' : 'toYear(bucket)';
   if (!cluster) {
     return `CREATE TABLE IF NOT EXISTS {{db}}.${table}
 (
-${columnsOf(f, grain)}
+${columnsOf(f, grain, county)}
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY ${partition}
@@ -47,7 +47,7 @@ ORDER BY (${order});
   const shard = f.leaf === 'none' ? 'rand()' : 'cityHash64(county_code)';
   return `CREATE TABLE IF NOT EXISTS {{db}}.${table}_local ON CLUSTER '{{cluster}}'
 (
-${columnsOf(f, grain)}
+${columnsOf(f, grain, county)}
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/${table}', '{replica}', version)
 PARTITION BY ${partition}
@@ -123,7 +123,7 @@ GROUP BY bucket, key;
 
 export function rollupMigration(cluster: boolean): string {
   const parts = [dirtyDdl(cluster)];
-  for (const f of FAMILIES) for (const g of f.grains) parts.push(rollupDdl(f, g, cluster));
+  for (const f of FAMILIES) for (const t of rollupTables(f)) parts.push(rollupDdl(f, t.grain, t.county, cluster));
   for (const m of DIRTY_MARKS) parts.push(markDdl(m, cluster));
   return parts.join('\n');
 }

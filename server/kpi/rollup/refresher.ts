@@ -4,10 +4,10 @@ import { chTime, localParts } from '@/etl/lib/time';
 import type { ClickHouse } from '../../clickhouse/client';
 import { chNumber } from '../../clickhouse/row-types';
 import { FAMILIES } from '../families';
-import type { Family } from '../families/types';
+import type { Family, Grain } from '../families/types';
 import type { KpiParams } from '../params';
-import { compileRefreshDays, compileRefreshFromFacts, type CompileContext } from '../query/compile';
-import { rollupTable } from './columns';
+import { compileRefreshCounty, compileRefreshDays, compileRefreshFromFacts, type CompileContext } from '../query/compile';
+import { hasCountyRollup, rollupTable, rollupTables } from './columns';
 
 // Keeps the rollups equal to the facts. Fact inserts leave marks in kpi_dirty (materialized views); each
 // pass recomputes the marked buckets from the facts, then their business days. A family whose parameters
@@ -117,7 +117,8 @@ export class RollupRefresher {
   private async rebuild(f: Family, hash: string, ctx: CompileContext): Promise<number> {
     const mark = chTime(Date.now() - OVERLAP_MS);
     await this.writeState(f, hash, false, mark);
-    for (const g of f.grains) await this.ch.command(`kpi.rollup.truncate.${f.id}`, `TRUNCATE TABLE IF EXISTS ${rollupTable(f, g)}`);
+    for (const t of rollupTables(f))
+      await this.ch.command(`kpi.rollup.truncate.${f.id}`, `TRUNCATE TABLE IF EXISTS ${rollupTable(f, t.grain, t.county)}`);
     const bucketSql =
       f.timeType === 'date'
         ? `SELECT DISTINCT toString(${f.timeColumn}) AS bucket FROM ${f.sourceTables[0]} ORDER BY bucket`
@@ -170,6 +171,7 @@ export class RollupRefresher {
       const chunk = buckets.slice(i, i + CHUNK);
       const { sql, params } = compileRefreshFromFacts(f, finest, chunk, this.nextVersion(), ctx);
       await this.ch.command(`kpi.rollup.refresh.${f.id}`, sql, params);
+      await this.refreshCounty(f, finest, chunk);
       if (finest === 'hour') {
         for (const b of chunk) {
           const p = localParts(Date.parse(b.replace(' ', 'T') + 'Z'), ctx.cal.tz);
@@ -180,8 +182,17 @@ export class RollupRefresher {
     if (!f.grains.includes('day') || days.size === 0) return;
     const list = [...days].sort();
     for (let i = 0; i < list.length; i += CHUNK) {
-      const { sql, params } = compileRefreshDays(f, list.slice(i, i + CHUNK), this.nextVersion(), ctx);
+      const chunk = list.slice(i, i + CHUNK);
+      const { sql, params } = compileRefreshDays(f, chunk, this.nextVersion(), ctx);
       await this.ch.command(`kpi.rollup.days.${f.id}`, sql, params);
+      await this.refreshCounty(f, 'day', chunk);
     }
+  }
+
+  /** The county table of a grain follows its full table, bucket for bucket. */
+  private async refreshCounty(f: Family, grain: Grain, buckets: readonly string[]): Promise<void> {
+    if (!hasCountyRollup(f)) return;
+    const { sql, params } = compileRefreshCounty(f, grain, buckets, this.nextVersion());
+    await this.ch.command(`kpi.rollup.county.${f.id}`, sql, params);
   }
 }

@@ -60,6 +60,36 @@ ORDER BY (bucket, city_code, county_code, hall_code, business_type);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_queue_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_queue_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    issued UInt64,
+    waiting UInt64,
+    called UInt64,
+    voided UInt64,
+    no_show UInt64,
+    wait_ms_sum Int64,
+    wait_ms_max Int64,
+    oldest_waiting Nullable(DateTime64(3, 'UTC')),
+    handled UInt64,
+    handle_ms_sum Int64,
+    wait_over_warn UInt64,
+    wait_over_alarm UInt64,
+    over_threshold UInt64,
+    rated UInt64,
+    satisfied UInt64,
+    dissatisfied UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_queue_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_queue_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_queue_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -92,6 +122,36 @@ ORDER BY (bucket, city_code, county_code, hall_code, business_type);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_queue_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_queue_day_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    issued UInt64,
+    waiting UInt64,
+    called UInt64,
+    voided UInt64,
+    no_show UInt64,
+    wait_ms_sum Int64,
+    wait_ms_max Int64,
+    oldest_waiting Nullable(DateTime64(3, 'UTC')),
+    handled UInt64,
+    handle_ms_sum Int64,
+    wait_over_warn UInt64,
+    wait_over_alarm UInt64,
+    over_threshold UInt64,
+    rated UInt64,
+    satisfied UInt64,
+    dissatisfied UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_queue_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_queue_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_queue_day_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour_local ON CLUSTER '{{cluster}}'
 (
     bucket DateTime('UTC'),
@@ -120,6 +180,33 @@ ORDER BY (bucket, city_code, county_code, category, skill_group);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_call_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_call_hour_local', cityHash64(county_code));
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    inbound UInt64,
+    ivr_only UInt64,
+    requested UInt64,
+    short_abandon UInt64,
+    manual UInt64,
+    answered UInt64,
+    lost UInt64,
+    lost_queue UInt64,
+    lost_ringing UInt64,
+    blocked UInt64,
+    sl_base UInt64,
+    answered_in_sl UInt64,
+    asa_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_call_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_call_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_call_hour_county_local', cityHash64(county_code));
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day_local ON CLUSTER '{{cluster}}'
 (
@@ -150,6 +237,33 @@ ORDER BY (bucket, city_code, county_code, category, skill_group);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_call_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_call_day_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    inbound UInt64,
+    ivr_only UInt64,
+    requested UInt64,
+    short_abandon UInt64,
+    manual UInt64,
+    answered UInt64,
+    lost UInt64,
+    lost_queue UInt64,
+    lost_ringing UInt64,
+    blocked UInt64,
+    sl_base UInt64,
+    answered_in_sl UInt64,
+    asa_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_call_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_call_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_call_day_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour_local ON CLUSTER '{{cluster}}'
 (
     bucket DateTime('UTC'),
@@ -174,6 +288,28 @@ ORDER BY (bucket, city_code, county_code, outage_type, important);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_outage_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_outage_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    outages AggregateFunction(uniqExact, String),
+    affected UInt64,
+    notified UInt64,
+    timely_base UInt64,
+    timely UInt64,
+    unnotified UInt64,
+    sms_failed Int64,
+    with_sms_failure UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_outage_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_outage_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_outage_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -197,6 +333,28 @@ ORDER BY (bucket, city_code, county_code, outage_type, important);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_outage_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_outage_day_local', cityHash64(county_code));
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    outages AggregateFunction(uniqExact, String),
+    affected UInt64,
+    notified UInt64,
+    timely_base UInt64,
+    timely UInt64,
+    unnotified UInt64,
+    sms_failed Int64,
+    with_sms_failure UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_outage_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_outage_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_outage_day_county_local', cityHash64(county_code));
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_bill_month_local ON CLUSTER '{{cluster}}'
 (
@@ -245,6 +403,25 @@ ORDER BY (bucket, city_code, county_code, channel, bank, class);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_payment_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_payment_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    attempts UInt64,
+    success UInt64,
+    debit_attempts UInt64,
+    debit_success UInt64,
+    received Decimal(38, 2),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_payment_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_payment_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_payment_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -267,6 +444,25 @@ ORDER BY (bucket, city_code, county_code, channel, bank, class);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_payment_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_payment_day_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    attempts UInt64,
+    success UInt64,
+    debit_attempts UInt64,
+    debit_success UInt64,
+    received Decimal(38, 2),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_payment_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_payment_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_payment_day_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour_local ON CLUSTER '{{cluster}}'
 (
     bucket DateTime('UTC'),
@@ -285,6 +481,22 @@ ORDER BY (bucket, city_code, county_code, channel, class);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_dunning_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_dunning_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    dunned UInt64,
+    paid_within UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_dunning_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_dunning_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_dunning_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -302,6 +514,22 @@ ORDER BY (bucket, city_code, county_code, channel, class);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_dunning_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_dunning_day_local', cityHash64(county_code));
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    dunned UInt64,
+    paid_within UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_dunning_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_dunning_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_dunning_day_county_local', cityHash64(county_code));
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour_local ON CLUSTER '{{cluster}}'
 (
@@ -324,6 +552,26 @@ ORDER BY (bucket, city_code, county_code, class);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_reconnection_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_reconnection_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    disconnections UInt64,
+    notice_ok UInt64,
+    paid UInt64,
+    reconnected UInt64,
+    reconnected_in_limit UInt64,
+    reconnect_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_reconnection_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_reconnection_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_reconnection_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -344,6 +592,26 @@ ORDER BY (bucket, city_code, county_code, class);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_reconnection_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_reconnection_day_local', cityHash64(county_code));
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    disconnections UInt64,
+    notice_ok UInt64,
+    paid UInt64,
+    reconnected UInt64,
+    reconnected_in_limit UInt64,
+    reconnect_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_reconnection_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_reconnection_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_reconnection_day_county_local', cityHash64(county_code));
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour_local ON CLUSTER '{{cluster}}'
 (
@@ -374,6 +642,33 @@ ORDER BY (bucket, city_code, county_code, type, area_class);
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour ON CLUSTER '{{cluster}}' AS {{db}}.rollup_work_order_hour_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_work_order_hour_local', cityHash64(county_code));
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    orders UInt64,
+    closed UInt64,
+    arrive_base UInt64,
+    arrive_on_time UInt64,
+    done_base UInt64,
+    done_on_time UInt64,
+    repaired UInt64,
+    repair_ms_sum Int64,
+    rated UInt64,
+    satisfied UInt64,
+    breach UInt64,
+    work_error UInt64,
+    non_standard UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_work_order_hour_county', '{replica}', version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_work_order_hour_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_work_order_hour_county_local', cityHash64(county_code));
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day_local ON CLUSTER '{{cluster}}'
 (
     bucket Date,
@@ -402,6 +697,33 @@ ORDER BY (bucket, city_code, county_code, type, area_class);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day ON CLUSTER '{{cluster}}' AS {{db}}.rollup_work_order_day_local
 ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_work_order_day_local', cityHash64(county_code));
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day_county_local ON CLUSTER '{{cluster}}'
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    orders UInt64,
+    closed UInt64,
+    arrive_base UInt64,
+    arrive_on_time UInt64,
+    done_base UInt64,
+    done_on_time UInt64,
+    repaired UInt64,
+    repair_ms_sum Int64,
+    rated UInt64,
+    satisfied UInt64,
+    breach UInt64,
+    work_error UInt64,
+    non_standard UInt64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{{db}}/rollup_work_order_day_county', '{replica}', version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day_county ON CLUSTER '{{cluster}}' AS {{db}}.rollup_work_order_day_county_local
+ENGINE = Distributed('{{cluster}}', '{{db}}', 'rollup_work_order_day_county_local', cityHash64(county_code));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.mv_dirty_queue_fact_queue_ticket ON CLUSTER '{{cluster}}' TO {{db}}.kpi_dirty_local
 AS SELECT 'queue' AS family, toStartOfHour(issued_at) AS bucket, '' AS key

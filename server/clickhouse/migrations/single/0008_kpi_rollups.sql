@@ -54,6 +54,33 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, hall_code, business_type);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    issued UInt64,
+    waiting UInt64,
+    called UInt64,
+    voided UInt64,
+    no_show UInt64,
+    wait_ms_sum Int64,
+    wait_ms_max Int64,
+    oldest_waiting Nullable(DateTime64(3, 'UTC')),
+    handled UInt64,
+    handle_ms_sum Int64,
+    wait_over_warn UInt64,
+    wait_over_alarm UInt64,
+    over_threshold UInt64,
+    rated UInt64,
+    satisfied UInt64,
+    dissatisfied UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day
 (
     bucket Date,
@@ -83,6 +110,33 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, hall_code, business_type);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_queue_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    issued UInt64,
+    waiting UInt64,
+    called UInt64,
+    voided UInt64,
+    no_show UInt64,
+    wait_ms_sum Int64,
+    wait_ms_max Int64,
+    oldest_waiting Nullable(DateTime64(3, 'UTC')),
+    handled UInt64,
+    handle_ms_sum Int64,
+    wait_over_warn UInt64,
+    wait_over_alarm UInt64,
+    over_threshold UInt64,
+    rated UInt64,
+    satisfied UInt64,
+    dissatisfied UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour
 (
     bucket DateTime('UTC'),
@@ -108,6 +162,30 @@ CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, category, skill_group);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    inbound UInt64,
+    ivr_only UInt64,
+    requested UInt64,
+    short_abandon UInt64,
+    manual UInt64,
+    answered UInt64,
+    lost UInt64,
+    lost_queue UInt64,
+    lost_ringing UInt64,
+    blocked UInt64,
+    sl_base UInt64,
+    answered_in_sl UInt64,
+    asa_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day
 (
@@ -135,6 +213,30 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, category, skill_group);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_call_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    inbound UInt64,
+    ivr_only UInt64,
+    requested UInt64,
+    short_abandon UInt64,
+    manual UInt64,
+    answered UInt64,
+    lost UInt64,
+    lost_queue UInt64,
+    lost_ringing UInt64,
+    blocked UInt64,
+    sl_base UInt64,
+    answered_in_sl UInt64,
+    asa_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour
 (
     bucket DateTime('UTC'),
@@ -156,6 +258,25 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, outage_type, important);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    outages AggregateFunction(uniqExact, String),
+    affected UInt64,
+    notified UInt64,
+    timely_base UInt64,
+    timely UInt64,
+    unnotified UInt64,
+    sms_failed Int64,
+    with_sms_failure UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day
 (
     bucket Date,
@@ -176,6 +297,25 @@ CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, outage_type, important);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_outage_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    outages AggregateFunction(uniqExact, String),
+    affected UInt64,
+    notified UInt64,
+    timely_base UInt64,
+    timely UInt64,
+    unnotified UInt64,
+    sms_failed Int64,
+    with_sms_failure UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_bill_month
 (
@@ -218,6 +358,22 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, channel, bank, class);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    attempts UInt64,
+    success UInt64,
+    debit_attempts UInt64,
+    debit_success UInt64,
+    received Decimal(38, 2),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day
 (
     bucket Date,
@@ -237,6 +393,22 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, channel, bank, class);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_payment_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    attempts UInt64,
+    success UInt64,
+    debit_attempts UInt64,
+    debit_success UInt64,
+    received Decimal(38, 2),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour
 (
     bucket DateTime('UTC'),
@@ -252,6 +424,19 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, channel, class);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    dunned UInt64,
+    paid_within UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day
 (
     bucket Date,
@@ -266,6 +451,19 @@ CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, channel, class);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_dunning_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    dunned UInt64,
+    paid_within UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour
 (
@@ -285,6 +483,23 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, class);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    disconnections UInt64,
+    notice_ok UInt64,
+    paid UInt64,
+    reconnected UInt64,
+    reconnected_in_limit UInt64,
+    reconnect_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day
 (
     bucket Date,
@@ -302,6 +517,23 @@ CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, class);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_reconnection_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    disconnections UInt64,
+    notice_ok UInt64,
+    paid UInt64,
+    reconnected UInt64,
+    reconnected_in_limit UInt64,
+    reconnect_ms_sum Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
 
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour
 (
@@ -329,6 +561,30 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (bucket, city_code, county_code, type, area_class);
 
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_hour_county
+(
+    bucket DateTime('UTC'),
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    orders UInt64,
+    closed UInt64,
+    arrive_base UInt64,
+    arrive_on_time UInt64,
+    done_base UInt64,
+    done_on_time UInt64,
+    repaired UInt64,
+    repair_ms_sum Int64,
+    rated UInt64,
+    satisfied UInt64,
+    breach UInt64,
+    work_error UInt64,
+    non_standard UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, city_code, county_code);
+
 CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day
 (
     bucket Date,
@@ -354,6 +610,30 @@ CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYear(bucket)
 ORDER BY (bucket, city_code, county_code, type, area_class);
+
+CREATE TABLE IF NOT EXISTS {{db}}.rollup_work_order_day_county
+(
+    bucket Date,
+    city_code LowCardinality(String),
+    county_code LowCardinality(String),
+    orders UInt64,
+    closed UInt64,
+    arrive_base UInt64,
+    arrive_on_time UInt64,
+    done_base UInt64,
+    done_on_time UInt64,
+    repaired UInt64,
+    repair_ms_sum Int64,
+    rated UInt64,
+    satisfied UInt64,
+    breach UInt64,
+    work_error UInt64,
+    non_standard UInt64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYear(bucket)
+ORDER BY (bucket, city_code, county_code);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.mv_dirty_queue_fact_queue_ticket TO {{db}}.kpi_dirty
 AS SELECT 'queue' AS family, toStartOfHour(issued_at) AS bucket, '' AS key
