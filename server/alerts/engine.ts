@@ -12,7 +12,7 @@ import type { KpiService } from '../kpi/service';
 import { sourceFreshness } from '../repositories/etl-runs';
 import { isActive } from './calendar';
 import { isKpiRule, kpiRuleSources, planKpiRule } from './evaluators/kpi-rules';
-import { evaluateRecordRule, recordRuleSources } from './evaluators/record-rules';
+import { evaluateRecordRule, groupReach, recordRuleSources, type RecordRound } from './evaluators/record-rules';
 import type { EvalContext, Evaluation, Observation, RuleRef } from './evaluators/types';
 import { isNoteworthy, step, type SubjectState } from './hysteresis';
 import { ruleSpecSchema, type RuleSpec, type Severity } from './spec';
@@ -92,9 +92,15 @@ export class AlertEngine {
     return this.rules;
   }
 
-  /** After an ETL batch of `source` committed: every rule that reads it. */
-  async afterBatch(source: string, now = Date.now()): Promise<RoundReport> {
-    const rules = (await this.loadRules()).filter((r) => r.sources.includes(source));
+  /**
+   * After an ETL batch of `source` committed: the rules that read it. Phase 'facts' takes the rules answered
+   * from the fact tables (minute windows, records) at once; phase 'rollups' the rules on business-day
+   * figures, which the rollups answer, once they have followed the batch. 'all' does both.
+   */
+  async afterBatch(source: string, now = Date.now(), phase: 'facts' | 'rollups' | 'all' = 'all'): Promise<RoundReport> {
+    const rules = (await this.loadRules()).filter(
+      (r) => r.sources.includes(source) && (phase === 'all' || readsRollups(r.spec) === (phase === 'rollups')),
+    );
     return this.evaluate(rules, now);
   }
 
@@ -125,6 +131,14 @@ export class AlertEngine {
       });
     const ctx: EvalContext = { ch: this.ch, kpi: this.kpi, params, tz: this.tz, now, orgName };
 
+    // Record rules of one kind read their records once for the round, at the common ancestor of their scopes.
+    const recordSpecs = all.filter((r) => !isKpiRule(r.spec)).map((r) => r.spec as Parameters<typeof groupReach>[0][number]);
+    const recordRound: RecordRound = {
+      orgCode: commonOrg(recordSpecs.map((s) => s.scope.orgCode)),
+      reach: groupReach(recordSpecs),
+      memo: new Map(),
+    };
+
     const evaluations = new Map<string, Evaluation | 'inactive'>();
     const kpiPlans: { rule: LoadedRule; queries: KpiQuery[]; decide: ReturnType<typeof planKpiRule>['decide'] }[] = [];
     for (const rule of all) {
@@ -139,7 +153,7 @@ export class AlertEngine {
         if (!opts.clock) kpiPlans.push({ rule, ...planKpiRule(rule, ctx) });
       } else {
         try {
-          evaluations.set(rule.id, await evaluateRecordRule(rule.spec as never, ctx));
+          evaluations.set(rule.id, await evaluateRecordRule(rule.spec as never, ctx, recordRound));
         } catch (err) {
           report.errors.push({ ruleId: rule.id, message: (err as Error).message });
         }
@@ -469,6 +483,18 @@ interface Writes {
   closes: { id: string; reason?: 'outside_calendar' | 'data_resumed' }[];
   /** Subject → its new state, or null to delete it. */
   states: Map<string, StateRow | null>;
+}
+
+/** A KPI rule on a business-day figure (today, this month) reads the rollups; everything else the facts. */
+export const readsRollups = (spec: RuleSpec) => isKpiRule(spec) && 'window' in spec && 'preset' in spec.window;
+
+/** The deepest org node (province, city or county code) that contains every code. */
+export function commonOrg(codes: string[]): string {
+  if (!codes.length) return '53';
+  let p = codes[0]!;
+  for (const c of codes) while (!c.startsWith(p)) p = p.slice(0, -1);
+  const len = [6, 4, 2].find((l) => l <= p.length) ?? 2;
+  return p.length >= 2 ? p.slice(0, len) : codes[0]!.slice(0, 2);
 }
 
 function asState(s: { status: string; severity: Severity | null; breachStreak: number; clearStreak: number }): SubjectState {

@@ -67,7 +67,11 @@ export class Scheduler {
         if (r.status === 'failed') throw new Error(r.error);
         // The rollups follow each committed batch at once, so the wall sees new data on its next refresh.
         // Then the rules that read this source judge it (DOMAIN.md §3: evaluated the moment data lands).
-        if ((r.rowsLoaded ?? 0) > 0) void this.refreshRollups().then(() => this.evaluateAfter(job.source));
+        // Rules answered from the facts judge at once; rules on business-day figures once the rollups follow.
+        if ((r.rowsLoaded ?? 0) > 0) {
+          void this.evaluateAfter(job.source, 'facts');
+          void this.refreshRollups().then(() => this.evaluateAfter(job.source, 'rollups'));
+        }
         return `${r.rowsLoaded} loaded, ${r.rowsQuarantined} quarantined`;
       });
     // A job's schedule starts with a first pass at once rather than at its next cron tick.
@@ -149,8 +153,10 @@ export class Scheduler {
     });
   }
 
-  private evaluateAfter(source: string): Promise<void> {
-    return this.record(`alerts.${source}`, async () => this.summarise(await alertEngine(this.rt).afterBatch(source)));
+  private evaluateAfter(source: string, phase: 'facts' | 'rollups'): Promise<void> {
+    return this.record(`alerts.${source}.${phase}`, async () =>
+      this.summarise(await alertEngine(this.rt).afterBatch(source, Date.now(), phase)),
+    );
   }
 
   private evaluateClock(): Promise<void> {

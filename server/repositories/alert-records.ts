@@ -47,7 +47,7 @@ export function ordersNearLimit(ch: ClickHouse, q: { orgCode: string; now: numbe
        AND ${orgPredicate(q.orgCode)} ${q.types?.length ? 'AND has({types:Array(String)}, type)' : ''}
        AND dateDiff('millisecond', created_at, {now:DateTime64(3, 'UTC')}) >= {minShare:Float64} * dateDiff('millisecond', created_at, due_at)
      ORDER BY share DESC
-     LIMIT 5000`,
+     LIMIT 20000`,
     {
       now: chTime(q.now),
       since: chTime(q.now - 45 * 86_400_000),
@@ -85,7 +85,7 @@ export function outagesWithUnnotified(ch: ClickHouse, q: { orgCode: string; now:
      GROUP BY outage_id
      HAVING unnotified > 0
      ORDER BY planned_start
-     LIMIT 2000`,
+     LIMIT 20000`,
     {
       from: chTime(q.now - 6 * 3_600_000),
       to: chTime(q.now + q.horizonHours * 3_600_000),
@@ -115,7 +115,7 @@ export function awaitingReconnection(ch: ClickHouse, q: { orgCode: string; now: 
        AND disconnected_at >= {since:DateTime64(3, 'UTC')}
        AND paid_at <= {cutoff:DateTime64(3, 'UTC')}
      ORDER BY paid_at
-     LIMIT 5000`,
+     LIMIT 20000`,
     { now: chTime(q.now), since: chTime(q.now - 120 * 86_400_000), cutoff: chTime(q.now - q.minHours * 3_600_000), org: q.orgCode },
     reconnectRow,
   );
@@ -139,7 +139,7 @@ export function dissatisfiedRatings(ch: ClickHouse, q: { orgCode: string; from: 
      FROM fact_queue_ticket FINAL
      WHERE rating = 'dissatisfied' AND issued_at >= {from:DateTime64(3, 'UTC')} AND issued_at <= {now:DateTime64(3, 'UTC')} AND ${col}
      ORDER BY issued_at DESC
-     LIMIT 2000`,
+     LIMIT 20000`,
     { from: chTime(q.from - 12 * 3_600_000), now: chTime(q.now), org: q.orgCode },
     ratingRow,
   );
@@ -165,7 +165,7 @@ export function smsBatches(ch: ClickHouse, q: { orgCode: string; from: number; n
      LEFT JOIN (SELECT msg_id, delivery_status FROM fact_sms_report FINAL WHERE sent_at >= {from:DateTime64(3, 'UTC')}) AS r ON r.msg_id = n.msg_id
      GROUP BY n.outage_id
      ORDER BY first_sent DESC
-     LIMIT 2000`,
+     LIMIT 20000`,
     { from: chTime(q.from), now: chTime(q.now), org: q.orgCode },
     batchRow,
   );
@@ -173,7 +173,7 @@ export function smsBatches(ch: ClickHouse, q: { orgCode: string; from: number; n
 
 const situationRow = z.object({
   county_code: z.string(),
-  city_code: z.string(),
+  city: z.string(),
   outages: chNumber,
   affected: chNumber,
   first_start: chTimestamp,
@@ -189,7 +189,7 @@ export async function outageSituations(ch: ClickHouse, q: { orgCode: string; fro
   const [situations, minutes] = await Promise.all([
     ch.query(
       'repo.alerts.outage-situations',
-      `SELECT county_code, any(city_code) AS city_code, count() AS outages, sum(affected_customers) AS affected,
+      `SELECT county_code, any(city_code) AS city, count() AS outages, sum(affected_customers) AS affected,
               min(assumeNotNull(actual_start)) AS first_start
        FROM fact_outage FINAL
        WHERE actual_start IS NOT NULL AND actual_start >= {from:DateTime64(3, 'UTC')} AND actual_start <= {now:DateTime64(3, 'UTC')}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocal } from '@/etl/lib/time';
 import { isActive, isWorkday } from '@/server/alerts/calendar';
+import { commonOrg, readsRollups } from '@/server/alerts/engine';
 import { step, type SubjectState } from '@/server/alerts/hysteresis';
 import { ruleSpecSchema, severityOf, type Severity } from '@/server/alerts/spec';
 import { STARTER_RULES } from '@/server/alerts/starter-rules';
@@ -108,5 +109,24 @@ describe('rule spec', () => {
   });
   it('the starter set covers every kind of rule', () => {
     expect(new Set(STARTER_RULES.map((r) => r.spec.kind))).toEqual(new Set(RULE_KINDS));
+  });
+});
+
+describe('round planning', () => {
+  it('reads records once at the deepest node containing every rule scope', () => {
+    expect(commonOrg(['530102', '530103'])).toBe('5301');
+    expect(commonOrg(['530102003', '530102'])).toBe('530102');
+    expect(commonOrg(['5301', '5303'])).toBe('53');
+    expect(commonOrg(['530102003'])).toBe('530102');
+    expect(commonOrg([])).toBe('53');
+  });
+  it('waits for the rollups only for rules on business-day figures', () => {
+    const spec = (window: object) =>
+      ruleSpecSchema.parse({ kind: 'threshold', kpi: 'call.loss_rate', window, scope: { orgCode: '53' }, levels: { red: 0.2 } });
+    expect(readsRollups(spec({ preset: 'today' }))).toBe(true);
+    expect(readsRollups(spec({ minutes: 15 }))).toBe(false);
+    expect(
+      readsRollups(ruleSpecSchema.parse({ kind: 'time_limit', check: 'reconnection', scope: { orgCode: '53' }, levels: { red: 24 } })),
+    ).toBe(false);
   });
 });

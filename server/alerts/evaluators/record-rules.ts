@@ -31,14 +31,64 @@ function loosest(spec: RecordSpec): number {
   return spec.comparator.startsWith('>') ? Math.min(...ts) : Math.max(...ts);
 }
 
-export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Promise<Evaluation> {
-  const org = spec.scope.orgCode;
+/** Rules of one kind share one read per round: the group key and how far the widest of them reaches. */
+export function recordGroup(spec: RecordSpec): { key: string; reach: number; lower: boolean } {
+  switch (spec.kind) {
+    case 'time_limit':
+      return {
+        key: `${spec.check}|${(spec.check === 'outage_notice' ? spec.outageTypes : spec.check === 'work_order_due' ? spec.orderTypes : [])?.join(',') ?? ''}`,
+        reach: loosest(spec),
+        // Orders and reconnections: the lowest threshold reads the most; outages: the longest horizon.
+        lower: spec.check !== 'outage_notice',
+      };
+    case 'record_event':
+      return { key: spec.event, reach: spec.windowMinutes, lower: false };
+    case 'correlation':
+      return { key: 'correlation', reach: spec.windowMinutes, lower: false };
+  }
+}
+
+/** The widest reach per group over a round's record rules. */
+export function groupReach(specs: RecordSpec[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of specs) {
+    const g = recordGroup(s);
+    const prev = out.get(g.key);
+    out.set(g.key, prev === undefined ? g.reach : g.lower ? Math.min(prev, g.reach) : Math.max(prev, g.reach));
+  }
+  return out;
+}
+
+export interface RecordRound {
+  /** The province (or the common ancestor of the rules' scopes): every group is read once at this node. */
+  orgCode: string;
+  reach: Map<string, number>;
+  memo: Map<string, Promise<unknown>>;
+}
+
+function shared<T>(round: RecordRound, key: string, fetch: () => Promise<T>): Promise<T> {
+  let p = round.memo.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = fetch();
+    round.memo.set(key, p);
+  }
+  return p;
+}
+
+export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext, round?: RecordRound): Promise<Evaluation> {
+  const r0: RecordRound = round ?? { orgCode: spec.scope.orgCode, reach: groupReach([spec]), memo: new Map() };
+  const group = recordGroup(spec);
+  const reach = r0.reach.get(group.key) ?? group.reach;
+  const org = r0.orgCode;
+  const mine = (code: string) => code.startsWith(spec.scope.orgCode);
+  const read = <T>(fetch: () => Promise<T>) => shared(r0, group.key, fetch);
   const sev = (v: number): Severity | null => severityOf(v, spec.levels, spec.comparator);
   const county = (code: string) => ctx.orgName(code);
   let observations: Observation[] = [];
 
   if (spec.kind === 'time_limit' && spec.check === 'work_order_due') {
-    const rows = await ordersNearLimit(ctx.ch, { orgCode: org, now: ctx.now, minShare: loosest(spec), types: spec.orderTypes });
+    const all = await read(() => ordersNearLimit(ctx.ch, { orgCode: org, now: ctx.now, minShare: reach, types: spec.orderTypes }));
+    const rows = all.filter((o) => mine(o.county_code) && o.share >= loosest(spec));
     observations = rows.map((o) => ({
       subject: `wo:${o.order_id}`,
       orgCode: o.county_code,
@@ -59,12 +109,10 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Pr
             },
     }));
   } else if (spec.kind === 'time_limit' && spec.check === 'outage_notice') {
-    const rows = await outagesWithUnnotified(ctx.ch, {
-      orgCode: org,
-      now: ctx.now,
-      horizonHours: loosest(spec),
-      types: spec.outageTypes,
-    });
+    const all = await read(() =>
+      outagesWithUnnotified(ctx.ch, { orgCode: org, now: ctx.now, horizonHours: reach, types: spec.outageTypes }),
+    );
+    const rows = all.filter((o) => mine(o.county_code) && o.planned_start < ctx.now + loosest(spec) * 3_600_000);
     observations = rows.map((o) => {
       const hours = (o.planned_start - ctx.now) / 3_600_000;
       return {
@@ -82,7 +130,8 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Pr
       };
     });
   } else if (spec.kind === 'time_limit' && spec.check === 'reconnection') {
-    const rows = await awaitingReconnection(ctx.ch, { orgCode: org, now: ctx.now, minHours: loosest(spec) });
+    const all = await read(() => awaitingReconnection(ctx.ch, { orgCode: org, now: ctx.now, minHours: reach }));
+    const rows = all.filter((x) => mine(x.county_code) && x.hours >= loosest(spec));
     observations = rows.map((r) => ({
       subject: `reconnect:${r.disconnection_id}`,
       orgCode: r.county_code,
@@ -98,9 +147,8 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Pr
     }));
   } else if (spec.kind === 'record_event' && spec.event === 'dissatisfied_rating') {
     const from = ctx.now - spec.windowMinutes * 60_000;
-    const rows = (await dissatisfiedRatings(ctx.ch, { orgCode: org, from, now: ctx.now })).filter(
-      (t) => (t.ended_at ?? t.issued_at) >= from,
-    );
+    const all = await read(() => dissatisfiedRatings(ctx.ch, { orgCode: org, from: ctx.now - reach * 60_000, now: ctx.now }));
+    const rows = all.filter((t) => mine(t.hall_code) && (t.ended_at ?? t.issued_at) >= from);
     observations = rows.map((t) => ({
       subject: `ticket:${t.ticket_id}`,
       orgCode: t.hall_code,
@@ -115,9 +163,10 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Pr
       },
     }));
   } else if (spec.kind === 'record_event' && spec.event === 'sms_batch_failed') {
-    const rows = await smsBatches(ctx.ch, { orgCode: org, from: ctx.now - spec.windowMinutes * 60_000, now: ctx.now });
-    observations = rows
-      .filter((b) => b.sent >= spec.minCount)
+    const all = await read(() => smsBatches(ctx.ch, { orgCode: org, from: ctx.now - reach * 60_000, now: ctx.now }));
+    const from = ctx.now - spec.windowMinutes * 60_000;
+    observations = all
+      .filter((b) => mine(b.county_code) && b.first_sent >= from && b.sent >= spec.minCount)
       .map((b) => {
         const share = b.sent === 0 ? 0 : b.failed / b.sent;
         return {
@@ -135,7 +184,8 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext): Pr
         };
       });
   } else if (spec.kind === 'correlation') {
-    const rows = await outageSituations(ctx.ch, { orgCode: org, from: ctx.now - spec.windowMinutes * 60_000, now: ctx.now });
+    const all = await read(() => outageSituations(ctx.ch, { orgCode: org, from: ctx.now - reach * 60_000, now: ctx.now }));
+    const rows = all.filter((x) => mine(x.county_code) && x.first_start >= ctx.now - spec.windowMinutes * 60_000);
     observations = rows.map((s) => {
       const minutes = Math.max(1, (ctx.now - s.first_start) / 60_000);
       return {
