@@ -1,4 +1,7 @@
+import { KPI_BY_ID } from '../kpi/definitions';
+import { FAMILY_BY_ID } from '../kpi/families';
 import type { KpiQuery } from '../kpi/query/schema';
+import { PRESETS, type Preset } from '../kpi/query/time';
 import type { PanelSpec, PanelType, ZoneSpec } from './layout';
 
 // What each panel type needs from the server, declared once: the zone's data call gathers the needs of the
@@ -30,23 +33,257 @@ const q = (over: Partial<KpiQuery> & Pick<KpiQuery, 'kpis'>): KpiQuery => ({
   ...over,
 });
 
-/** Filled in panel by panel; a type missing here cannot be placed on a wall (the layout check says so). */
+// ---- params: a panel's settings are data an administrator types; anything unknown falls back to the
+// default, so that a bad setting never breaks the zone's one batched query (a KPI id the engine does not know
+// would fail the whole batch). ----
+
+type By = 'city' | 'county' | 'hall';
+const LEVEL_RANK = { province: 0, city: 1, county: 2, hall: 3 } as const;
+const LEVELS: By[] = ['city', 'county', 'hall'];
+const levelOfCode = (code: string): keyof typeof LEVEL_RANK =>
+  code.length <= 2 ? 'province' : code.length === 4 ? 'city' : code.length === 6 ? 'county' : 'hall';
+
+/** Known KPI ids among `v` (a string or a list), in order, without repeats; `fallback` when none is known. */
+export function kpiParam(v: unknown, fallback: string[]): string[] {
+  const list = (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).filter(
+    (x): x is string => typeof x === 'string' && KPI_BY_ID.has(x),
+  );
+  const unique = [...new Set(list)].slice(0, 12);
+  return unique.length ? unique : fallback;
+}
+
+export function presetParam(v: unknown, fallback: Preset): Preset {
+  return typeof v === 'string' && (PRESETS as readonly string[]).includes(v) ? (v as Preset) : fallback;
+}
+
+const CALL_CATEGORIES: readonly string[] = FAMILY_BY_ID.get('call')?.dims.category?.values ?? [];
+export function categoryFilter(v: unknown): Record<string, string[]> {
+  return typeof v === 'string' && CALL_CATEGORIES.includes(v) ? { category: [v] } : {};
+}
+
+export function intParam(v: unknown, fallback: number, min: number, max: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+}
+
+/**
+ * The break-down level a zone can ask for: the wanted one when it lies below the zone's org, else the level
+ * just below it (a city zone's "by city" ranking ranks its counties); null for a hall zone (nothing below).
+ */
+export function breakdownFor(orgCode: string, wanted: By, deepest: By = 'hall'): By | null {
+  const below = LEVELS.filter((l) => LEVEL_RANK[l] > LEVEL_RANK[levelOfCode(orgCode)] && LEVEL_RANK[l] <= LEVEL_RANK[deepest]);
+  if (below.includes(wanted)) return wanted;
+  return below[0] ?? null;
+}
+
+/**
+ * The org a KPI can be asked for within a zone: province-wide families (the 95598 agents: one call center)
+ * only for the province; families that end at county level for a hall zone's county.
+ */
+export function orgForKpi(kpiId: string, orgCode: string): string {
+  const f = FAMILY_BY_ID.get(KPI_BY_ID.get(kpiId)?.family ?? '');
+  if (!f) return orgCode;
+  if (f.leaf === 'none') return orgCode.slice(0, 2);
+  if (f.leaf !== 'hall' && orgCode.length === 9) return orgCode.slice(0, 6);
+  return orgCode;
+}
+
+/** One query per org the KPIs need (see orgForKpi), keyed `panelId` (then `panelId@org` for the rest). */
+function perOrg(panelId: string, kpis: string[], orgCode: string, over: Partial<KpiQuery>): KpiQuery[] {
+  const groups = new Map<string, string[]>();
+  for (const k of kpis) {
+    const org = orgForKpi(k, orgCode);
+    groups.set(org, [...(groups.get(org) ?? []), k]);
+  }
+  return [...groups.entries()].map(([org, ids], i) =>
+    q({ key: i === 0 ? panelId : `${panelId}@${org}`, kpis: ids, orgCode: org, ...over }),
+  );
+}
+
+/** A break-down query, or none when the zone's org has nothing below it to break down into. */
+function byQuery(key: string, kpis: string[], orgCode: string, by: By | null, over: Partial<KpiQuery> = {}): KpiQuery[] {
+  return by ? [q({ key, kpis, orgCode, by, ...over })] : [];
+}
+
+export const KPI_TILES_DEFAULT = [
+  'queue.tickets',
+  'queue.longest_wait_now',
+  'call.inbound',
+  'call.loss_rate',
+  'outage.notified_rate',
+  'wo.overdue',
+];
+export const AGENT_KPIS = [
+  'call.agents_logged_in',
+  'call.agents_ready',
+  'call.agents_talking',
+  'call.agents_after_call_work',
+  'call.agents_away',
+];
+export const QUEUE_BOARD_KPIS = ['queue.length', 'queue.longest_wait_now', 'queue.avg_wait'];
+export const CALL_TREND_KPIS = ['call.inbound', 'call.manual', 'call.loss_rate', 'call.service_level'];
+export const OUTAGE_LIST_KPIS = ['outage.events', 'outage.affected', 'outage.notified_rate', 'outage.timely_rate'];
+export const ARREARS_KPIS = ['arrears.amount', 'arrears.recovery_rate'];
+export const WORK_ORDER_KPIS = ['wo.near_due', 'wo.overdue', 'wo.on_time'];
+/** The visitor zone's achievements: this year's aggregates of DOMAIN.md §6's published service figures. */
+export const ACHIEVEMENT_KPIS = [
+  'call.connection_rate',
+  'queue.satisfaction',
+  'wo.arrive_on_time',
+  'outage.notified_rate',
+  'call.inbound',
+  'queue.called',
+];
+
+/**
+ * Every panel type. visitorSafe (DOMAIN.md §5: the visitor zone is curated and shows no personal data) is
+ * true only where the panel shows aggregates over a city or more, never a record, a person or a single site:
+ * - kpi_tiles, call_trend, achievements: figures of the zone's org as a whole.
+ * - arrears_by_city: broken down by city in a province zone, else the zone's own total: money over thousands
+ *   of accounts, never an account; its needs never break down below city level, whatever the params say.
+ * - ranking: cities (or counties) on one KPI: aggregates of a whole unit; never halls, whatever the params say.
+ * - outage_map: affected customers and calls summed per county, and halls' queue status aggregated per county
+ *   (no customer, address or feeder), so it stays aggregate.
+ * Not visitor-safe: the operational boards (queue_board names halls with their live problems, outage_list and
+ * work_orders are duty work lists, agent_states is the call center's staffing), alerts (their conditions name
+ * halls, units and, for record rules, single customers' events) and freshness (internal systems).
+ */
 export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
   kpi_tiles: {
     label: { zh: '核心指标', en: 'Headline KPIs' },
     visitorSafe: true,
     needs: (p, z) => ({
-      kpi: [q({ key: p.id, kpis: (p.params.kpis as string[] | undefined) ?? ['queue.tickets', 'call.loss_rate'], orgCode: z.orgCode, compare: ['previous'] })],
+      kpi: perOrg(p.id, kpiParam(p.params.kpis, KPI_TILES_DEFAULT), z.orgCode, {
+        time: { preset: presetParam(p.params.time, 'today') },
+        compare: ['previous'],
+      }),
     }),
+  },
+  queue_board: {
+    label: { zh: '营业厅排队看板', en: 'Hall queue board' },
+    visitorSafe: false,
+    needs: (p, z) => ({
+      kpi: byQuery(p.id, QUEUE_BOARD_KPIS, z.orgCode, breakdownFor(z.orgCode, 'hall')),
+    }),
+  },
+  call_trend: {
+    label: { zh: '95598话务趋势', en: '95598 call trend' },
+    visitorSafe: true,
+    needs: (p, z) => ({
+      kpi: [
+        q({
+          key: p.id,
+          kpis: CALL_TREND_KPIS,
+          orgCode: orgForKpi('call.inbound', z.orgCode),
+          time: { preset: 'today' },
+          granularity: 'hour',
+          // params.category: one call category (故障报修 fault_repair …) for a storm scene's repair calls.
+          filters: categoryFilter(p.params.category),
+          // Yesterday's same hours, drawn as a dashed line under today's bars.
+          compare: ['previous'],
+        }),
+      ],
+    }),
+  },
+  agent_states: {
+    label: { zh: '坐席状态', en: 'Agent states' },
+    visitorSafe: false,
+    // The agents are one provincial call center: asked for the province whatever the zone's org.
+    needs: (p, z) => ({ kpi: [q({ key: p.id, kpis: AGENT_KPIS, orgCode: orgForKpi('call.agents_ready', z.orgCode) })] }),
+  },
+  outage_map: {
+    label: { zh: '停电与服务态势图', en: 'Outage & service map' },
+    visitorSafe: true,
+    needs: (p, z) => {
+      const time = { preset: presetParam(p.params.time, 'today') };
+      const county = breakdownFor(z.orgCode, 'county', 'county');
+      return {
+        kpi: [
+          ...byQuery(`${p.id}:outage`, ['outage.affected', 'outage.events'], orgForKpi('outage.affected', z.orgCode), county, { time }),
+          ...byQuery(`${p.id}:calls`, ['call.inbound'], orgForKpi('call.inbound', z.orgCode), county, { time: { preset: 'today' } }),
+          ...byQuery(`${p.id}:halls`, ['queue.length', 'queue.longest_wait_now'], z.orgCode, breakdownFor(z.orgCode, 'hall')),
+        ],
+      };
+    },
+  },
+  outage_list: {
+    label: { zh: '停电通知', en: 'Outage notification' },
+    visitorSafe: false,
+    needs: (p, z) => ({
+      kpi: [
+        ...byQuery(p.id, OUTAGE_LIST_KPIS, orgForKpi('outage.events', z.orgCode), breakdownFor(z.orgCode, 'county', 'county'), {
+          time: { preset: presetParam(p.params.time, 'today') },
+        }),
+        q({
+          key: `${p.id}:total`,
+          kpis: OUTAGE_LIST_KPIS,
+          orgCode: orgForKpi('outage.events', z.orgCode),
+          time: { preset: presetParam(p.params.time, 'today') },
+        }),
+      ],
+    }),
+  },
+  arrears_by_city: {
+    label: { zh: '欠费与电费回收', en: 'Arrears and recovery' },
+    visitorSafe: true,
+    needs: (p, z) => {
+      const org = orgForKpi('arrears.amount', z.orgCode);
+      const time = { preset: presetParam(p.params.time, 'this_month') };
+      return {
+        kpi: [
+          // A province zone: its cities. Any other zone: its own total only (never a break-down, see above).
+          ...byQuery(p.id, ARREARS_KPIS, org, org.length === 2 ? 'city' : null, { time }),
+          q({ key: `${p.id}:total`, kpis: ARREARS_KPIS, orgCode: org, time }),
+        ],
+      };
+    },
+  },
+  work_orders: {
+    label: { zh: '工单时限', en: 'Work-order time limits' },
+    visitorSafe: false,
+    needs: (p, z) => {
+      const org = orgForKpi('wo.overdue', z.orgCode);
+      const by = breakdownFor(org, 'city', 'county');
+      const time = { preset: presetParam(p.params.time, 'this_month') };
+      return {
+        kpi: [...byQuery(p.id, WORK_ORDER_KPIS, org, by, { time }), q({ key: `${p.id}:total`, kpis: WORK_ORDER_KPIS, orgCode: org, time })],
+      };
+    },
+  },
+  ranking: {
+    label: { zh: '红黄绿排名', en: 'Red/yellow/green ranking' },
+    visitorSafe: true,
+    needs: (p, z) => {
+      const [kpi] = kpiParam(p.params.kpi, ['call.loss_rate']) as [string];
+      const org = orgForKpi(kpi, z.orgCode);
+      const wanted: By = p.params.by === 'county' ? 'county' : 'city';
+      return {
+        kpi: byQuery(p.id, [kpi], org, breakdownFor(org, wanted, 'county'), {
+          time: { preset: presetParam(p.params.time, 'today') },
+          compare: ['previous'],
+        }),
+      };
+    },
+  },
+  alert_banner: {
+    label: { zh: '预警横幅', en: 'Alert banner' },
+    visitorSafe: false,
+    needs: () => ({ kpi: [], alerts: { limit: 5 } }),
   },
   alert_list: {
     label: { zh: '预警列表', en: 'Active alerts' },
     visitorSafe: false,
-    needs: () => ({ kpi: [], alerts: { limit: 20 } }),
+    needs: (p) => ({ kpi: [], alerts: { limit: intParam(p.params.limit, 20, 1, 50) } }),
   },
   freshness: {
     label: { zh: '数据时效', en: 'Data freshness' },
     visitorSafe: false,
     needs: () => ({ kpi: [], freshness: true }),
+  },
+  achievements: {
+    label: { zh: '服务成效', en: 'Service achievements' },
+    visitorSafe: true,
+    needs: (p, z) => ({
+      kpi: perOrg(p.id, ACHIEVEMENT_KPIS, z.orgCode, { time: { preset: presetParam(p.params.time, 'this_year') }, compare: ['yoy'] }),
+    }),
   },
 };

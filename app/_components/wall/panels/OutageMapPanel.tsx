@@ -1,0 +1,168 @@
+'use client';
+
+import { MapView, WebMercatorViewport, type MapViewState, type PickingInfo } from '@deck.gl/core';
+import DeckGL from '@deck.gl/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createTranslator } from '../../../_i18n/locale';
+import { computeBounds, type CountyCollection } from '../../map/queue-map-layers';
+import { DEFAULT_COUNTIES_URL } from '../../map/ProvinceMap';
+import {
+  buildOutageMapLayers,
+  callCloud,
+  countyCentroids,
+  HALL_STATUS_COLORS,
+  hallCloud,
+  NO_OUTAGE,
+  outageFill,
+  outageLabels,
+  outageMapData,
+  outageMapTooltip,
+} from './outage-map-layers';
+import styles from './panels.module.css';
+import type { PanelProps } from './types';
+import { usePanelSize } from './usePanelSize';
+
+const MAP_VIEW = new MapView({ id: 'outage-map', repeat: false, controller: false });
+const LABEL_FONT = `600 16px 'Noto Sans SC Variable'`;
+
+// The county file is fetched and parsed once per page, not on every rotation back to this panel.
+const geoCache = new Map<string, Promise<CountyCollection>>();
+function loadCounties(url: string): Promise<CountyCollection> {
+  let p = geoCache.get(url);
+  if (!p) {
+    p = fetch(url).then((res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.json() as Promise<CountyCollection>;
+    });
+    p.catch(() => geoCache.delete(url));
+    geoCache.set(url, p);
+  }
+  return p;
+}
+
+const rgba = (c: readonly number[]) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${((c[3] ?? 255) / 255).toFixed(2)})`;
+
+/**
+ * outage_map: counties filled by customers affected by outages, 95598 calls per county as circles, and each
+ * county's halls as one dot coloured by the worst hall queue status. Aggregates only (see the panel catalog).
+ */
+export function OutageMapPanel({ panel, data, locale }: PanelProps) {
+  const t = useMemo(() => createTranslator(locale), [locale]);
+  const ref = useRef<HTMLDivElement>(null);
+  const size = usePanelSize(ref);
+  const [counties, setCounties] = useState<CountyCollection | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [fontReady, setFontReady] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    loadCounties(DEFAULT_COUNTIES_URL).then(
+      (fc) => alive && setCounties(fc),
+      (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  const centroids = useMemo(() => (counties ? countyCentroids(counties) : new Map<string, [number, number]>()), [counties]);
+  const names = useMemo(() => new Map((counties?.features ?? []).map((f) => [f.properties.code, f.properties.name])), [counties]);
+  const bounds = useMemo(() => computeBounds(counties), [counties]);
+  const d = useMemo(() => outageMapData(data), [data]);
+  const scale = size ? Math.min(4, Math.max(0.75, Math.min(size.width, size.height) / 1000)) : 1;
+  const clouds = useMemo(
+    () => ({ calls: callCloud(d.calls, centroids, 30 * scale), halls: hallCloud(d.halls, centroids, 11 * scale) }),
+    [d, centroids, scale],
+  );
+  const labels = useMemo(() => (counties ? outageLabels(counties, d.affected, centroids) : []), [counties, d.affected, centroids]);
+  const labelText = labels.map((l) => l.text).join('');
+
+  // Labels are drawn into a glyph atlas once: load the CJK web font subsets holding their characters first.
+  useEffect(() => {
+    let alive = true;
+    const done = () => alive && setFontReady(true);
+    if (typeof document === 'undefined' || !document.fonts) done();
+    else document.fonts.load(LABEL_FONT, labelText || '云南').then(done, done);
+    return () => {
+      alive = false;
+    };
+  }, [labelText]);
+
+  const layers = useMemo(
+    () =>
+      counties
+        ? buildOutageMapLayers({
+            counties,
+            affected: d.affected,
+            calls: clouds.calls,
+            halls: clouds.halls,
+            labels: fontReady ? labels : [],
+            scale,
+          })
+        : [],
+    [counties, d.affected, clouds, labels, fontReady, scale],
+  );
+
+  const viewState = useMemo<MapViewState | null>(() => {
+    if (!bounds || !size || size.width < 64 || size.height < 64) return null;
+    const padding = Math.round(Math.min(size.width, size.height) * 0.04) + 8;
+    const fitted = new WebMercatorViewport({ width: size.width, height: size.height }).fitBounds(bounds, { padding });
+    return { longitude: fitted.longitude, latitude: fitted.latitude, zoom: fitted.zoom, pitch: 0, bearing: 0 };
+  }, [bounds, size]);
+
+  const getTooltip = useCallback((info: PickingInfo) => outageMapTooltip(info, d, clouds, names, t), [d, clouds, names, t]);
+
+  const max = Math.max(0, ...[...d.affected.values()].filter((v): v is number => typeof v === 'number'));
+  return (
+    <div
+      ref={ref}
+      className={styles.panel}
+      data-testid={`panel-${panel.id}`}
+      data-panel-type="outage_map"
+      data-state={counties ? 'ready' : 'loading'}
+    >
+      {viewState ? (
+        <div className={styles.mapCanvas}>
+          <DeckGL
+            views={MAP_VIEW}
+            viewState={viewState}
+            layers={layers}
+            controller={false}
+            useDevicePixels
+            getTooltip={getTooltip}
+            style={{ position: 'absolute', inset: '0' }}
+          />
+        </div>
+      ) : null}
+      {error ? <div className={styles.empty}>{t('map.loadError', { message: error })}</div> : null}
+      <ul className={styles.mapLegend}>
+        <li>
+          <span
+            className={styles.ramp}
+            style={{
+              background: `linear-gradient(90deg, ${rgba(outageFill(1, Math.max(2, max)))}, ${rgba(outageFill(Math.max(2, max), Math.max(2, max)))})`,
+            }}
+          />
+          {t('wallp.map.outage')}
+        </li>
+        <li>
+          <span className={styles.ramp} style={{ background: rgba(NO_OUTAGE), width: '1.6em' }} />
+          {t('wallp.map.outageNone')}
+        </li>
+        <li>
+          {(['ok', 'warn', 'alarm'] as const).map((s) => (
+            <span key={s} className={styles.legendDot} style={{ background: rgba(HALL_STATUS_COLORS[s]) }} />
+          ))}
+          {t('wallp.map.halls')}
+        </li>
+        <li>
+          <span
+            className={styles.legendDot}
+            style={{ background: 'rgba(58, 184, 255, 0.3)', border: '2px solid rgba(120, 210, 255, 0.8)', width: '1.2em', height: '1.2em' }}
+          />
+          {t('wallp.map.calls')}
+        </li>
+      </ul>
+    </div>
+  );
+}

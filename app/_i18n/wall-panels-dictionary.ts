@@ -1,0 +1,156 @@
+// Messages of the wall's panels (app/_components/wall/panels), merged into ./dictionaries.ts. Chinese first;
+// terms as in shared/DOMAIN.md §2 and §5. KPI names come from the KPI definitions, not from here.
+
+export const wallPanelsZhCN = {
+  'wallp.noData': '暂无数据',
+  'wallp.unit.minutes': '分钟',
+  'wallp.unit.hours': '小时',
+  'wallp.unit.seconds': '秒',
+  'wallp.unit.people': '人',
+  'wallp.trend.flat': '持平',
+  'wallp.trend.pp': '{v} 个百分点',
+  'wallp.trend.previous': '环比',
+  'wallp.trend.yoy': '同比',
+  'wallp.hour': '{h}时',
+  'wallp.total': '合计',
+  'wallp.rank': '名次',
+
+  'wallp.queue.hall': '营业厅',
+  'wallp.queue.length': '排队',
+  'wallp.queue.longest': '最长等候',
+  'wallp.queue.avg': '平均等候',
+  'wallp.queue.summary': '{halls} 个营业厅 · 排队 {queue} 人 · 预警 {warn} · 告警 {alarm}',
+  'wallp.queue.showing': '按状态与最长等候排序，前 {n} / {total}',
+  'wallp.queue.empty': '暂无营业厅排队数据',
+
+  'wallp.call.axisCalls': '话务量',
+  'wallp.call.axisRate': '比率',
+  'wallp.call.target': '目标 {v}',
+
+  'wallp.agents.loggedIn': '在线坐席',
+  'wallp.agents.share': '占在线 {v}',
+
+  'wallp.map.outage': '停电影响客户（按区县）',
+  'wallp.map.outageNone': '无停电',
+  'wallp.map.halls': '营业厅排队状态（按区县汇总）',
+  'wallp.map.calls': '95598 来电（按区县，圆越大越多）',
+  'wallp.map.tooltip.affected': '影响客户：{v}',
+  'wallp.map.tooltip.events': '停电事件：{v}',
+  'wallp.map.tooltip.calls': '今日来电：{v}',
+  'wallp.map.tooltip.halls': '营业厅：{n} 个（预警 {warn}，告警 {alarm}）',
+  'wallp.map.tooltip.queue': '排队：{v} 人',
+  'wallp.map.tooltip.longest': '最长等候：{v}',
+
+  'wallp.outage.county': '区县',
+  'wallp.outage.events': '停电',
+  'wallp.outage.affected': '影响客户',
+  'wallp.outage.notified': '通知到户率',
+  'wallp.outage.timely': '及时通知率',
+  'wallp.outage.empty': '所选时段内没有停电',
+  'wallp.outage.more': '另有 {n} 个区县',
+
+  'wallp.arrears.axisAmount': '欠费',
+  'wallp.arrears.axisRate': '回收率',
+
+  'wallp.wo.nearDue': '临期',
+  'wallp.wo.overdue': '超期',
+  'wallp.wo.onTime': '按时办结率',
+
+  'wallp.ranking.by': '按{kpi}排名 · {n} 个单位',
+  'wallp.ranking.worst': '后 {n} 名（共 {total}）',
+
+  'wallp.alerts.none': '当前无预警',
+  'wallp.alerts.more': '另有 {n} 条预警',
+  'wallp.alerts.since': '{t} 起',
+
+  'wallp.fresh.source': '数据源',
+  'wallp.fresh.ok': '正常',
+  'wallp.fresh.late': '延迟',
+  'wallp.fresh.never': '尚未接入',
+  'wallp.fresh.lag': '延迟',
+  'wallp.fresh.last': '最近成功',
+  'wallp.fresh.summary': '{ok} / {total} 个数据源正常',
+
+  'wallp.ach.period.this_year': '本年累计',
+  'wallp.ach.period.last_13_months': '近13个月',
+  'wallp.ach.period.other': '统计期',
+  'wallp.ach.served': '营业厅服务客户',
+  'wallp.ach.calls': '95598 受理来电',
+} as const;
+
+export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
+  'wallp.noData': 'No data',
+  'wallp.unit.minutes': 'min',
+  'wallp.unit.hours': 'h',
+  'wallp.unit.seconds': 's',
+  'wallp.unit.people': '',
+  'wallp.trend.flat': 'flat',
+  'wallp.trend.pp': '{v} pp',
+  'wallp.trend.previous': 'vs prev.',
+  'wallp.trend.yoy': 'YoY',
+  'wallp.hour': '{h}:00',
+  'wallp.total': 'Total',
+  'wallp.rank': 'Rank',
+
+  'wallp.queue.hall': 'Hall',
+  'wallp.queue.length': 'Queue',
+  'wallp.queue.longest': 'Longest wait',
+  'wallp.queue.avg': 'Avg wait',
+  'wallp.queue.summary': '{halls} halls · {queue} waiting · {warn} warning · {alarm} alarm',
+  'wallp.queue.showing': 'By status and longest wait, top {n} of {total}',
+  'wallp.queue.empty': 'No hall queue data yet',
+
+  'wallp.call.axisCalls': 'Calls',
+  'wallp.call.axisRate': 'Rate',
+  'wallp.call.target': 'target {v}',
+
+  'wallp.agents.loggedIn': 'Agents logged in',
+  'wallp.agents.share': '{v} of logged in',
+
+  'wallp.map.outage': 'Customers affected by outages (by county)',
+  'wallp.map.outageNone': 'No outage',
+  'wallp.map.halls': 'Hall queue status (per county)',
+  'wallp.map.calls': '95598 calls (per county; bigger = more)',
+  'wallp.map.tooltip.affected': 'Affected customers: {v}',
+  'wallp.map.tooltip.events': 'Outages: {v}',
+  'wallp.map.tooltip.calls': 'Calls today: {v}',
+  'wallp.map.tooltip.halls': 'Halls: {n} ({warn} warning, {alarm} alarm)',
+  'wallp.map.tooltip.queue': 'Waiting: {v}',
+  'wallp.map.tooltip.longest': 'Longest wait: {v}',
+
+  'wallp.outage.county': 'County',
+  'wallp.outage.events': 'Outages',
+  'wallp.outage.affected': 'Affected',
+  'wallp.outage.notified': 'Notified',
+  'wallp.outage.timely': 'Timely',
+  'wallp.outage.empty': 'No outage in this period',
+  'wallp.outage.more': '{n} more counties',
+
+  'wallp.arrears.axisAmount': 'Arrears',
+  'wallp.arrears.axisRate': 'Recovery',
+
+  'wallp.wo.nearDue': 'Near due',
+  'wallp.wo.overdue': 'Overdue',
+  'wallp.wo.onTime': 'Completed on time',
+
+  'wallp.ranking.by': 'Ranked by {kpi} · {n} units',
+  'wallp.ranking.worst': 'Bottom {n} (of {total})',
+
+  'wallp.alerts.none': 'No active alerts',
+  'wallp.alerts.more': '{n} more alerts',
+  'wallp.alerts.since': 'since {t}',
+
+  'wallp.fresh.source': 'Source',
+  'wallp.fresh.ok': 'OK',
+  'wallp.fresh.late': 'Late',
+  'wallp.fresh.never': 'Not yet delivered',
+  'wallp.fresh.lag': 'Lag',
+  'wallp.fresh.last': 'Last success',
+  'wallp.fresh.summary': '{ok} of {total} sources OK',
+
+  'wallp.ach.period.this_year': 'Year to date',
+  'wallp.ach.period.last_13_months': 'Last 13 months',
+  'wallp.ach.period.other': 'Period',
+  'wallp.ach.served': 'Customers served in halls',
+  'wallp.ach.calls': '95598 calls handled',
+};
