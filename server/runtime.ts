@@ -8,6 +8,7 @@ import path from 'node:path';
 import { divisionOrgUnits } from '@/etl/org/org-units';
 import { seedOrgUnits } from './db/org';
 import { seedStarterRules } from './alerts/starter-rules';
+import { WallService } from './wall/service';
 
 // The process-wide services. Kept on globalThis because Next bundles route handlers separately from the
 // custom server that boots them: both copies of this module must share one ClickHouse (chDB allows one
@@ -60,6 +61,8 @@ async function boot(): Promise<Runtime> {
   await seedOrgUnits(db.prisma, divisionOrgUnits());
   const seeded = await seedStarterRules(db);
   if (seeded) console.log(`[boot] ${seeded} starter early-warning rules written`);
+  const walls = await new WallService({ ch, db, env: e }).seedDemoLayouts();
+  if (walls.length) console.log(`[boot] demo wall layouts written: ${walls.join(', ')}`);
   return {
     env: e,
     ch,

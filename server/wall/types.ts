@@ -18,6 +18,13 @@ export interface PanelData {
   dataAsOf: string | null;
   /** The panel's sources are late (the panel says so and keeps showing what it has). */
   stale: boolean;
+  /** Active (firing) alerts per severity: what a visitor zone may know of alerts (never titles or rows). */
+  alertCounts?: Record<'red' | 'orange' | 'yellow' | 'blue', number>;
+  /**
+   * The server does not serve this panel here: its type is not in the panel catalog, it is not visitor-safe in
+   * a visitor zone (enforced on the server), or its settings made the KPI layer refuse it. No data then.
+   */
+  refused?: 'unknown_type' | 'not_visitor_safe' | 'bad_params';
 }
 
 /** A zone's figures for one refresh: one call, cached and shared by every screen showing the zone. */
@@ -25,5 +32,17 @@ export interface ZoneData {
   asOf: string;
   layoutId: string;
   zoneId: string;
+  /** Layout version and scene (null = the zone's own panels) the answer was computed for. */
+  version: number;
+  scene: string | null;
+  /** The business day the "today" figures describe (the KPI layer's calendar: BUSINESS_TZ and reset hour). */
+  businessDay: { date: string; from: string; to: string };
+  /** Seconds the answer is shared for (the zone's refresh interval). */
+  refreshSec: number;
+  /**
+   * Set when the data store failed this refresh: the panels carry the last good answer (all marked stale) and
+   * this says why. Null when the answer is fresh.
+   */
+  degraded: string | null;
   panels: Record<string, PanelData>;
 }

@@ -50,6 +50,8 @@ describe('applyMigrations on embedded PGlite (in memory)', () => {
       'org_units',
       'scheduler_leases',
       'users',
+      'wall_layouts',
+      'wall_zone_controls',
     ]);
 
     const rows = await db.prisma.$queryRawUnsafe<

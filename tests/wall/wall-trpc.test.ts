@@ -1,0 +1,308 @@
+import { TRPCError } from '@trpc/server';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseLocal } from '@/etl/lib/time';
+import { seedStarterRules } from '@/server/alerts/starter-rules';
+import type { ClickHouse } from '@/server/clickhouse/client';
+import { ClickHouseQueryError } from '@/server/clickhouse/errors';
+import { createDb, type Db } from '@/server/db/client';
+import { applyMigrations } from '@/server/db/migrate';
+import { loadEnv } from '@/server/env';
+import { KpiService } from '@/server/kpi/service';
+import type { Runtime } from '@/server/runtime';
+import type { Context, SessionUser } from '@/server/trpc/context';
+import { createCaller } from '@/server/trpc/root';
+import { DEMO_LAYOUTS } from '@/server/wall/demo-layouts';
+import { subscribeWall, type WallEvent } from '@/server/wall/events';
+import { layoutSchema, type WallLayout } from '@/server/wall/layout';
+import { PANEL_CATALOG } from '@/server/wall/panel-catalog';
+import { activePanels } from '@/server/wall/rotation';
+import { checkLayout, wallService } from '@/server/wall/service';
+import { MIGRATIONS_DIR } from '../db/helpers';
+import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+
+// wall.*: layouts as versioned, audited data; the console's control of a zone; the zone data call (one KPI
+// batch per zone and refresh, shared by every screen; a visitor zone refuses non-visitor panels on the server
+// and never carries an alert's words); the last good data when the store fails.
+
+const TZ = 'Asia/Shanghai';
+const NOW = parseLocal('2026-11-30 10:00:00', TZ)!;
+let ch: ClickHouse;
+let db: Db;
+let rt: Runtime;
+const ADMIN: SessionUser = { id: 'admin-li', name: '李管理', role: 'admin', orgCode: '53' };
+const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'operator', orgCode: '53' };
+const VIEWER: SessionUser = { id: 'viewer-zhao', name: '赵', role: 'viewer', orgCode: '53' };
+const caller = (user: SessionUser, now = NOW) => createCaller({ rt, user, headers: new Headers(), now: () => now } satisfies Context);
+const SECRET_TITLE = '昆明市五华区营业厅客户张某某投诉未处理';
+
+async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  return err as TRPCError;
+}
+
+beforeAll(async () => {
+  ch = await testClickHouse();
+  db = await createDb({ dataDir: '/nonexistent', memory: true });
+  await applyMigrations(db, MIGRATIONS_DIR);
+  rt = {
+    env: loadEnv({ BUSINESS_TZ: TZ }),
+    ch,
+    db,
+    bootedAt: NOW,
+    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
+  };
+  await seedStarterRules(db);
+  const ruleId = (await db.prisma.alertRule.findFirst())!.id;
+  await db.prisma.alertEvent.create({
+    data: {
+      ruleId,
+      ruleVersion: 1,
+      dedupKey: 'k1',
+      openKey: 'k1',
+      condition: 'breach',
+      subject: '530102001',
+      orgCode: '530102',
+      orgName: '五华区',
+      severity: 'red',
+      state: 'firing',
+      title: SECRET_TITLE,
+      titleEn: 'complaint of customer Zhang',
+      figures: {},
+      firedAt: new Date(NOW - 60_000),
+      updatedAt: new Date(NOW),
+    },
+  });
+}, 120_000);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+afterAll(async () => {
+  await db?.close();
+  if (ch) await dropTestClickHouse(ch);
+});
+
+describe('layouts', () => {
+  it('seeds the demo layouts once; they pass the full check, four zones each with scenes', async () => {
+    expect(await wallService(rt).seedDemoLayouts()).toEqual(['demo', 'demo-7680']);
+    expect(await wallService(rt).seedDemoLayouts()).toEqual([]);
+    const list = await caller(VIEWER).wall.layouts();
+    expect(list.map((l) => [l.id, l.canvas, l.version, l.valid])).toEqual([
+      ['demo', { width: 3840, height: 2160 }, 1, true],
+      ['demo-7680', { width: 7680, height: 2160 }, 1, true],
+    ]);
+    for (const l of DEMO_LAYOUTS) expect(checkLayout(l).issues).toEqual([]);
+    const demo = await caller(VIEWER).wall.layout({ layoutId: 'demo' });
+    expect(demo.layout.zones.map((z) => z.kind)).toEqual(['monitoring', 'analysis', 'visitor', 'indicator']);
+    expect(demo.layout.zones.every((z) => z.scenes.length >= 1 && z.panels.length >= 2)).toBe(true);
+    expect(demo.controls.monitoring).toMatchObject({ scene: null, pinned: null, paused: false, index: 0 });
+  });
+
+  it('saves a new version with an audit record; a stale version is a conflict; only administrators save', async () => {
+    const demo = (await caller(ADMIN).wall.layout({ layoutId: 'demo' })).layout;
+    const edited = { ...demo, zones: demo.zones.map((z) => (z.id === 'analysis' ? { ...z, refreshSec: 20 } : z)) };
+    expect((await trpcError(caller(OPERATOR).wall.saveLayout({ spec: edited, expectedVersion: 1 }))).code).toBe('FORBIDDEN');
+    expect(await caller(ADMIN).wall.saveLayout({ spec: edited, expectedVersion: 1, note: '分析区刷新 20 秒' })).toEqual({
+      id: 'demo',
+      version: 2,
+    });
+    const conflict = await trpcError(caller(ADMIN).wall.saveLayout({ spec: edited, expectedVersion: 1 }));
+    expect(conflict.code).toBe('CONFLICT');
+    expect(conflict.message).toMatch(/version 2/);
+    const again = await caller(ADMIN).wall.layout({ layoutId: 'demo' });
+    expect([again.version, again.updatedBy, again.layout.zones.find((z) => z.id === 'analysis')!.refreshSec]).toEqual([2, 'admin-li', 20]);
+    const history = await caller(ADMIN).wall.history({ layoutId: 'demo' });
+    expect(history.map((h) => [h.action, h.version, h.actor, h.note])).toEqual([
+      ['wall.layout.update', 2, 'admin-li', '分析区刷新 20 秒'],
+      ['wall.layout.create', 1, 'system', 'demo layout'],
+    ]);
+    // A new layout needs expectedVersion null; an existing id with null is a conflict too.
+    expect((await trpcError(caller(ADMIN).wall.saveLayout({ spec: edited, expectedVersion: null }))).code).toBe('CONFLICT');
+  });
+
+  it('refuses an invalid layout with the reasons and saves nothing', async () => {
+    const demo = (await caller(ADMIN).wall.layout({ layoutId: 'demo' })).layout;
+    const outside = { ...demo, id: 'bad', zones: [{ ...demo.zones[0]!, rect: { x: 3000, y: 0, w: 1920, h: 1080 } }] };
+    const err = await trpcError(caller(ADMIN).wall.saveLayout({ spec: outside, expectedVersion: null }));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(/outside the canvas/);
+    const check = await caller(ADMIN).wall.checkLayout({ spec: { ...demo, canvas: { width: 100, height: 100 } } });
+    expect(check.ok).toBe(false);
+    expect(check.issues.map((i) => i.path)).toContain('canvas.width');
+    // A visitor zone may hold only visitor-safe panels, in its own list and in every scene.
+    const visitor = demo.zones.find((z) => z.kind === 'visitor')!;
+    const leaky = {
+      ...demo,
+      zones: demo.zones.map((z) =>
+        z === visitor
+          ? {
+              ...z,
+              scenes: [
+                { ...z.scenes[0]!, panels: [...z.scenes[0]!.panels, { id: 'leak', type: 'alert_list', durationSec: 30, params: {} }] },
+              ],
+            }
+          : z,
+      ),
+    };
+    const refused = await caller(ADMIN).wall.checkLayout({ spec: leaky });
+    expect(refused.issues).toEqual([
+      { path: 'zones.2.scenes.0.panels.2.type', message: expect.stringMatching(/not allowed in a visitor zone/) },
+    ]);
+    expect((await trpcError(caller(ADMIN).wall.saveLayout({ spec: leaky, expectedVersion: 2 }))).code).toBe('BAD_REQUEST');
+    expect((await caller(VIEWER).wall.layouts()).map((l) => l.id)).toEqual(['demo', 'demo-7680']);
+    expect((await caller(VIEWER).wall.layout({ layoutId: 'demo' })).version).toBe(2);
+  });
+});
+
+describe('zone control', () => {
+  it('pins, advances, pauses and switches scenes; stored, audited and pushed to the layout’s screens', async () => {
+    const events: WallEvent[] = [];
+    const off = subscribeWall('demo', (e) => events.push(e));
+    const op = caller(OPERATOR);
+    const pinned = await op.wall.control({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'pin', panelId: 'map' } });
+    expect(pinned).toMatchObject({ pinned: 'map', since: NOW, updatedBy: 'duty-wang' });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'control',
+        layoutId: 'demo',
+        zoneId: 'monitoring',
+        control: expect.objectContaining({ pinned: 'map' }),
+      }),
+    ]);
+    const state = await caller(VIEWER).wall.state({ layoutId: 'demo' });
+    expect(state.controls.monitoring).toMatchObject({ pinned: 'map' });
+    expect(state.controls.analysis).toMatchObject({ pinned: null, updatedBy: null });
+
+    const storm = await op.wall.control({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'scene', sceneId: 'storm' } });
+    expect(storm).toMatchObject({ scene: 'storm', pinned: null, index: 0 });
+    await op.wall.control({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'pause' } });
+    expect((await caller(VIEWER).wall.state({ layoutId: 'demo' })).controls.monitoring).toMatchObject({ scene: 'storm', paused: true });
+    off();
+    expect(events).toHaveLength(3);
+    const audit = await db.prisma.auditLog.findMany({ where: { target: 'demo/monitoring' }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['wall.control.pin', 'duty-wang'],
+      ['wall.control.scene', 'duty-wang'],
+      ['wall.control.pause', 'duty-wang'],
+    ]);
+  });
+
+  it('refuses viewers, unknown zones, panels and scenes', async () => {
+    expect((await trpcError(caller(VIEWER).wall.control({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'pause' } }))).code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await trpcError(caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'nope', action: { type: 'pause' } }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await trpcError(caller(OPERATOR).wall.layout({ layoutId: 'nope' }))).code).toBe('NOT_FOUND');
+    const pin = await trpcError(
+      caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'analysis', action: { type: 'pin', panelId: 'map' } }),
+    );
+    expect([pin.code, pin.message]).toEqual(['BAD_REQUEST', expect.stringMatching(/no panel map/)]);
+    expect(
+      (await trpcError(caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'analysis', action: { type: 'scene', sceneId: 'x' } })))
+        .code,
+    ).toBe('BAD_REQUEST');
+  });
+});
+
+describe('zone data', () => {
+  it('is ONE KPI batch for every panel of the zone, shared by every screen asking within the refresh', async () => {
+    const spy = vi.spyOn(KpiService.prototype, 'query');
+    const screens = Array.from({ length: 6 }, () => caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'indicator' }));
+    const answers = await Promise.all(screens);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const demo = layoutSchema.parse((await db.prisma.wallLayout.findUnique({ where: { id: 'demo' } }))!.spec);
+    const zone = demo.zones.find((z) => z.id === 'indicator')!;
+    const expected = zone.panels.flatMap((p) => PANEL_CATALOG[p.type]!.needs(p, zone).kpi);
+    expect(spy.mock.calls[0]![0]).toHaveLength(expected.length);
+    expect(new Set(answers.map((a) => a.asOf)).size).toBe(1);
+    const data = answers[0]!;
+    expect(Object.keys(data.panels).sort()).toEqual(zone.panels.map((p) => p.id).sort());
+    expect(data).toMatchObject({ layoutId: 'demo', zoneId: 'indicator', version: 2, scene: null, degraded: null, refreshSec: 10 });
+    expect(data.businessDay).toEqual({ date: '2026-11-30', from: '2026-11-29T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' });
+    // KPI panels carry their results; the banner carries the alert; the freshness panel its sources.
+    expect(data.panels['kpi-queue']!.kpi[0]!.kpis.map((s) => s.kpi)).toEqual(expect.arrayContaining(['queue.tickets', 'queue.avg_wait']));
+    expect(data.panels.banner!.alerts![0]!.title).toBe(SECRET_TITLE);
+    expect(Array.isArray(data.panels.fresh!.freshness)).toBe(true);
+    // No source has delivered in this empty store: the KPI panels say they are stale.
+    expect(data.panels['kpi-queue']!.stale).toBe(true);
+  });
+
+  it('answers for the scene a screen shows (its own batch), and only that scene’s panels', async () => {
+    const spy = vi.spyOn(KpiService.prototype, 'query');
+    const storm = await caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'indicator', scene: 'storm' });
+    expect(Object.keys(storm.panels).sort()).toEqual(['st-banner', 'st-call', 'st-outage']);
+    expect(storm.scene).toBe('storm');
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('in a visitor zone: refuses a non-visitor panel on the server and never carries alert titles or rows', async () => {
+    // Written past the layout check, as an older build or a hand edit of the database might have.
+    const demo = layoutSchema.parse((await db.prisma.wallLayout.findUnique({ where: { id: 'demo' } }))!.spec);
+    const leaky: WallLayout = {
+      ...demo,
+      zones: demo.zones.map((z) =>
+        z.kind === 'visitor'
+          ? {
+              ...z,
+              panels: [
+                ...z.panels,
+                { id: 'leak-alerts', type: 'alert_list', durationSec: 30, params: {} },
+                { id: 'leak-banner', type: 'alert_banner', durationSec: 30, params: {} },
+                { id: 'leak-queue', type: 'queue_board', durationSec: 30, params: {} },
+              ],
+            }
+          : z,
+      ),
+    };
+    await db.prisma.wallLayout.update({ where: { id: 'demo' }, data: { spec: leaky as object, version: 3 } });
+    await new Promise((r) => setTimeout(r, 2100)); // the layout cache (2 s)
+    const spy = vi.spyOn(KpiService.prototype, 'query');
+    const data = await caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'visitor' });
+    expect(data.version).toBe(3);
+    for (const id of ['leak-alerts', 'leak-banner', 'leak-queue']) {
+      expect(data.panels[id]).toEqual({ kpi: [], dataAsOf: null, stale: false, refused: 'not_visitor_safe' });
+    }
+    const text = JSON.stringify(data);
+    expect(text).not.toContain(SECRET_TITLE);
+    expect(text).not.toContain('Zhang');
+    expect(text).not.toContain('530102001');
+    // The visitor-safe panels are served, from one batch that holds none of the refused panels' queries.
+    const visitor = leaky.zones.find((z) => z.kind === 'visitor')!;
+    const safe = activePanels(visitor, null).filter((p) => PANEL_CATALOG[p.type]?.visitorSafe);
+    expect(safe.length).toBeGreaterThanOrEqual(2);
+    for (const p of safe) expect(data.panels[p.id]!.refused).toBeUndefined();
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.calls[0]![0]).toHaveLength(safe.flatMap((p) => PANEL_CATALOG[p.type]!.needs(p, visitor).kpi).length);
+    await db.prisma.wallLayout.update({ where: { id: 'demo' }, data: { spec: demo as object, version: 4 } });
+  });
+
+  it('rolls over at the business day reset even inside the refresh interval', async () => {
+    const before = await caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'visitor' });
+    expect(before.businessDay.date).toBe('2026-11-30');
+    const cached = await caller(VIEWER, NOW + 5_000).wall.zoneData({ layoutId: 'demo', zoneId: 'visitor' });
+    expect(cached.asOf).toBe(before.asOf);
+    const midnight = parseLocal('2026-12-01 00:00:01', TZ)!;
+    const after = await caller(VIEWER, midnight).wall.zoneData({ layoutId: 'demo', zoneId: 'visitor' });
+    expect(after.businessDay).toEqual({ date: '2026-12-01', from: '2026-11-30T16:00:00.000Z', to: '2026-12-01T16:00:00.000Z' });
+  });
+
+  it('keeps the last good answer, marked stale and degraded, when the data store fails', async () => {
+    const good = await caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'analysis' });
+    expect(good.degraded).toBeNull();
+    vi.spyOn(KpiService.prototype, 'query').mockRejectedValue(new ClickHouseQueryError('unavailable', 'kpi.batch', 'connection refused'));
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 60_000); // past the zone's refresh interval
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const bad = await caller(VIEWER).wall.zoneData({ layoutId: 'demo', zoneId: 'analysis' });
+    expect(bad.degraded).toMatch(/last good data/);
+    expect(bad.asOf).toBe(good.asOf);
+    expect(Object.keys(bad.panels)).toEqual(Object.keys(good.panels));
+    expect(Object.values(bad.panels).every((p) => p.stale)).toBe(true);
+    expect(bad.panels['rank-city']!.kpi).toEqual(good.panels['rank-city']!.kpi);
+  });
+});
