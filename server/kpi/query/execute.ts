@@ -409,13 +409,16 @@ function foldScan(scan: Scan, p: Part, rows: readonly { org: string; b: string; 
   const at = by === 'total' || by === 'province' ? -1 : levels.indexOf(by);
   const index = p.spec.measures.map((n) => scan.measures.indexOf(n));
   const out = new Map<string, AggRow>();
+  const labels = new Map<string, string>();
   for (const r of rows) {
     const ms = scan.kind === 'datetime' ? Date.parse(r.b.replace(' ', 'T') + 'Z') : 0;
     const v = scan.kind === 'datetime' ? ms : r.b;
     const period = bounds.findIndex((b) => v >= b.from && v < b.to);
     if (period < 0) continue;
     const org = at < 0 ? orgCode : r.org.split('|')[at]!;
-    const b = rollupBucketLabel(r.b, ms, granularity, scan.kind, cal);
+    // Labels need the business date of the bucket (Intl): once per bucket, not once per org.
+    let b = labels.get(r.b);
+    if (b === undefined) labels.set(r.b, (b = rollupBucketLabel(r.b, ms, granularity, scan.kind, cal)));
     const key = `${org}\u0000${b}\u0000${period}`;
     let row = out.get(key);
     if (!row) {
