@@ -51,14 +51,22 @@ export const zoneSchema = z.object({
   /** Position on the canvas in canvas pixels. */
   rect: z.object({ x: z.number().int().min(0), y: z.number().int().min(0), w: z.number().int().min(100), h: z.number().int().min(100) }),
   /** Org node the zone shows (the province by default). */
-  orgCode: z.string().regex(/^\d{2}(\d{2})?(\d{2})?$/).default('53'),
+  orgCode: z
+    .string()
+    .regex(/^\d{2}(\d{2})?(\d{2})?$/)
+    .default('53'),
   /** Seconds between data refreshes. */
   refreshSec: z.number().int().min(2).max(300).default(10),
   /** Panels shown side by side at once (a zone shows `columns` panels of the list per page). */
   columns: z.number().int().min(1).max(6).default(1),
   panels: z.array(panelSchema).min(1).max(40),
   /** Named alternative panel lists the console can switch the zone to. */
-  scenes: z.array(z.object({ id, name: z.object({ zh: z.string().max(40), en: z.string().max(60) }), panels: z.array(panelSchema).min(1).max(40) })).max(10).default([]),
+  scenes: z
+    .array(
+      z.object({ id, name: z.object({ zh: z.string().max(40), en: z.string().max(60) }), panels: z.array(panelSchema).min(1).max(40) }),
+    )
+    .max(10)
+    .default([]),
 });
 export type ZoneSpec = z.output<typeof zoneSchema>;
 
