@@ -22,10 +22,11 @@ export const wallPanelsZhCN = {
   'wallp.queue.summary': '{halls} 个营业厅 · 排队 {queue} 人 · 预警 {warn} · 告警 {alarm}',
   'wallp.queue.showing': '按状态与最长等候排序，前 {n} / {total}',
   'wallp.queue.empty': '暂无营业厅排队数据',
+  'wallp.queue.minutesNote': '等候单位：分钟',
 
   'wallp.call.axisCalls': '话务量',
   'wallp.call.axisRate': '比率',
-  'wallp.call.target': '目标 {v}',
+  'wallp.call.yesterday': '昨日同时段呼入',
 
   'wallp.agents.loggedIn': '在线坐席',
   'wallp.agents.share': '占在线 {v}',
@@ -51,6 +52,7 @@ export const wallPanelsZhCN = {
 
   'wallp.arrears.axisAmount': '欠费',
   'wallp.arrears.axisRate': '回收率',
+  'wallp.arrears.period': '（{period}）',
 
   'wallp.wo.nearDue': '临期',
   'wallp.wo.overdue': '超期',
@@ -99,10 +101,11 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.queue.summary': '{halls} halls · {queue} waiting · {warn} warning · {alarm} alarm',
   'wallp.queue.showing': 'By status and longest wait, top {n} of {total}',
   'wallp.queue.empty': 'No hall queue data yet',
+  'wallp.queue.minutesNote': 'waits in minutes',
 
   'wallp.call.axisCalls': 'Calls',
   'wallp.call.axisRate': 'Rate',
-  'wallp.call.target': 'target {v}',
+  'wallp.call.yesterday': 'Inbound yesterday',
 
   'wallp.agents.loggedIn': 'Agents logged in',
   'wallp.agents.share': '{v} of logged in',
@@ -128,6 +131,7 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
 
   'wallp.arrears.axisAmount': 'Arrears',
   'wallp.arrears.axisRate': 'Recovery',
+  'wallp.arrears.period': ' ({period})',
 
   'wallp.wo.nearDue': 'Near due',
   'wallp.wo.overdue': 'Overdue',
@@ -143,9 +147,9 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.fresh.source': 'Source',
   'wallp.fresh.ok': 'OK',
   'wallp.fresh.late': 'Late',
-  'wallp.fresh.never': 'Not yet delivered',
+  'wallp.fresh.never': 'None yet',
   'wallp.fresh.lag': 'Lag',
-  'wallp.fresh.last': 'Last success',
+  'wallp.fresh.last': 'Last OK',
   'wallp.fresh.summary': '{ok} of {total} sources OK',
 
   'wallp.ach.period.this_year': 'Year to date',

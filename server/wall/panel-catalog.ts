@@ -168,21 +168,18 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
   call_trend: {
     label: { zh: '95598话务趋势', en: '95598 call trend' },
     visitorSafe: true,
-    needs: (p, z) => ({
-      kpi: [
-        q({
-          key: p.id,
-          kpis: CALL_TREND_KPIS,
-          orgCode: orgForKpi('call.inbound', z.orgCode),
-          time: { preset: 'today' },
-          granularity: 'hour',
-          // params.category: one call category (故障报修 fault_repair …) for a storm scene's repair calls.
-          filters: categoryFilter(p.params.category),
-          // Yesterday's same hours, drawn as a dashed line under today's bars.
-          compare: ['previous'],
-        }),
-      ],
-    }),
+    needs: (p, z) => {
+      const base = {
+        kpis: CALL_TREND_KPIS,
+        orgCode: orgForKpi('call.inbound', z.orgCode),
+        time: { preset: 'today' as const },
+        // params.category: one call category (故障报修 fault_repair …) for a storm scene's repair calls.
+        filters: categoryFilter(p.params.category),
+        // Yesterday's same hours: the dashed line under today's bars, and the totals' move.
+        compare: ['previous' as const],
+      };
+      return { kpi: [q({ key: p.id, ...base, granularity: 'hour' }), q({ key: `${p.id}:total`, ...base })] };
+    },
   },
   agent_states: {
     label: { zh: '坐席状态', en: 'Agent states' },
@@ -227,7 +224,8 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
     visitorSafe: true,
     needs: (p, z) => {
       const org = orgForKpi('arrears.amount', z.orgCode);
-      const time = { preset: presetParam(p.params.time, 'this_month') };
+      // Arrears are the whole book now; the recovery rate is of the period's bills: year to date by default.
+      const time = { preset: presetParam(p.params.time, 'this_year') };
       return {
         kpi: [
           // A province zone: its cities. Any other zone: its own total only (never a break-down, see above).

@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from 'react';
 import { createTranslator } from '../../../_i18n/locale';
-import { achievementPeriod, buildAchievements } from './achievements';
+import { periodLabel, buildAchievements } from './achievements';
 import { TREND_COLORS } from './kpi-data';
 import { tileGrid } from './kpi-tiles';
 import styles from './panels.module.css';
@@ -27,7 +27,7 @@ export function AchievementsPanel({ panel, data, locale }: PanelProps) {
             </div>
             <div className={styles.achLabel}>{a.label}</div>
             <div className={styles.achSub}>
-              {achievementPeriod(panel.params.time, t)} · {t('wallp.trend.yoy')}{' '}
+              {periodLabel(panel.params.time, t)} · {t('wallp.trend.yoy')}{' '}
               {a.yoy ? <span style={{ color: TREND_COLORS[a.yoy.tone] }}>{a.yoy.text}</span> : '—'}
             </div>
           </div>

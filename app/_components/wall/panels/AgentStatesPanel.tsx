@@ -23,7 +23,7 @@ export function AgentStatesPanel({ panel, data, locale }: PanelProps) {
             s.share !== null && s.share > 0 ? <span key={s.kpi} style={{ width: `${s.share * 100}%`, background: s.color }} /> : null,
           )}
         </div>
-        <div className={styles.states} style={cssVars({ '--n': states.length })}>
+        <div className={styles.states}>
           {states.map((s) => (
             <div key={s.kpi} className={styles.state} style={cssVars({ '--c': s.color })} data-kpi={s.kpi}>
               <div className={styles.stateLabel}>{s.label}</div>

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { formatClock } from '../../../_i18n/format';
 import { createTranslator, type MessageKey } from '../../../_i18n/locale';
-import { alertTitle, severityVars, sortAlerts } from './alerts-view';
+import { alertTitle, severityVars, shortOrgName, sortAlerts } from './alerts-view';
 import styles from './panels.module.css';
 import { cssVars, type PanelProps } from './types';
 
@@ -20,7 +20,7 @@ export function AlertBannerPanel({ panel, data, locale }: PanelProps) {
         <div className={styles.banner} style={cssVars(severityVars(top.severity))} data-severity={top.severity} role="status">
           <span className={styles.chip}>{t(`severity.${top.severity}` as MessageKey)}</span>
           <span className={styles.bannerText}>
-            {top.orgName} · {alertTitle(top, locale)}
+            {shortOrgName(top.orgName)} · {alertTitle(top, locale)}
             {top.condition ? <span className={styles.muted}> · {top.condition}</span> : null}
           </span>
           <span className={styles.bannerMeta}>

@@ -3,13 +3,14 @@
 import { useMemo, useRef } from 'react';
 import { formatClock } from '../../../_i18n/format';
 import { createTranslator, type MessageKey } from '../../../_i18n/locale';
-import { alertTitle, severityVars, sortAlerts } from './alerts-view';
+import { alertTitle, severityVars, shortOrgName, sortAlerts } from './alerts-view';
 import styles from './panels.module.css';
 import { rowsThatFit } from './queue-board';
 import { cssVars, type PanelProps } from './types';
 import { usePanelSize } from './usePanelSize';
 
-const COLS = '3.2em minmax(0, 1.2fr) minmax(0, 2fr) 5em';
+/** The severity chip's column fits "红" or "Orange". */
+const cols = (locale: string) => `${locale === 'en' ? '4.6em' : '2.4em'} minmax(0, 1fr) minmax(0, 2.4fr) 3.4em`;
 
 /** alert_list: active alerts, most severe first: severity, unit, alert and its condition, since when. */
 export function AlertListPanel({ panel, data, locale }: PanelProps) {
@@ -17,7 +18,7 @@ export function AlertListPanel({ panel, data, locale }: PanelProps) {
   const ref = useRef<HTMLDivElement>(null);
   const size = usePanelSize(ref);
   const alerts = useMemo(() => sortAlerts(data?.alerts), [data]);
-  const limit = rowsThatFit(size?.height, 60);
+  const limit = rowsThatFit(size?.height, 84, 16);
   const shown = alerts.slice(0, limit);
   return (
     <div ref={ref} className={styles.panel} data-testid={`panel-${panel.id}`} data-panel-type="alert_list">
@@ -32,16 +33,16 @@ export function AlertListPanel({ panel, data, locale }: PanelProps) {
               <div
                 key={a.id}
                 className={`${styles.row} ${styles.alertRow}`}
-                style={cssVars({ '--cols': COLS, ...severityVars(a.severity) })}
+                style={cssVars({ '--cols': cols(locale), ...severityVars(a.severity) })}
                 data-severity={a.severity}
               >
                 <span>
                   <span className={styles.chip}>{t(`severity.short.${a.severity}` as MessageKey)}</span>
                 </span>
-                <span>{a.orgName}</span>
-                <span>
-                  {alertTitle(a, locale)}
-                  {a.condition ? <span className={styles.muted}> · {a.condition}</span> : null}
+                <span>{shortOrgName(a.orgName)}</span>
+                <span className={styles.alertText}>
+                  <span>{alertTitle(a, locale)}</span>
+                  {a.condition ? <span className={styles.alertCond}>{a.condition}</span> : null}
                 </span>
                 <span className={`${styles.num} ${styles.muted}`}>{formatClock(a.firedAt).slice(0, 5)}</span>
               </div>

@@ -6,6 +6,7 @@ import { ChartPanel } from './ChartPanel';
 import { findSeries, kpiName, totalPoint } from './kpi-data';
 import { ARREARS_SPEC, buildOrgBarsOption, orgRows, type OrgBarsSpec } from './org-bars-options';
 import { TotalsLine } from './TotalsLine';
+import { periodLabel } from './achievements';
 import type { PanelProps } from './types';
 
 /** arrears_by_city: arrears outstanding (bars) and the fee recovery rate (line) per city, with the totals. */
@@ -23,7 +24,11 @@ export function ArrearsByCityPanel({ panel, data, locale }: PanelProps) {
   const rows = useMemo(() => orgRows(data, spec), [data, spec]);
   const totals = [
     { kpi: 'arrears.amount', point: totalPoint(findSeries(data, 'arrears.amount', ':total')) },
-    { kpi: 'arrears.recovery_rate', point: totalPoint(findSeries(data, 'arrears.recovery_rate', ':total')) },
+    {
+      kpi: 'arrears.recovery_rate',
+      point: totalPoint(findSeries(data, 'arrears.recovery_rate', ':total')),
+      suffix: t('wallp.arrears.period', { period: periodLabel(panel.params.time, t) }),
+    },
   ];
   return (
     <ChartPanel

@@ -1,9 +1,10 @@
 'use client';
 
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import { EChart } from '../../charts/EChart';
 import { chartScale, chartSizes, type ChartSizes } from './chart-scale';
+import { optionText } from './chart-common';
 import styles from './panels.module.css';
 import { usePanelSize } from './usePanelSize';
 
@@ -29,12 +30,36 @@ export function ChartPanel({ testId, type, ariaLabel, build, deps, header }: Cha
   const scale = chartScale(size);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const option = useMemo(() => build(chartSizes(scale)), [scale, ...deps]);
+  const fontReady = useFontReady(optionText(option));
   return (
     <div ref={ref} className={styles.panel} data-testid={testId} data-panel-type={type}>
       <div className={styles.fill}>
         {header}
-        {size ? <EChart option={option} className={styles.chart} ariaLabel={ariaLabel} /> : null}
+        {size && fontReady ? <EChart option={option} className={styles.chart} ariaLabel={ariaLabel} /> : null}
       </div>
     </div>
   );
+}
+
+const CHART_FONT = `16px 'Noto Sans SC Variable'`;
+
+/**
+ * Whether the web font's subsets holding `text` have loaded (at least once). ECharts measures and caches text
+ * widths when it lays a chart out; drawn before the CJK subsets arrive, a legend keeps the fallback font's
+ * widths and its items overlap. Later texts load in the background while the chart stays up.
+ */
+function useFontReady(text: string): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    const done = () => {
+      if (alive) setReady(true);
+    };
+    if (typeof document === 'undefined' || !document.fonts) done();
+    else document.fonts.load(CHART_FONT, text || '0').then(done, done);
+    return () => {
+      alive = false;
+    };
+  }, [text]);
+  return ready;
 }

@@ -7,7 +7,7 @@ import { sortFreshness, sourceName } from './freshness';
 import styles from './panels.module.css';
 import { cssVars, type PanelProps } from './types';
 
-const COLS = 'minmax(0, 1fr) 4.5em 7.5em 5.5em';
+const COLS = 'minmax(0, 1fr) 6em 7em 5em';
 
 /** freshness: every source with its state, lag and last successful load; late ones first. */
 export function FreshnessPanel({ panel, data, locale }: PanelProps) {

@@ -8,7 +8,7 @@ import { buildQueueBoard, rowsThatFit } from './queue-board';
 import { cssVars, type PanelProps } from './types';
 import { usePanelSize } from './usePanelSize';
 
-const COLS = 'minmax(0, 1fr) 4.2em 6.2em 6.2em';
+const COLS = 'minmax(0, 1fr) 3.6em 5.4em 5.4em';
 
 /** queue_board: the zone's halls, worst first: queue now, longest wait now, average wait today. */
 export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
@@ -38,12 +38,8 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
             <div className={`${styles.row} ${styles.head}`} style={cssVars({ '--cols': COLS })}>
               <span>{t('wallp.queue.hall')}</span>
               <span className={styles.num}>{t('wallp.queue.length')}</span>
-              <span className={styles.num}>
-                {t('wallp.queue.longest')} ({t('wallp.unit.minutes')})
-              </span>
-              <span className={styles.num}>
-                {t('wallp.queue.avg')} ({t('wallp.unit.minutes')})
-              </span>
+              <span className={styles.num}>{t('wallp.queue.longest')}</span>
+              <span className={styles.num}>{t('wallp.queue.avg')}</span>
             </div>
             {shown.map((r) => (
               <div key={r.code} className={styles.row} style={cssVars({ '--cols': COLS })} data-status={r.status} data-hall={r.code}>
@@ -63,7 +59,9 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
               </div>
             ))}
           </div>
-          <div className={styles.note}>{t('wallp.queue.showing', { n: shown.length, total: board.halls })}</div>
+          <div className={styles.note}>
+            {t('wallp.queue.showing', { n: shown.length, total: board.halls })} · {t('wallp.queue.minutesNote')}
+          </div>
         </div>
       )}
     </div>

@@ -33,7 +33,7 @@ export function buildAchievements(data: PanelData | undefined, locale: Locale, t
 }
 
 /** The period the figures cover, from the panel's time setting ("本年累计" by default). */
-export function achievementPeriod(panelTime: unknown, t: Translate): string {
+export function periodLabel(panelTime: unknown, t: Translate): string {
   if (panelTime === undefined || panelTime === 'this_year') return t('wallp.ach.period.this_year');
   if (panelTime === 'last_13_months') return t('wallp.ach.period.last_13_months');
   return t('wallp.ach.period.other');

@@ -3,6 +3,7 @@ import { createTranslator } from '../../../_i18n/locale';
 import { STATUS_COLORS } from '../../charts/palette';
 import { MISSING } from '../../charts/queue-options';
 import { buildCallTrendOption, callHours } from './call-trend-options';
+import { optionText } from './chart-common';
 import { chartScale, chartSizes } from './chart-scale';
 import { panelData, point, result, series } from './test-data';
 
@@ -69,10 +70,18 @@ describe('buildCallTrendOption', () => {
 
 describe('chartScale', () => {
   it('scales type with the panel box and clamps it', () => {
-    expect(chartScale({ width: 960, height: 540 })).toBe(1);
-    expect(chartScale({ width: 1920, height: 1000 })).toBeCloseTo(1.85, 2);
+    expect(chartScale({ width: 640, height: 400 })).toBe(1);
+    expect(chartScale({ width: 1920, height: 1000 })).toBeCloseTo(2.5, 2);
     expect(chartScale({ width: 100, height: 100 })).toBe(0.75);
     expect(chartScale(null)).toBe(1);
     expect(chartSizes(2).text).toBe(36);
+  });
+});
+
+describe('optionText', () => {
+  it('collects the characters a chart draws as text', () => {
+    const text = optionText(buildCallTrendOption(callHours(data), chartSizes(1), 'zh-CN', zh));
+    for (const ch of '呼损率服务水平话务量00时') expect(text).toContain(ch);
+    expect(new Set(text).size).toBe(text.length);
   });
 });

@@ -64,7 +64,7 @@ export function buildCallTrendOption(hours: readonly CallHour[], s: ChartSizes, 
   const names = {
     inbound: kpiName('call.inbound', locale),
     manual: kpiName('call.manual', locale),
-    yesterday: `${kpiName('call.inbound', locale)} (${t('wallp.trend.previous')})`,
+    yesterday: t('wallp.call.yesterday'),
     loss: kpiName('call.loss_rate', locale),
     sl: kpiName('call.service_level', locale),
   };

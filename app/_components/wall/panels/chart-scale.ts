@@ -6,8 +6,8 @@ export interface BoxSize {
   height: number;
 }
 
-/** Design box: at 960×540 CSS px a chart uses 16 px text. */
-const DESIGN = { width: 960, height: 540 };
+/** Design box: at 640×400 CSS px a chart uses 18 px text (a wall is read from metres away). */
+const DESIGN = { width: 640, height: 400 };
 
 /** Scale of the panel box against the design box (the smaller of the two ratios), kept within 0.75–5. */
 export function chartScale(size: BoxSize | null | undefined): number {

@@ -67,3 +67,10 @@ describe('rankPoints', () => {
     expect(rankPoints('call.loss_rate', pts).map((p) => p.orgCode)).toEqual(['a', 'd', 'c', 'b']);
   });
 });
+
+describe('trendOf from 0', () => {
+  it('makes no comparison for a volume from 0 (no history yet), only for KPIs with a direction', () => {
+    expect(trendOf('call.inbound', 52_359, 0, 'zh-CN', zh)).toBeNull();
+    expect(trendOf('wo.overdue', 2, 0, 'zh-CN', zh)).not.toBeNull();
+  });
+});

@@ -130,7 +130,8 @@ export interface Trend {
 
 /**
  * The move from `previous` to `value`: percentage points for percent KPIs, the relative change otherwise (the
- * absolute change when the previous figure was 0). null when either side is missing: no comparison is made up.
+ * absolute change from 0 for KPIs with a direction; none for volumes). null when either side is missing: no
+ * comparison is made up.
  */
 export function trendOf(
   kpiId: string,
@@ -151,6 +152,8 @@ export function trendOf(
   let amount: string;
   if (def?.unit === 'percent') amount = t('wallp.trend.pp', { v: fixed(Math.abs(delta) * 100, 1) });
   else if (previous !== 0) amount = `${fixed((Math.abs(delta) / Math.abs(previous)) * 100, 1)}%`;
+  // A volume from 0 has no relative change, and a 0 there usually means no history yet: no comparison.
+  else if (def?.direction === 'neutral' || !def) return null;
   else amount = formatFigureText(kpiId, Math.abs(delta), locale, t);
   return { dir, tone, text: `${arrow} ${amount}` };
 }

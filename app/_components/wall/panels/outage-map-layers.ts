@@ -178,13 +178,18 @@ export function buildPointCloud(items: readonly { id?: string; position: LonLat;
   const radii = new Float32Array(n);
   const colors = new Uint8Array(n * 4);
   const ids: string[] = [];
-  items.forEach((it, i) => {
+  for (let i = 0; i < n; i++) {
+    const it = items[i]!;
     positions[i * 2] = it.position[0];
     positions[i * 2 + 1] = it.position[1];
     radii[i] = it.radius;
-    colors.set(it.color.slice(0, 4), i * 4);
+    const c = it.color;
+    colors[i * 4] = c[0]!;
+    colors[i * 4 + 1] = c[1]!;
+    colors[i * 4 + 2] = c[2]!;
+    colors[i * 4 + 3] = c[3] ?? 255;
     if (it.id !== undefined) ids.push(it.id);
-  });
+  }
   return { length: n, positions, radii, colors, ids: ids.length === n ? ids : undefined };
 }
 
@@ -294,9 +299,9 @@ export function buildOutageMapLayers({
         outlineColor: [6, 12, 24, 230],
         getText: (d) => d.text,
         getPosition: (d) => d.position,
-        getSize: Math.round(15 * scale),
+        getSize: Math.round(20 * scale),
         sizeUnits: 'pixels',
-        getPixelOffset: [0, Math.round(-18 * scale)],
+        getPixelOffset: [0, Math.round(-14 * scale)],
         getColor: [255, 236, 200, 255],
         getTextAnchor: 'middle',
         getAlignmentBaseline: 'bottom',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../_i18n/locale';
 import { agentStates } from './agent-states.fixture';
-import { achievementPeriod, buildAchievements } from './achievements';
+import { periodLabel, buildAchievements } from './achievements';
 import { buildAgentStates } from './agent-states';
-import { sortAlerts, severityVars, type WallAlert } from './alerts-view';
+import { severityVars, shortOrgName, sortAlerts, type WallAlert } from './alerts-view';
 import { sortFreshness, sourceName } from './freshness';
 import { buildOutageList } from './outage-list';
 import { panelData, point, result, series } from './test-data';
@@ -105,6 +105,13 @@ describe('buildAchievements', () => {
     expect(items.find((x) => x.kpi === 'call.connection_rate')).toMatchObject({ value: '97.1', unit: '%', yoy: { tone: 'good' } });
     expect(items.find((x) => x.kpi === 'queue.called')).toMatchObject({ label: '营业厅服务客户', value: '1,234,567', yoy: null });
     expect(items.find((x) => x.kpi === 'queue.satisfaction')).toMatchObject({ value: '—', unit: '' });
-    expect(achievementPeriod(undefined, zh)).toBe('本年累计');
+    expect(periodLabel(undefined, zh)).toBe('本年累计');
+  });
+});
+
+describe('shortOrgName', () => {
+  it('shortens each part of an org path', () => {
+    expect(shortOrgName('大理白族自治州 宾川县')).toBe('大理州 宾川县');
+    expect(shortOrgName('云南省')).toBe('云南省');
   });
 });
