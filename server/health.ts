@@ -41,6 +41,8 @@ const MAX_LAG_S: Record<string, number> = {
   'billing.payments': 900,
   'billing.dunning': 900,
   'billing.reconnections': 900,
+  // Hourly balance snapshots, polled every 5 min like the events.
+  'billing.balances': 900,
   // Daily exports (02:30): a day and a couple of hours.
   'billing.customers': 26 * 3600,
   'billing.bills': 26 * 3600,

@@ -242,7 +242,7 @@ export function planCustomers(seed: number, count: number): SimCustomer[] {
 // ---- bills -------------------------------------------------------------------------------------------------
 
 /** Summer (air conditioning in the south) and winter (heating in the north-east) months bill more. */
-const SEASON = [1.15, 1.12, 1.0, 0.92, 0.92, 1.02, 1.12, 1.14, 1.0, 0.92, 0.96, 1.1];
+export const SEASON = [1.15, 1.12, 1.0, 0.92, 0.92, 1.02, 1.12, 1.14, 1.0, 0.92, 0.96, 1.1];
 
 const PAY_CHANNELS: Record<CustomerClass, (readonly [PaymentChannel, number])[]> = {
   residential: [

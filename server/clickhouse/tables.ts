@@ -21,6 +21,8 @@ export const TABLES = [
   'fact_payment',
   'fact_dunning',
   'fact_reconnection',
+  'fact_balance',
+  'fact_balance_latest',
   'kpi_rollup_state',
 ] as const;
 

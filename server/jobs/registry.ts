@@ -6,7 +6,8 @@ import { startCtiApi } from '@/etl/simulator/cti-api';
 import { defaultAnomalies } from '@/etl/simulator/cti-day';
 import { outageCallSurges } from '@/etl/simulator/coupling';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
-import { startBillingSimulator } from '@/etl/simulator/billing-source';
+import { startBalanceSimulator } from '@/etl/simulator/billing-balances';
+import { billingDropDir, startBillingSimulator } from '@/etl/simulator/billing-source';
 import { startOutageSimulator } from '@/etl/simulator/outage-source';
 import { startWorkOrderSimulator } from '@/etl/simulator/workorder-api';
 import type { Env } from '../env';
@@ -82,12 +83,21 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
     tz: e.BUSINESS_TZ,
     customers: e.SIMULATOR_CUSTOMERS,
   });
+  // The balance snapshots (余额快照) of fee-controlled customers, into the same drop folder.
+  const balances = await startBalanceSimulator({
+    dropDir: billingDropDir(e.dataDir),
+    dataDir: e.dataDir,
+    seed: e.SIMULATOR_SEED,
+    tz: e.BUSINESS_TZ,
+    customers: e.SIMULATOR_CUSTOMERS,
+  });
   const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1', now: clock });
   return {
     tasks: [
       { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now), feeds: ['hall-queue.'] },
       ...outage.tasks,
-      ...billing.tasks,
+      // The balance snapshots after the billing exports, in the same task: they name the master's customers.
+      ...billing.tasks.map((t) => ({ ...t, tick: async (now: number) => (await t.tick(now)) + (await balances.tick(now)) })),
     ],
     history: {
       liveSince: () => hallQueue.liveSince(),
@@ -103,6 +113,7 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
         { name: 'workorder', sources: ['workorder.orders'] },
         outage.history,
         billing.history,
+        balances.history,
       ],
     },
     vars: { SIMULATOR_CTI_URL: cti.url, ...outage.vars, ...workOrders.vars, ...billing.vars },

@@ -20,6 +20,7 @@ describe('sources file', () => {
     expect(cti.domain === 'cti' && cti.baseUrl).toBe('http://127.0.0.1:4567');
     const jobs = jobsFromSources(cfg);
     expect(jobs.map((j) => j.source).sort()).toEqual([
+      'billing.balances',
       'billing.bills',
       'billing.customers',
       'billing.dunning',

@@ -147,6 +147,7 @@ describe('built-in simulator', () => {
         'billing.payments': 'simulator.billing',
         'billing.dunning': 'simulator.billing',
         'billing.reconnections': 'simulator.billing',
+        'billing.balances': 'simulator.billing',
       });
     } finally {
       await sim.close();

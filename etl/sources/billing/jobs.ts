@@ -10,6 +10,7 @@ import { FILE_PATTERN, HEADERS, type BillingKind } from './source-schema';
 import {
   fieldsOf,
   missingHeaders,
+  transformBalance,
   transformBill,
   transformCustomer,
   transformDunning,
@@ -31,15 +32,21 @@ export interface BillingSourceConfig {
   encoding?: FileDropConfig['encoding'];
   tz: string;
   schedules?: Partial<Record<BillingKind, string>>;
+  /** The balance snapshot export (余额快照) of fee-controlled customers, where the marketing system has it. */
+  balances?: boolean;
 }
 
-/** Default schedules: the master and the bills come once a day after the nightly export; events every 5 min. */
+/**
+ * Default schedules: the master and the bills come once a day after the nightly export; events every 5 min,
+ * and so do the balance snapshots (exported at every full hour: a snapshot is on the wall 5 min after it).
+ */
 export const BILLING_SCHEDULES: Record<BillingKind, string> = {
   customers: '0 30 2 * * *',
   bills: '0 30 2 * * *',
   payments: '0 */5 * * * *',
   dunning: '0 */5 * * * *',
   reconnections: '0 */5 * * * *',
+  balances: '0 */5 * * * *',
 };
 
 const TABLE: Record<BillingKind, TableName> = {
@@ -48,6 +55,7 @@ const TABLE: Record<BillingKind, TableName> = {
   payments: 'fact_payment',
   dunning: 'fact_dunning',
   reconnections: 'fact_reconnection',
+  balances: 'fact_balance',
 };
 const KEY_FIELD: Record<BillingKind, string> = {
   customers: 'customer_id',
@@ -55,6 +63,7 @@ const KEY_FIELD: Record<BillingKind, string> = {
   payments: 'payment_id',
   dunning: 'dunning_id',
   reconnections: 'disconnection_id',
+  balances: 'customer_id',
 };
 
 export const billingSource = (kind: BillingKind) => `billing.${kind}`;
@@ -65,6 +74,7 @@ const customerOrgRow = z.object({
   city_code: z.string(),
   county_code: z.string(),
   class: z.string(),
+  key_account: z.coerce.number(),
 });
 const LOOKUP_CHUNK = 5000;
 
@@ -78,13 +88,19 @@ async function customerOrgs(ch: ClickHouse, ids: string[], known = new Map<strin
   for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
     const rows = await ch.query(
       'etl.billing.customer-orgs',
-      `SELECT customer_id, province_code, city_code, county_code, class FROM dim_customer FINAL
+      `SELECT customer_id, province_code, city_code, county_code, class, key_account FROM dim_customer FINAL
        WHERE customer_id IN {ids:Array(String)}`,
       { ids: unique.slice(i, i + LOOKUP_CHUNK) },
       customerOrgRow,
     );
     for (const r of rows)
-      orgs.set(r.customer_id, { provinceCode: r.province_code, cityCode: r.city_code, countyCode: r.county_code, cls: r.class });
+      orgs.set(r.customer_id, {
+        provinceCode: r.province_code,
+        cityCode: r.city_code,
+        countyCode: r.county_code,
+        cls: r.class,
+        keyAccount: r.key_account === 1,
+      });
   }
   return orgs;
 }
@@ -112,7 +128,13 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
       lines.map((l) => l.customer_id!).filter((x) => x),
       known,
     );
-    const t = { bills: transformBill, payments: transformPayment, dunning: transformDunning, reconnections: transformReconnection }[kind];
+    const t = {
+      bills: transformBill,
+      payments: transformPayment,
+      dunning: transformDunning,
+      reconnections: transformReconnection,
+      balances: transformBalance,
+    }[kind];
     return lines.map((l) => t(l, orgs, cfg.tz));
   }
 
@@ -151,7 +173,9 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     results.forEach((t, i) => {
       if (t.ok) good.push(t.row);
       else {
-        const key = records[i]![HEADERS[kind][KEY_FIELD[kind] as keyof (typeof HEADERS)[typeof kind]]] ?? '';
+        let key = records[i]![HEADERS[kind][KEY_FIELD[kind] as keyof (typeof HEADERS)[typeof kind]]] ?? '';
+        // A customer is in every balance snapshot: its bad line of one snapshot is not that of another.
+        if (kind === 'balances' && key) key = `${key}@${records[i]![HEADERS.balances.snapshot_at] ?? ''}`;
         // Line numbers count the header as line 1, as a spreadsheet shows them.
         bad.push({ recordKey: key || `${file.name}:${i + 2}`, reason: t.reason, raw: { file: file.name, line: i + 2, ...records[i] } });
       }
@@ -159,6 +183,9 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     // Data, then the ledger, then the move: a crash before the ledger re-loads the file, and the
     // ReplacingMergeTree collapses the repeated rows.
     await ctx.ch.insert(`etl.${source}`, TABLE[kind], good);
+    // Every snapshot is kept (fact_balance, for trends); the latest per customer is what the warning point
+    // reads, kept apart so it is one row per customer whatever order the files come in (history is older).
+    if (kind === 'balances') await ctx.ch.insert(`etl.${source}.latest`, 'fact_balance_latest', good);
     if (bad.length) await quarantine(ctx.ch, source, ctx.runId, bad, ctx.now);
     await recordFile(ctx.ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, ctx.now);
     // The same content again later in this folder (a re-drop under another name) is then archived unread.
@@ -200,7 +227,14 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     },
   });
 
-  return [job('customers'), job('bills'), job('payments'), job('dunning'), job('reconnections')];
+  return [
+    job('customers'),
+    job('bills'),
+    job('payments'),
+    job('dunning'),
+    job('reconnections'),
+    ...(cfg.balances ? [job('balances')] : []),
+  ];
 }
 
 // ---- the sources-file entry ------------------------------------------------------------------------------
@@ -216,6 +250,8 @@ export const billingSourceConfigSchema = z.object({
   folder: z.object({ dir: z.string().min(1), archiveDir: z.string().min(1), rejectedDir: z.string().min(1) }),
   encoding: z.enum(['utf-8', 'gbk', 'auto']).default('auto'),
   timeZone: z.string().default('Asia/Shanghai'),
+  /** The balance snapshot export (余额快照, fee-controlled customers): off unless the marketing system has it. */
+  balances: z.boolean().default(false),
   schedules: z
     .object({
       customers: cron.optional(),
@@ -223,6 +259,7 @@ export const billingSourceConfigSchema = z.object({
       payments: cron.optional(),
       dunning: cron.optional(),
       reconnections: cron.optional(),
+      balances: cron.optional(),
     })
     .default({}),
 });
@@ -233,5 +270,5 @@ export function billingJobsFromConfig(s: BillingSourceEntry): EtlJob[] {
   const schedules = Object.fromEntries(Object.entries(s.schedules).filter(([, v]) => v !== undefined)) as Partial<
     Record<BillingKind, string>
   >;
-  return billingJobs({ folder: s.folder, encoding: s.encoding, tz: s.timeZone, schedules });
+  return billingJobs({ folder: s.folder, encoding: s.encoding, tz: s.timeZone, schedules, balances: s.balances });
 }

@@ -2,7 +2,7 @@
 // kind, Chinese file names and headers, Chinese labels, local wall-clock times. The simulator writes them; the
 // ETL only reads them.
 
-export const BILLING_KINDS = ['customers', 'bills', 'payments', 'dunning', 'reconnections'] as const;
+export const BILLING_KINDS = ['customers', 'bills', 'payments', 'dunning', 'reconnections', 'balances'] as const;
 export type BillingKind = (typeof BILLING_KINDS)[number];
 
 /** File name prefixes per kind (the Chinese export name, or an English one operators sometimes use). */
@@ -12,6 +12,7 @@ export const FILE_PATTERN: Record<BillingKind, RegExp> = {
   payments: /^(缴费流水|payments?)[_-]/i,
   dunning: /^(催费记录|dunning)[_-]/i,
   reconnections: /^(停复电记录|reconnections?)[_-]/i,
+  balances: /^(余额快照|balances?)[_-]/i,
 };
 
 export const FILE_PREFIX: Record<BillingKind, string> = {
@@ -20,6 +21,7 @@ export const FILE_PREFIX: Record<BillingKind, string> = {
   payments: '缴费流水',
   dunning: '催费记录',
   reconnections: '停复电记录',
+  balances: '余额快照',
 };
 
 export const kindOfFile = (name: string): BillingKind | null => BILLING_KINDS.find((k) => FILE_PATTERN[k].test(name)) ?? null;
@@ -73,6 +75,15 @@ export const HEADERS = {
     reconnected_at: '复电时间',
     updated_at: '更新时间',
   },
+  // Balance snapshot (余额快照) of the prepaid (预付费) and load-controlled (负控) customers: the account balance
+  // (negative once the customer owes) and the charge the system expects for the period (预计电费).
+  balances: {
+    customer_id: '户号',
+    control: '费控方式',
+    balance: '账户余额',
+    expected_charge: '预计电费',
+    snapshot_at: '快照时间',
+  },
 } as const satisfies Record<BillingKind, Record<string, string>>;
 
 /** 用户类别 */
@@ -89,6 +100,10 @@ export const RESULT_LABEL = { success: '成功', failed: '失败' } as const;
 /** 催费方式 */
 export const DUNNING_CHANNEL_LABEL = { sms: '短信', phone: '电话', onsite: '上门', wechat: '微信' } as const;
 export type DunningChannel = keyof typeof DUNNING_CHANNEL_LABEL;
+
+/** 费控方式: prepaid metering (预付费), or a load-control terminal (负控) that cuts the supply of a large account. */
+export const CONTROL_LABEL = { prepaid: '预付费', load_control: '负控' } as const;
+export type ControlMode = keyof typeof CONTROL_LABEL;
 
 /** Banks that run collection by debit (代扣) in the province. */
 export const BANKS = ['工商银行', '农业银行', '建设银行', '中国银行', '邮储银行', '云南农信'] as const;

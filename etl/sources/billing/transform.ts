@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { findCounty } from '../../org/divisions';
-import { chTime, parseLocal } from '../../lib/time';
+import { chTime, offsetMs, parseLocal } from '../../lib/time';
 import {
   BANKS,
   CHANNEL_LABEL,
   CLASS_LABEL,
+  CONTROL_LABEL,
   DUNNING_CHANNEL_LABEL,
   HEADERS,
   invert,
@@ -26,6 +27,8 @@ export interface CustomerOrg {
   cityCode: string;
   countyCode: string;
   cls: string;
+  /** 重点户, from the customer master. */
+  keyAccount?: boolean;
 }
 
 /** An export record (Chinese headers) → the same record under the field names of HEADERS[kind]. */
@@ -293,6 +296,60 @@ export function transformReconnection(raw: Record<string, string>, customers: Ma
       paid_at: paid === undefined ? null : chTime(paid),
       reconnected_at: back === undefined ? null : chTime(back),
       src_updated_at: chTime(updated),
+    },
+  };
+}
+
+export const balanceRecordSchema = z.object({
+  customer_id: id,
+  control: id,
+  balance: id,
+  expected_charge: id,
+  snapshot_at: id,
+});
+
+const controlByLabel = invert(CONTROL_LABEL);
+
+/**
+ * Text a wrong decode leaves behind: U+FFFD, '锟斤拷' (U+FFFD's UTF-8 bytes read as GBK), '?' runs from a lossy
+ * conversion to a code page, C1 controls. The file-drop reader rejects a whole file it cannot decode; a line
+ * garbled upstream (one record re-encoded by hand) passes it and is caught here.
+ */
+const GARBLED = /\uFFFD|锟斤拷|\?{2,}|[\u0080-\u009F]/;
+
+/** One line of a balance snapshot export (余额快照) of a prepaid or load-controlled customer. */
+export function transformBalance(raw: Record<string, string>, customers: Map<string, CustomerOrg>, tz: string): Transform {
+  const parsed = balanceRecordSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: malformed(parsed.error) };
+  const b = parsed.data;
+  for (const field of ['customer_id', 'control', 'balance', 'expected_charge', 'snapshot_at'] as const)
+    if (GARBLED.test(b[field])) return { ok: false, reason: `wrong encoding in ${field}: ${JSON.stringify(b[field])}` };
+  const control = controlByLabel.get(b.control);
+  if (!control) return { ok: false, reason: `unknown control mode ${JSON.stringify(b.control)}` };
+  // The balance may be negative (a customer in debt); the expected charge is what the ratio divides by.
+  const balance = cents(b.balance);
+  if (balance === null) return { ok: false, reason: `bad amount in balance: ${JSON.stringify(b.balance)}` };
+  const expected = amount('expected_charge', b.expected_charge);
+  if (!expected.ok) return expected;
+  if (cents(b.expected_charge) === 0) return { ok: false, reason: 'expected_charge is zero' };
+  const at = time('snapshot_at', b.snapshot_at, tz);
+  if (!at.ok) return at;
+  const org = customers.get(b.customer_id);
+  if (!org) return { ok: false, reason: `unknown customer ${b.customer_id}` };
+  const local = new Date(at.ms + offsetMs(at.ms, tz));
+  return {
+    ok: true,
+    row: {
+      customer_id: b.customer_id,
+      ...orgColumns(org),
+      key_account: org.keyAccount ? 1 : 0,
+      control,
+      balance: decimal(balance),
+      expected_charge: expected.value,
+      snapshot_at: chTime(at.ms),
+      // A snapshot at local midnight closes a day: kept for good, the hourly ones only for a fortnight.
+      day_end: local.getUTCHours() === 0 && local.getUTCMinutes() === 0 && local.getUTCSeconds() === 0 ? 1 : 0,
+      src_updated_at: chTime(at.ms),
     },
   };
 }
