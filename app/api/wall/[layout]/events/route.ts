@@ -1,0 +1,74 @@
+import { getRuntime } from '@/server/runtime';
+import { subscribeWall } from '@/server/wall/events';
+import { wallService } from '@/server/wall/service';
+
+export const dynamic = 'force-dynamic';
+
+const HEARTBEAT_MS = 5_000;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * GET /api/wall/<layout>/events — server push for the screens and the console of a layout (Server-Sent
+ * Events): a `snapshot` of every zone's control state on connect, then `control` (a console action on a zone)
+ * and `layout` (a new layout version) as they happen, and a `heartbeat` with the server clock every 5 s so a
+ * screen notices a dead stream and keeps its rotation on server time. Screens poll `wall.state` while it is down.
+ */
+export async function GET(req: Request, { params }: { params: Promise<{ layout: string }> }) {
+  const { layout } = await params;
+  if (!SLUG.test(layout)) return new Response('bad layout id', { status: 400 });
+  const rt = await getRuntime();
+  const svc = wallService(rt);
+  if (!(await svc.getLayout(layout).catch(() => null))) return new Response(`no wall layout ${layout}`, { status: 404 });
+
+  const enc = new TextEncoder();
+  let cleanup: (() => void) | null = null;
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (event: string, data: unknown) => {
+        if (closed) return;
+        try {
+          controller.enqueue(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        } catch {
+          cleanup?.();
+        }
+      };
+      // Subscribe before reading the snapshot, so a change in between is not lost (at worst it comes twice).
+      const unsubscribe = subscribeWall(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
+      const unwatch = svc.watch(layout);
+      const heartbeat = setInterval(() => send('heartbeat', { serverNow: Date.now() }), HEARTBEAT_MS);
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        unwatch();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      req.signal.addEventListener('abort', () => cleanup?.());
+      controller.enqueue(enc.encode('retry: 2000\n\n'));
+      try {
+        const [stored, controls] = await Promise.all([svc.requireLayout(layout), svc.controls(layout)]);
+        send('snapshot', { version: stored.version, controls, serverNow: Date.now() });
+      } catch {
+        cleanup();
+      }
+    },
+    cancel() {
+      cleanup?.();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      // no-transform: the server's gzip must not buffer the stream.
+      'cache-control': 'no-cache, no-store, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    },
+  });
+}

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+
+// The wall end to end: `npm start` on a fresh DATA_DIR (the demo layouts are seeded at boot), a zone screen
+// and the console in two pages of a real Chromium; a console action reaches the screen by server push.
+
+let app: RunningApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  app = await startApp();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  await waitFor(
+    'the wall to answer',
+    async () => ((await fetch(`${app.url}/wall/demo/control`)).status === 200 ? true : undefined),
+    240_000,
+    app.logs,
+  );
+});
+afterEach(() => app?.assertAlive());
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(
+  path: string,
+  viewport: { width: number; height: number },
+  deviceScaleFactor = 1,
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${app.url}${path}`, { waitUntil: 'domcontentloaded' });
+  return { page, errors };
+}
+
+const attr = (page: Page, testId: string, name: string) => page.getByTestId(testId).getAttribute(name);
+
+describe('大屏 /wall', () => {
+  it('a console pin reaches the zone screen within about a second, then a scene switch', async () => {
+    const zone = await open('/wall/demo/monitoring', { width: 1920, height: 1080 });
+    await zone.page.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 30_000 });
+    await zone.page.getByTestId('zone-monitoring').waitFor();
+    const console_ = await open('/wall/demo/control', { width: 1024, height: 1366 }); // a tablet, upright
+    await console_.page.locator('[data-testid="wall-console"][data-connection="live"]').waitFor({ timeout: 30_000 });
+
+    // Pin a panel that is not on screen now (monitoring shows two panels per page: alerts+queue, calls+agents, map+orders).
+    const shown = (await attr(zone.page, 'zone-monitoring', 'data-panels'))!.split(',');
+    const target = ['orders', 'agents', 'queue'].find((p) => !shown.includes(p))!;
+    const t0 = Date.now();
+    await console_.page.getByTestId(`pin-monitoring-${target}`).click();
+    await zone.page.waitForFunction(
+      (id) => document.querySelector('[data-testid="zone-monitoring"]')?.getAttribute('data-pinned') === id,
+      target,
+      { timeout: 5_000, polling: 50 },
+    );
+    const followedMs = Date.now() - t0;
+    console.log(`[wall] zone screen followed the pin in ${followedMs} ms`);
+    assert.ok(followedMs < 1_500, `the zone followed the pin after ${followedMs} ms`);
+    assert.ok((await attr(zone.page, 'zone-monitoring', 'data-panels'))!.split(',').includes(target));
+    await zone.page.getByTestId(`frame-${target}`).waitFor();
+    // The console shows the same state (it follows the same push).
+    await console_.page.getByTestId(`unpin-monitoring-${target}`).waitFor({ timeout: 5_000 });
+
+    // A scene: the zone switches its panel list and says so in its header.
+    const t1 = Date.now();
+    await console_.page.getByTestId('scene-monitoring-storm').click();
+    await zone.page.locator('[data-testid="zone-monitoring"][data-scene="storm"]').waitFor({ timeout: 5_000 });
+    assert.ok(Date.now() - t1 < 1_500, `scene after ${Date.now() - t1} ms`);
+    await zone.page.getByTestId('zone-monitoring-scene').waitFor();
+    await zone.page.getByTestId('frame-storm-map').waitFor();
+
+    // Back to normal, so the other tests see the demo as seeded.
+    await console_.page.getByTestId('reset-monitoring').click();
+    await zone.page.locator('[data-testid="zone-monitoring"][data-scene=""][data-pinned=""]').waitFor({ timeout: 5_000 });
+    assert.deepEqual(zone.errors, []);
+    assert.deepEqual(console_.errors, []);
+  });
+
+  it('every panel frame shows its data time once the zone data arrives, never a blank frame', async () => {
+    const { page, errors } = await open('/wall/demo/indicator', { width: 1920, height: 1080 });
+    await page.getByTestId('zone-indicator').waitFor({ timeout: 30_000 });
+    const ids = (await attr(page, 'zone-indicator', 'data-panels'))!.split(',');
+    for (const id of ids) {
+      await page.waitForFunction(
+        (i) => /数据时间 (\d\d:\d\d:\d\d|—)/.test(document.querySelector(`[data-testid="age-${i}"]`)?.textContent ?? ''),
+        id,
+        {
+          timeout: 60_000,
+        },
+      );
+      const text = await page.getByTestId(`frame-${id}`).innerText();
+      assert.ok(text.trim().length > 10, `frame ${id} is nearly empty: ${JSON.stringify(text)}`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it('keeps the last good data when the server is unreachable, says so, and recovers by itself', async () => {
+    const { page } = await open('/wall/demo/indicator', { width: 1920, height: 1080 });
+    await page.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => /数据时间/.test(document.querySelector('[data-testid^="age-"]')?.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
+    // Hold the rotation on one page, so the same panels stay on screen while the network is cut.
+    await fetch(`${app.url}/api/trpc/wall.control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { layoutId: 'demo', zoneId: 'indicator', action: { type: 'pause' } } }),
+    });
+    await page.locator('[data-testid="zone-indicator"][data-paused="true"]').waitFor({ timeout: 5_000 });
+    const first = (await attr(page, 'zone-indicator', 'data-panels'))!.split(',')[0]!;
+    const before = await page.getByTestId(`frame-${first}`).innerText();
+
+    await page.route('**/api/**', (route) => route.abort());
+    await page.getByTestId(`badge-${first}`).and(page.locator('[data-kind="offline"]')).waitFor({ timeout: 45_000 });
+    const during = await page.getByTestId(`frame-${first}`).innerText();
+    assert.match(during, /连接中断/);
+    // The figures are still there (the body below the header is unchanged).
+    assert.equal(during.split('\n').slice(-3).join('\n'), before.split('\n').slice(-3).join('\n'));
+
+    await page.unroute('**/api/**');
+    await page.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 30_000 });
+    await page.locator(`[data-testid="badge-${first}"][data-kind="offline"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    await fetch(`${app.url}/api/trpc/wall.control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { layoutId: 'demo', zoneId: 'indicator', action: { type: 'reset' } } }),
+    });
+  });
+
+  it('renders the canvas at device pixels under OS display scaling, never scaled with a transform', async () => {
+    // A 3840×2160 wall driven at 200 % display scaling: the window is 1920×1080 CSS px at devicePixelRatio 2.
+    const { page, errors } = await open('/wall/demo', { width: 1920, height: 1080 }, 2);
+    await page.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 30_000 });
+    const m = await page.evaluate(() => {
+      const screen = document.querySelector('[data-testid="wall-screen"]') as HTMLElement;
+      const transforms: string[] = [];
+      for (let el: HTMLElement | null = screen; el; el = el.parentElement) transforms.push(getComputedStyle(el).transform);
+      const zone = document.querySelector('[data-testid="zone-analysis"]')!.getBoundingClientRect();
+      return {
+        unit: screen.dataset.unit,
+        width: screen.getBoundingClientRect().width,
+        transforms,
+        zone: [zone.left, zone.top, zone.width, zone.height],
+      };
+    });
+    assert.equal(m.unit, '0.5');
+    assert.equal(m.width, 1920);
+    assert.deepEqual([...new Set(m.transforms)], ['none']);
+    // The analysis zone sits at canvas (1920, 0) 1920×1080: CSS (960, 0) 960×540, i.e. its own device pixels.
+    assert.deepEqual(
+      m.zone.map((v) => Math.round(v)),
+      [960, 0, 960, 540],
+    );
+    assert.equal(await page.locator('[data-testid^="zone-"][data-zone-kind]').count(), 4);
+    assert.deepEqual(errors, []);
+  });
+
+  it('streams control changes as server-sent events, unbuffered', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${app.url}/api/wall/demo/events`, { signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 3_000;
+    while (!text.includes('event: snapshot') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ctrl.abort();
+    assert.match(text, /event: snapshot\ndata: \{"version":\d+,"controls":\{"monitoring"/);
+    assert.equal((await fetch(`${app.url}/api/wall/nope/events`)).status, 404);
+    assert.equal((await fetch(`${app.url}/wall/nope`)).status, 404);
+  });
+
+  it('screenshots: the 3840×2160 demo, the 7680×2160 wall at 200 % scaling, a zone and the console', async () => {
+    mkdirSync('test-results', { recursive: true });
+    const shots: [string, string, { width: number; height: number }, number][] = [
+      ['wall-3840', '/wall/demo', { width: 3840, height: 2160 }, 1],
+      ['wall-7680', '/wall/demo-7680', { width: 3840, height: 1080 }, 2],
+      ['wall-zone-visitor', '/wall/demo/visitor', { width: 1920, height: 1080 }, 1],
+      ['wall-console', '/wall/demo/control', { width: 1280, height: 1100 }, 1],
+    ];
+    for (const [name, path, viewport, dpr] of shots) {
+      const { page, errors } = await open(path, viewport, dpr);
+      await page.locator('[data-connection="live"]').first().waitFor({ timeout: 30_000 });
+      // Let every zone's first answer and the charts arrive.
+      await page.waitForTimeout(6_000);
+      await page.screenshot({ path: `test-results/${name}.png` });
+      assert.deepEqual(errors, [], name);
+    }
+  });
+});
