@@ -7,7 +7,7 @@ import { sortFreshness, sourceName } from './freshness';
 import styles from './panels.module.css';
 import { cssVars, type PanelProps } from './types';
 
-const COLS = 'minmax(0, 1fr) 6em 7em 5em';
+const cols = (locale: string) => `minmax(0, 1fr) ${locale === 'en' ? '4.6em' : '2.6em'} 5em 3.2em`;
 
 /** freshness: every source with its state, lag and last successful load; late ones first. */
 export function FreshnessPanel({ panel, data, locale }: PanelProps) {
@@ -26,7 +26,7 @@ export function FreshnessPanel({ panel, data, locale }: PanelProps) {
             </b>
           </div>
           <div className={styles.table} style={cssVars({ '--rows': Math.max(rows.length + 1, 8) })}>
-            <div className={`${styles.row} ${styles.head}`} style={cssVars({ '--cols': COLS })}>
+            <div className={`${styles.row} ${styles.head}`} style={cssVars({ '--cols': cols(locale) })}>
               <span>{t('wallp.fresh.source')}</span>
               <span />
               <span className={styles.num}>{t('wallp.fresh.lag')}</span>
@@ -35,7 +35,13 @@ export function FreshnessPanel({ panel, data, locale }: PanelProps) {
             {rows.map((r) => {
               const status = r.ok ? 'ok' : 'alarm';
               return (
-                <div key={r.source} className={styles.row} style={cssVars({ '--cols': COLS })} data-status={status} data-source={r.source}>
+                <div
+                  key={r.source}
+                  className={styles.row}
+                  style={cssVars({ '--cols': cols(locale) })}
+                  data-status={status}
+                  data-source={r.source}
+                >
                   <span>
                     <i className={styles.dot} />
                     {sourceName(r.source, locale)}

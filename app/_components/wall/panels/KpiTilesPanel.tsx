@@ -33,11 +33,15 @@ export function KpiTilesPanel({ panel, data, locale }: PanelProps) {
               </span>
               {tile.unit ? <span className={styles.tileUnit}>{tile.unit}</span> : null}
             </div>
-            <div className={styles.tileTrend}>
-              {t('wallp.trend.previous')}{' '}
-              {tile.trend ? <b style={{ color: TREND_COLORS[tile.trend.tone] }}>{tile.trend.text}</b> : <b>—</b>}
-              <span className={styles.muted}> · {tile.previous}</span>
-            </div>
+            {tile.compared ? (
+              <div className={styles.tileTrend}>
+                {t('wallp.trend.previous')}{' '}
+                {tile.trend ? <b style={{ color: TREND_COLORS[tile.trend.tone] }}>{tile.trend.text}</b> : <b>—</b>}
+                <span className={styles.muted}> · {tile.previous}</span>
+              </div>
+            ) : (
+              <div className={styles.tileTrend} />
+            )}
           </section>
         ))}
       </div>

@@ -52,7 +52,6 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const size = usePanelSize(ref);
   const [counties, setCounties] = useState<CountyCollection | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [fontReady, setFontReady] = useState(false);
 
   useEffect(() => {
     let alive = true;
@@ -77,16 +76,21 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const labels = useMemo(() => (counties ? outageLabels(counties, d.affected, centroids) : []), [counties, d.affected, centroids]);
   const labelText = labels.map((l) => l.text).join('');
 
-  // Labels are drawn into a glyph atlas once: load the CJK web font subsets holding their characters first.
+  // Labels are drawn into a glyph atlas: load the CJK web font subsets holding their characters first (every
+  // time the labels change: another county's name may need another subset), keeping the previous labels until
+  // then, or the atlas would hold blank glyphs.
+  const [shownLabels, setShownLabels] = useState<typeof labels>([]);
   useEffect(() => {
     let alive = true;
-    const done = () => alive && setFontReady(true);
-    if (typeof document === 'undefined' || !document.fonts) done();
-    else document.fonts.load(LABEL_FONT, labelText || '云南').then(done, done);
+    const show = () => {
+      if (alive) setShownLabels(labels);
+    };
+    if (typeof document === 'undefined' || !document.fonts) show();
+    else document.fonts.load(LABEL_FONT, labelText || '云南').then(show, show);
     return () => {
       alive = false;
     };
-  }, [labelText]);
+  }, [labels, labelText]);
 
   const layers = useMemo(
     () =>
@@ -96,11 +100,11 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
             affected: d.affected,
             calls: clouds.calls,
             halls: clouds.halls,
-            labels: fontReady ? labels : [],
+            labels: shownLabels,
             scale,
           })
         : [],
-    [counties, d.affected, clouds, labels, fontReady, scale],
+    [counties, d.affected, clouds, shownLabels, scale],
   );
 
   const viewState = useMemo<MapViewState | null>(() => {

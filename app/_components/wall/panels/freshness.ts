@@ -20,6 +20,7 @@ export const SOURCE_NAMES: Record<string, { zh: string; en: string }> = {
   'billing.payments': { zh: '营销系统·缴费', en: 'Billing · payments' },
   'billing.dunning': { zh: '营销系统·催费', en: 'Billing · dunning' },
   'billing.reconnections': { zh: '营销系统·复电', en: 'Billing · reconnections' },
+  'billing.balances': { zh: '营销系统·预付费余额', en: 'Billing · balances' },
   'workorder.orders': { zh: '客服工单', en: 'Work orders' },
 };
 

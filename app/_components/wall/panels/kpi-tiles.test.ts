@@ -26,6 +26,10 @@ describe('buildTiles', () => {
     expect(tiles[0]!.trend).toMatchObject({ dir: 'up', tone: 'bad' });
     expect(tiles[1]).toMatchObject({ value: '5,230', unit: '', status: 'none' });
   });
+  it('says whether a KPI has a previous period at all (a snapshot has none: no "环比 —" line)', () => {
+    const tiles = buildTiles(panel, data, 'zh-CN', zh);
+    expect(tiles.map((x) => x.compared)).toEqual([true, true, false]);
+  });
   it('shows — for a KPI without a figure and for a panel without data, never 0', () => {
     expect(buildTiles(panel, data, 'zh-CN', zh)[2]).toMatchObject({ value: '—', trend: null });
     for (const tile of buildTiles(panel, undefined, 'zh-CN', zh)) expect(tile).toMatchObject({ value: '—', previous: '—', status: 'none' });

@@ -15,6 +15,8 @@ export interface Tile {
   trend: Trend | null;
   /** The previous period's figure, formatted ("—" when missing). */
   previous: string;
+  /** Whether the KPI has a previous period at all (snapshots such as open orders or the arrears book do not). */
+  compared: boolean;
   formula: string;
 }
 
@@ -31,6 +33,7 @@ export function buildTiles(panel: PanelSpec, data: PanelData | undefined, locale
       status: pointStatus(p),
       trend: p ? trendOf(kpi, p.value, p.compare.previous, locale, t) : null,
       previous: prev.unit && prev.unit !== '%' ? `${prev.value} ${prev.unit}` : `${prev.value}${prev.unit}`,
+      compared: p !== null && p.compare.previous !== undefined,
       formula: kpiFormula(kpi, locale),
     };
   });
