@@ -279,26 +279,24 @@ export class WallService {
       since: new Date(next.since),
       updatedBy: actor,
     };
-    const row = await this.rt.db.prisma.$transaction(async (tx) => {
-      const r = await tx.wallZoneControl.upsert({
-        where: { layoutId_zoneId: { layoutId, zoneId } },
-        create: { layoutId, zoneId, ...data },
-        update: data,
-      });
-      await tx.auditLog.create({
-        data: {
-          actor,
-          action: `wall.control.${action.type}`,
-          target: `${layoutId}/${zoneId}`,
-          detail: { action, before: strip(current), after: next } as object,
-        },
-      });
-      return r;
+    // Stored, then pushed at once (the screens follow within a second), then audited: the audit write is not on
+    // the path from the console's tap to the wall.
+    const row = await this.rt.db.prisma.wallZoneControl.upsert({
+      where: { layoutId_zoneId: { layoutId, zoneId } },
+      create: { layoutId, zoneId, ...data },
+      update: data,
     });
-    const view: ZoneControlView = { ...next, updatedBy: actor, updatedAt: row.updatedAt.toISOString() };
     this.markSeen(layoutId, zoneId, next);
     publishWallEvent({ type: 'control', layoutId, zoneId, control: next, updatedBy: actor, at: now });
-    return view;
+    await this.rt.db.prisma.auditLog.create({
+      data: {
+        actor,
+        action: `wall.control.${action.type}`,
+        target: `${layoutId}/${zoneId}`,
+        detail: { action, before: strip(current), after: next } as object,
+      },
+    });
+    return { ...next, updatedBy: actor, updatedAt: row.updatedAt.toISOString() };
   }
 
   /**
