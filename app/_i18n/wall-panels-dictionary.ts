@@ -85,7 +85,7 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.unit.minutes': 'min',
   'wallp.unit.hours': 'h',
   'wallp.unit.seconds': 's',
-  'wallp.unit.people': '',
+  'wallp.unit.people': 'people',
   'wallp.trend.flat': 'flat',
   'wallp.trend.pp': '{v} pp',
   'wallp.trend.previous': 'vs prev.',
