@@ -7,8 +7,10 @@ import { createTranslator } from '../../../_i18n/locale';
 import { computeBounds, type CountyCollection } from '../../map/queue-map-layers';
 import { DEFAULT_COUNTIES_URL } from '../../map/ProvinceMap';
 import {
-  buildOutageMapLayers,
   callCloud,
+  countyOutageLayer,
+  labelLayer,
+  pointLayers,
   countyCentroids,
   HALL_STATUS_COLORS,
   hallCloud,
@@ -74,7 +76,11 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
     [d, centroids, scale],
   );
   const labels = useMemo(() => (counties ? outageLabels(counties, d.affected, centroids) : []), [counties, d.affected, centroids]);
-  const labelText = labels.map((l) => l.text).join('');
+  // The labels' identity: a refresh with the same counties keeps the same label data, so the TextLayer keeps its
+  // glyph atlas (regenerating it reads pixels back from a canvas: seconds on a software-rendered wall).
+  const labelKey = labels.map((l) => `${l.text}@${l.position.join(',')}`).join('|');
+  const latestLabels = useRef(labels);
+  latestLabels.current = labels;
 
   // Labels are drawn into a glyph atlas: load the CJK web font subsets holding their characters first (every
   // time the labels change: another county's name may need another subset), keeping the previous labels until
@@ -82,30 +88,28 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const [shownLabels, setShownLabels] = useState<typeof labels>([]);
   useEffect(() => {
     let alive = true;
+    const next = latestLabels.current;
     const show = () => {
-      if (alive) setShownLabels(labels);
+      if (alive) setShownLabels(next);
     };
     if (typeof document === 'undefined' || !document.fonts) show();
-    else document.fonts.load(LABEL_FONT, labelText || '云南').then(show, show);
+    else document.fonts.load(LABEL_FONT, next.map((l) => l.text).join('') || '云南').then(show, show);
     return () => {
       alive = false;
     };
-  }, [labels, labelText]);
+  }, [labelKey]);
 
-  const layers = useMemo(
-    () =>
-      counties
-        ? buildOutageMapLayers({
-            counties,
-            affected: d.affected,
-            calls: clouds.calls,
-            halls: clouds.halls,
-            labels: shownLabels,
-            scale,
-          })
-        : [],
-    [counties, d.affected, clouds, shownLabels, scale],
-  );
+  // Likewise the county colours: recomputed (every polygon vertex) only when a county's figure changed.
+  const affectedKey = useMemo(() => JSON.stringify([...d.affected]), [d.affected]);
+  const affectedRef = useRef(d.affected);
+  if (JSON.stringify([...affectedRef.current]) !== affectedKey) affectedRef.current = d.affected;
+
+  // Each part is rebuilt only when its own input changed: deck.gl skips a layer instance it has seen.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const countyLayer = useMemo(() => (counties ? countyOutageLayer(counties, affectedRef.current) : null), [counties, affectedKey]);
+  const points = useMemo(() => pointLayers(clouds.calls, clouds.halls, scale), [clouds, scale]);
+  const text = useMemo(() => labelLayer(shownLabels, scale), [shownLabels, scale]);
+  const layers = useMemo(() => (countyLayer ? [countyLayer, ...points, ...(text ? [text] : [])] : []), [countyLayer, points, text]);
 
   const viewState = useMemo<MapViewState | null>(() => {
     if (!bounds || !size || size.width < 64 || size.height < 64) return null;

@@ -258,6 +258,58 @@ function pointLayer(id: string, cloud: PointCloud, line: Color | null, lineWidth
   });
 }
 
+/** Counties filled by customers affected. Build it only when the figures change: a new instance re-checks
+ * every polygon (seconds under software rendering), the same instance is skipped by deck.gl. */
+export function countyOutageLayer(counties: CountyCollection, affected: Map<string, number | null>) {
+  const max = Math.max(0, ...[...affected.values()].filter(isNum));
+  return new GeoJsonLayer<CountyProperties>({
+    id: 'county-outage',
+    data: counties as unknown as GeoJsonLayer<CountyProperties>['props']['data'],
+    filled: true,
+    stroked: true,
+    pickable: true,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1,
+    lineWidthMinPixels: 1,
+    getLineColor: BORDER,
+    getFillColor: (f) => outageFill(affected.get(f.properties.code), max),
+    updateTriggers: { getFillColor: [affected, max] },
+  });
+}
+
+/** The call circles and hall dots (binary attributes; 100k points upload as three buffers). */
+export function pointLayers(calls: PointCloud, halls: PointCloud, scale = 1) {
+  return [
+    pointLayer('call-density', calls, CALL_LINE, Math.max(1, scale)),
+    pointLayer('hall-status', halls, [8, 16, 30, 230], Math.max(1, 1.5 * scale)),
+  ];
+}
+
+/** Names of the counties with outages; null without labels. */
+export function labelLayer(labels: { position: LonLat; text: string }[], scale = 1, fontFamily: string = WALL.fontFamily) {
+  if (!labels.length) return null;
+  return new TextLayer<{ position: LonLat; text: string }>({
+    id: 'county-labels',
+    data: labels,
+    characterSet: 'auto',
+    fontFamily,
+    fontWeight: 600,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+    outlineWidth: 4,
+    outlineColor: [6, 12, 24, 230],
+    getText: (d) => d.text,
+    getPosition: (d) => d.position,
+    getSize: Math.round(20 * scale),
+    sizeUnits: 'pixels',
+    getPixelOffset: [0, Math.round(-14 * scale)],
+    getColor: [255, 236, 200, 255],
+    getTextAnchor: 'middle',
+    getAlignmentBaseline: 'bottom',
+    pickable: false,
+  });
+}
+
+/** Every layer of the map, bottom to top (the panel builds the parts separately to keep unchanged ones). */
 export function buildOutageMapLayers({
   counties,
   affected,
@@ -267,49 +319,8 @@ export function buildOutageMapLayers({
   scale = 1,
   fontFamily = WALL.fontFamily,
 }: OutageMapInput) {
-  const max = Math.max(0, ...[...affected.values()].filter(isNum));
-  const layers: (GeoJsonLayer<CountyProperties> | ScatterplotLayer | TextLayer<{ position: LonLat; text: string }>)[] = [
-    new GeoJsonLayer<CountyProperties>({
-      id: 'county-outage',
-      data: counties as unknown as GeoJsonLayer<CountyProperties>['props']['data'],
-      filled: true,
-      stroked: true,
-      pickable: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 1,
-      lineWidthMinPixels: 1,
-      getLineColor: BORDER,
-      getFillColor: (f) => outageFill(affected.get(f.properties.code), max),
-      // Only the colours change on a refresh: the polygons stay tessellated.
-      updateTriggers: { getFillColor: [affected, max] },
-    }),
-    pointLayer('call-density', calls, CALL_LINE, Math.max(1, scale)),
-    pointLayer('hall-status', halls, [8, 16, 30, 230], Math.max(1, 1.5 * scale)),
-  ];
-  if (labels.length) {
-    layers.push(
-      new TextLayer<{ position: LonLat; text: string }>({
-        id: 'county-labels',
-        data: labels,
-        characterSet: 'auto',
-        fontFamily,
-        fontWeight: 600,
-        fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-        outlineWidth: 4,
-        outlineColor: [6, 12, 24, 230],
-        getText: (d) => d.text,
-        getPosition: (d) => d.position,
-        getSize: Math.round(20 * scale),
-        sizeUnits: 'pixels',
-        getPixelOffset: [0, Math.round(-14 * scale)],
-        getColor: [255, 236, 200, 255],
-        getTextAnchor: 'middle',
-        getAlignmentBaseline: 'bottom',
-        pickable: false,
-      }),
-    );
-  }
-  return layers;
+  const text = labelLayer(labels, scale, fontFamily);
+  return [countyOutageLayer(counties, affected), ...pointLayers(calls, halls, scale), ...(text ? [text] : [])];
 }
 
 /** Labels for the `n` counties with the most customers affected (names shortened for the wall). */
