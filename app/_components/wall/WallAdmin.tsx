@@ -4,11 +4,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
-import { formatClock } from '../../_i18n/format';
+import { DISPLAY_TIME_ZONE } from '../../_i18n/format';
 import { useLocale } from '../../_i18n/LocaleProvider';
 import { PageShell } from '../nav/PageShell';
 import { wallT } from './wall-text';
 import styles from './admin.module.css';
+
+const STAMP = new Intl.DateTimeFormat('zh-CN', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' });
 
 interface Issue {
   path: string;
@@ -216,7 +218,7 @@ export function WallAdmin() {
           <ol className={styles.zones}>
             {(history.data ?? []).map((h, i) => (
               <li key={i} className={styles.muted}>
-                v{h.version ?? '?'} · {h.actor} · {h.at.slice(0, 10)} {formatClock(h.at)}
+                v{h.version ?? '?'} · {h.actor} · {STAMP.format(new Date(h.at))}
                 {h.note ? ` · ${h.note}` : ''}
               </li>
             ))}
