@@ -62,6 +62,7 @@ async function previewRecords(
     now,
     types: spec.kind === 'time_limit' ? (spec.check === 'outage_notice' ? spec.outageTypes : spec.orderTypes) : undefined,
     minCount: spec.kind === 'record_event' ? spec.minCount : 0,
+    keyOnly: spec.kind === 'record_event' && spec.keyOnly,
   });
   const names = await kpiService(rt).orgNames();
   const bySeverity = empty();
@@ -76,7 +77,10 @@ async function previewRecords(
   const fired = SEVERITIES.reduce((a, s) => a + bySeverity[s], 0);
   return {
     supported: true,
-    method: { zh: '按期间内每条记录达到的最差值分级', en: 'Each record of the period graded by the worst value it reached' },
+    method:
+      what === 'balance_low'
+        ? { zh: '按每户每日日终余额快照分级', en: 'Each customer graded on each day-end balance snapshot' }
+        : { zh: '按期间内每条记录达到的最差值分级', en: 'Each record of the period graded by the worst value it reached' },
     evaluations: rows.length,
     fired,
     bySeverity,

@@ -159,8 +159,12 @@ export const recordEventSpec = z.object({
   /**
    * dissatisfied_rating: a hall ticket rated dissatisfied (value 1).
    * sms_batch_failed: an outage's notice batch whose SMS failure share reached the threshold.
+   * balance_low: a fee-controlled customer's balance ÷ expected period charge at or below the warning point
+   * (电费预警点, DOMAIN.md §2.4); value = that ratio, so use comparator <= (0.2 by default, 0 = owing).
    */
-  event: z.enum(['dissatisfied_rating', 'sms_batch_failed']),
+  event: z.enum(['dissatisfied_rating', 'sms_batch_failed', 'balance_low']),
+  /** balance_low: large / key accounts only (大客户). */
+  keyOnly: z.boolean().default(false),
   /** How long the event stays on the active list. */
   windowMinutes: z
     .number()

@@ -187,6 +187,20 @@ export const STARTER_RULES: RuleInput[] = [
     },
   },
   {
+    name: '大客户电费余额预警',
+    nameEn: 'Key account balance at the warning point',
+    spec: {
+      kind: 'record_event',
+      event: 'balance_low',
+      keyOnly: true,
+      scope: { orgCode: P },
+      comparator: '<=',
+      // DOMAIN.md §2.4: balance ÷ expected charge ≤ 0.2 is the warning point; owing (≤ 0) is red.
+      levels: { red: 0, orange: 0.2 },
+      recipients: [{ kind: 'unit' }],
+    },
+  },
+  {
     name: '停电短信批量失败',
     nameEn: 'Outage SMS batch failed',
     spec: {

@@ -225,8 +225,8 @@ export type ReplayRow = z.infer<typeof replayRow>;
 
 export function replayRecords(
   ch: ClickHouse,
-  what: 'work_order_due' | 'reconnection' | 'dissatisfied_rating' | 'sms_batch_failed' | 'outage_notice',
-  q: { orgCode: string; from: number; now: number; types?: string[]; minCount?: number },
+  what: 'work_order_due' | 'reconnection' | 'dissatisfied_rating' | 'sms_batch_failed' | 'outage_notice' | 'balance_low',
+  q: { orgCode: string; from: number; now: number; types?: string[]; minCount?: number; keyOnly?: boolean },
 ): Promise<ReplayRow[]> {
   const p = { from: chTime(q.from), now: chTime(q.now), org: q.orgCode.slice(0, 6) };
   const org = orgPredicate(q.orgCode.slice(0, 6));
@@ -273,6 +273,17 @@ export function replayRecords(
          GROUP BY n.outage_id
          HAVING count() >= {minSent:UInt32}`,
         { ...p, minSent: q.minCount ?? 0 },
+        replayRow,
+      );
+    case 'balance_low':
+      // One evaluation per fee-controlled customer and day: the day-end snapshots kept for history.
+      return ch.query(
+        'repo.alerts.replay-balances',
+        `SELECT customer_id AS id, county_code AS org, snapshot_at AS at, toFloat64(balance) / toFloat64(expected_charge) AS value
+         FROM fact_balance FINAL
+         WHERE day_end = 1 AND snapshot_at >= {from:DateTime64(3, 'UTC')} AND snapshot_at < {now:DateTime64(3, 'UTC')}
+           AND expected_charge > 0 AND ${org} ${q.keyOnly ? 'AND key_account = 1' : ''}`,
+        p,
         replayRow,
       );
     case 'outage_notice': {

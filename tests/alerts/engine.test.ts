@@ -43,7 +43,7 @@ beforeAll(async () => {
   kpi = new KpiService(ch, db, loadEnv({ BUSINESS_TZ: TZ }));
   await new RollupRefresher(ch, () => kpi.context(NOW)).refresh();
   engine = new AlertEngine(ch, db, kpi, TZ);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await db?.close();
@@ -224,6 +224,39 @@ describe('time limits and records', () => {
     await evaluate([dis], NOW + 61 * 60_000);
     const later = await events(dis);
     expect(later.filter((e) => ratings.some((r) => r.id === e.id && e.state === 'recovered')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('balance warning point', () => {
+  it('alerts fee-controlled customers at or under 20% of their expected charge, red when owing', async () => {
+    // (The simulated 2,000 customers hold only a handful of fee-controlled key accounts, so all are watched.)
+    const bal = await rule('费控余额（测试）', {
+      kind: 'record_event',
+      event: 'balance_low',
+      scope: { orgCode: '53' },
+      comparator: '<=',
+      levels: { red: 0, orange: 0.2 },
+    });
+    await evaluate([bal], NOW);
+    const ev = await events(bal);
+    expect(ev.length).toBeGreaterThan(0);
+    for (const e of ev) {
+      const f = e.figures as { balance: number; expectedCharge: number; ratio: number; keyAccount: number };
+      expect(f.ratio).toBeCloseTo(f.balance / f.expectedCharge, 6);
+      expect(f.ratio).toBeLessThanOrEqual(0.2);
+      expect(e.severity).toBe(f.balance <= 0 ? 'red' : 'orange');
+    }
+    // Every fee-controlled customer under the point is there, none twice.
+    const [row] = await ch.query(
+      'test.low-key-balances',
+      // (Float division: Decimal ÷ Decimal keeps two decimals, and 0.2048 would count as 0.20. A customer whose
+      // last snapshot is two days older than the newest has left fee control.)
+      `SELECT count() AS n FROM fact_balance_latest FINAL
+       WHERE toFloat64(balance) / toFloat64(expected_charge) <= 0.2 AND snapshot_at >= (SELECT max(snapshot_at) FROM fact_balance_latest) - INTERVAL 48 HOUR`,
+      {},
+      z.object({ n: z.coerce.number() }),
+    );
+    expect(new Set(ev.map((e) => e.subject)).size).toBe(row!.n);
   });
 });
 

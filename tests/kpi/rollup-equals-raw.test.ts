@@ -42,7 +42,7 @@ beforeAll(async () => {
       .map((f) => f.id)
       .sort(),
   );
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   if (ch) await dropTestClickHouse(ch);
@@ -178,7 +178,7 @@ describe('drill-down rows', () => {
         else expect(den.total, k.id).toBeGreaterThan(0);
       }
     }
-  });
+  }, 240_000);
 
   it('pages and sorts a city’s lost calls down to the individual call', async () => {
     const q = { kpi: 'call.loss_rate', orgCode: '5301', time: { preset: 'today' }, pageSize: 5 } as const;

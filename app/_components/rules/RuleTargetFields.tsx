@@ -211,6 +211,12 @@ export function RuleTargetFields({ form, update, errorOf, defs, orgs }: FieldsPr
             />
           </Field>
         ) : null}
+        {form.kind === 'record_event' && form.event === 'balance_low' ? (
+          <label className={styles.checkField}>
+            <input type="checkbox" checked={form.keyOnly} onChange={(e) => update({ keyOnly: e.target.checked })} />
+            {t('editor.keyOnly')}
+          </label>
+        ) : null}
         {form.kind === 'correlation' ? (
           <div className={styles.checkRow}>
             <span className={styles.fieldLabel}>{t('editor.linkKinds')}</span>

@@ -13,7 +13,7 @@ export type RecipientKind = 'duty_officer' | 'hall_manager' | 'unit' | 'user' | 
 export const RECIPIENT_KINDS: readonly RecipientKind[] = ['duty_officer', 'hall_manager', 'unit', 'user', 'call_center'];
 export const OUTAGE_TYPES = ['planned', 'temporary', 'fault', 'peak_shifting'] as const;
 export const TIME_CHECKS = ['work_order_due', 'outage_notice', 'reconnection'] as const;
-export const RECORD_EVENTS = ['dissatisfied_rating', 'sms_batch_failed'] as const;
+export const RECORD_EVENTS = ['dissatisfied_rating', 'sms_batch_failed', 'balance_low'] as const;
 /** Kinds whose rule reads a KPI (the editor shows the KPI picker and the level to judge at). */
 export const KPI_KINDS: readonly RuleKind[] = ['threshold', 'change', 'compare', 'anomaly'];
 
@@ -39,6 +39,8 @@ export interface RuleForm {
   /** Work-order types, comma separated. */
   orderTypes: string;
   event: (typeof RECORD_EVENTS)[number];
+  /** balance_low: key accounts only. */
+  keyOnly: boolean;
   linkKinds: RuleKind[];
   minCount: string;
   orgCode: string;
@@ -83,6 +85,7 @@ export function defaultForm(kind: RuleKind = 'threshold', orgCode = '53', firstK
     outageTypes: [],
     orderTypes: '',
     event: 'dissatisfied_rating',
+    keyOnly: false,
     linkKinds: ['threshold', 'change', 'anomaly', 'compare'],
     minCount: '0',
     orgCode,
@@ -257,6 +260,7 @@ export function buildRuleInput(form: RuleForm, unitOf: UnitOf): BuildResult {
       spec = {
         kind: 'record_event',
         event: form.event,
+        ...(form.event === 'balance_low' ? { keyOnly: form.keyOnly } : {}),
         windowMinutes: int('windowMinutes', form.windowMinutes),
         minCount: int('minCount', form.minCount),
         ...base,
@@ -318,6 +322,7 @@ export function formFromRule(rule: { name: string; nameEn?: string | null; enabl
     outageTypes: (s.outageTypes as string[] | undefined) ?? [],
     orderTypes: ((s.orderTypes as string[] | undefined) ?? []).join(', '),
     event: (s.event as RuleForm['event']) ?? f.event,
+    keyOnly: (s.keyOnly as boolean | undefined) ?? false,
     linkKinds: (s.linkKinds as RuleKind[] | undefined) ?? f.linkKinds,
     minCount: str(s.minCount, f.minCount),
     orgCode: scope.orgCode ?? f.orgCode,

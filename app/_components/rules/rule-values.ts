@@ -60,7 +60,9 @@ export function ruleValueScale(spec: SpecShape, unitOf: (kpi: string) => string 
     case 'time_limit':
       return spec.check === 'work_order_due' ? { unit: 'percent', scale: 100 } : { unit: 'hours', scale: 1 };
     case 'record_event':
-      return spec.event === 'sms_batch_failed' ? { unit: 'percent', scale: 100 } : { unit: 'count', scale: 1 };
+      return spec.event === 'sms_batch_failed' || spec.event === 'balance_low'
+        ? { unit: 'percent', scale: 100 }
+        : { unit: 'count', scale: 1 };
     default:
       return { unit: 'count', scale: 1 };
   }

@@ -6,6 +6,7 @@ import {
   outagesWithUnnotified,
   smsBatches,
 } from '../../repositories/alert-records';
+import { lowBalances } from '../../repositories/balances';
 import { SEVERITIES, severityOf, type RuleSpec, type Severity } from '../spec';
 import { fmtNum, localHm } from './format';
 import type { EvalContext, Evaluation, Observation } from './types';
@@ -42,7 +43,9 @@ export function recordGroup(spec: RecordSpec): { key: string; reach: number; low
         lower: spec.check !== 'outage_notice',
       };
     case 'record_event':
-      return { key: spec.event, reach: spec.windowMinutes, lower: false };
+      return spec.event === 'balance_low'
+        ? { key: `balance_low|${spec.keyOnly ? 'key' : 'all'}`, reach: loosest(spec), lower: false }
+        : { key: spec.event, reach: spec.windowMinutes, lower: false };
     case 'correlation':
       return { key: 'correlation', reach: spec.windowMinutes, lower: false };
   }
@@ -183,6 +186,30 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext, rou
           },
         };
       });
+  } else if (spec.kind === 'record_event' && spec.event === 'balance_low') {
+    const all = await read(() => lowBalances(ctx.ch, { orgCode: org, ratio: reach, keyOnly: spec.keyOnly, limit: 20_000 }));
+    observations = all
+      .filter((b) => mine(b.county_code) && b.value <= loosest(spec))
+      .map((b) => ({
+        subject: `balance:${b.customer_id}`,
+        orgCode: b.county_code,
+        orgName: county(b.county_code),
+        value: b.value,
+        severity: sev(b.value),
+        figures: {
+          balance: b.balance,
+          expectedCharge: b.expected_charge,
+          ratio: b.value,
+          keyAccount: b.key_account ? 1 : 0,
+          control: b.control,
+          snapshotAt: new Date(b.snapshot_at).toISOString(),
+        },
+        drill: { kind: 'record', table: 'balance', id: b.customer_id },
+        text: {
+          zh: `${county(b.county_code)}${b.key_account ? '大客户' : '费控客户'} ${b.customer_id} 电费余额 ${fmtNum(b.balance, 2)} 元，为预计电费的 ${(b.value * 100).toFixed(0)}%`,
+          en: `${county(b.county_code)}: ${b.key_account ? 'key account' : 'fee-controlled customer'} ${b.customer_id} balance ${fmtNum(b.balance, 2)} CNY, ${(b.value * 100).toFixed(0)}% of the expected charge`,
+        },
+      }));
   } else if (spec.kind === 'correlation') {
     const all = await read(() => outageSituations(ctx.ch, { orgCode: org, from: ctx.now - reach * 60_000, now: ctx.now }));
     const rows = all.filter((x) => mine(x.county_code) && x.first_start >= ctx.now - spec.windowMinutes * 60_000);
@@ -215,7 +242,11 @@ export function recordRuleSources(spec: RecordSpec): string[] {
           ? ['billing.reconnections']
           : ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'];
     case 'record_event':
-      return spec.event === 'dissatisfied_rating' ? ['hall-queue.tickets'] : ['outage.notices', 'outage.sms-reports'];
+      return spec.event === 'dissatisfied_rating'
+        ? ['hall-queue.tickets']
+        : spec.event === 'balance_low'
+          ? ['billing.balances']
+          : ['outage.notices', 'outage.sms-reports'];
     case 'correlation':
       return ['outage.events', 'cti.calls'];
   }

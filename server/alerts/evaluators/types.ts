@@ -13,7 +13,7 @@ export type DrillRef =
       time: { from: string; to: string } | { preset: string };
       filters: Record<string, string[]>;
     }
-  | { kind: 'record'; table: 'work_order' | 'outage' | 'reconnection' | 'queue_ticket' | 'sms_batch'; id: string };
+  | { kind: 'record'; table: 'work_order' | 'outage' | 'reconnection' | 'queue_ticket' | 'sms_batch' | 'balance'; id: string };
 
 /** What one evaluation saw for one subject (an org unit, or a record such as a work order). */
 export interface Observation {
