@@ -62,6 +62,7 @@ export const wallPanelsZhCN = {
   'wallp.ranking.worst': '后 {n} 名（共 {total}）',
 
   'wallp.alerts.none': '当前无预警',
+  'wallp.alerts.noData': '数据中断',
   'wallp.alerts.more': '另有 {n} 条预警',
   'wallp.alerts.since': '{t} 起',
 
@@ -141,6 +142,7 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.ranking.worst': 'Bottom {n} (of {total})',
 
   'wallp.alerts.none': 'No active alerts',
+  'wallp.alerts.noData': 'No data',
   'wallp.alerts.more': '{n} more alerts',
   'wallp.alerts.since': 'since {t}',
 

@@ -21,7 +21,7 @@ export function AlertBannerPanel({ panel, data, locale }: PanelProps) {
           <span className={styles.chip}>{t(`severity.${top.severity}` as MessageKey)}</span>
           <span className={styles.bannerText}>
             {shortOrgName(top.orgName)} · {alertTitle(top, locale)}
-            {top.condition ? <span className={styles.muted}> · {top.condition}</span> : null}
+            {top.condition === 'no_data' ? <span className={styles.muted}> · {t('wallp.alerts.noData')}</span> : null}
           </span>
           <span className={styles.bannerMeta}>
             {t('wallp.alerts.since', { t: formatClock(top.firedAt) })}

@@ -42,7 +42,7 @@ export function AlertListPanel({ panel, data, locale }: PanelProps) {
                 <span>{shortOrgName(a.orgName)}</span>
                 <span className={styles.alertText}>
                   <span>{alertTitle(a, locale)}</span>
-                  {a.condition ? <span className={styles.alertCond}>{a.condition}</span> : null}
+                  {a.condition === 'no_data' ? <span className={styles.alertCond}>{t('wallp.alerts.noData')}</span> : null}
                 </span>
                 <span className={`${styles.num} ${styles.muted}`}>{formatClock(a.firedAt).slice(0, 5)}</span>
               </div>
