@@ -426,9 +426,17 @@ export class AlertEngine {
     report.fired += w.creates.length;
     report.updated += w.updates.filter((u) => 'severity' in u.data).length;
     report.recovered += w.closes.length;
+    // One pass over the states, not one per recovery: a rule may recover a thousand orders in a round.
+    const severityOfEvent = new Map([...states.values()].filter((s) => s.openEventId).map((s) => [s.openEventId!, s.severity]));
     for (const c of w.closes) {
-      const prev = [...states.values()].find((s) => s.openEventId === c.id);
-      notices.push({ type: 'recovered', eventId: c.id, ruleId: rule.id, severity: prev?.severity ?? 'blue', orgCode: '', title: '' });
+      notices.push({
+        type: 'recovered',
+        eventId: c.id,
+        ruleId: rule.id,
+        severity: severityOfEvent.get(c.id) ?? 'blue',
+        orgCode: '',
+        title: '',
+      });
     }
     for (const n of notices) this.notices.emit('alert', n);
   }
