@@ -1,7 +1,7 @@
 'use client';
 
-import { memo, useMemo, type CSSProperties } from 'react';
-import type { PanelSpec, ZoneSpec } from '@/server/wall/layout';
+import { memo, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import type { PanelSpec, PanelType, ZoneSpec } from '@/server/wall/layout';
 import { burnInShift, rotationAt } from '@/server/wall/rotation';
 import type { PanelData } from '@/server/wall/types';
 import { formatAge, formatClock } from '../../_i18n/format';
@@ -27,6 +27,18 @@ export interface ZoneViewProps {
 
 const px = (n: number): string => `calc(var(--u) * ${n})`;
 
+// Panels holding a WebGL context (deck.gl) stay mounted once shown, hidden while rotated away: deck.gl does not
+// give a context's memory back on unmount (visgl/deck.gl#9264, #10355), and a wall rotates its map back all day.
+const KEEP_MOUNTED: ReadonlySet<PanelType> = new Set<PanelType>(['outage_map']);
+
+/** Every panel the zone can show (its own list and its scenes'), by id. */
+function zonePanels(zone: ZoneSpec): Map<string, PanelSpec> {
+  const all = new Map<string, PanelSpec>();
+  for (const p of zone.panels) all.set(p.id, p);
+  for (const s of zone.scenes) for (const p of s.panels) if (!all.has(p.id)) all.set(p.id, p);
+  return all;
+}
+
 /** One zone: header (name, scene, business day, server clock, push state, pages) and the panels on screen. */
 export function ZoneView({ layoutId, zone, control, catalog, now, locale, connection, at }: ZoneViewProps) {
   const t = useMemo(() => wallT(locale), [locale]);
@@ -34,6 +46,27 @@ export function ZoneView({ layoutId, zone, control, catalog, now, locale, connec
   const { data, offline, rollingOver } = useZoneData(layoutId, zone, view.scene, now);
   const shift = burnInShift(now);
   const scene = view.scene ? zone.scenes.find((s) => s.id === view.scene) : null;
+
+  // Keep-mounted panels seen so far (ids); those not on the page now are rendered hidden after the shown ones,
+  // all in one keyed list so React moves them rather than remounting.
+  const [kept, setKept] = useState<readonly string[]>([]);
+  const shownIds = view.panels.map((p) => p.id).join(',');
+  useEffect(() => {
+    const add = view.panels.filter((p) => KEEP_MOUNTED.has(p.type)).map((p) => p.id);
+    setKept((k) => (add.every((id) => k.includes(id)) ? k : [...new Set([...k, ...add])]));
+    // view.panels is a new array each render; its ids are what matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shownIds]);
+  const byId = useMemo(() => zonePanels(zone), [zone]);
+  const frames = [
+    ...view.panels.map((p) => ({ panel: p, hidden: false })),
+    ...kept
+      .filter((id) => !view.panels.some((p) => p.id === id))
+      .flatMap((id) => {
+        const p = byId.get(id);
+        return p && KEEP_MOUNTED.has(p.type) ? [{ panel: p, hidden: true }] : [];
+      }),
+  ];
   const name = (n: { zh: string; en: string }) => (locale === 'en' ? n.en : n.zh);
   const day = data?.businessDay.date.split('-').map(Number);
   const dayLabel = day
@@ -85,10 +118,11 @@ export function ZoneView({ layoutId, zone, control, catalog, now, locale, connec
           </span>
         </header>
         <div className={styles.grid} style={{ gridTemplateColumns: `repeat(${view.panels.length}, minmax(0, 1fr))` }}>
-          {view.panels.map((p) => (
+          {frames.map(({ panel: p, hidden }) => (
             <PanelFrame
               key={p.id}
               panel={p}
+              hidden={hidden}
               data={data?.panels[p.id]}
               fallbackTitle={name(catalog[p.type]?.label ?? { zh: p.type, en: p.type })}
               locale={locale}
@@ -107,6 +141,8 @@ export function ZoneView({ layoutId, zone, control, catalog, now, locale, connec
 
 interface FrameProps {
   panel: PanelSpec;
+  /** A keep-mounted panel rotated away: laid out at its last size, invisible, its data held as it was. */
+  hidden: boolean;
   data: PanelData | undefined;
   fallbackTitle: string;
   locale: Locale;
@@ -121,10 +157,40 @@ interface FrameProps {
  * A panel's frame: its title, the age of its data ("数据时间 HH:mm:ss"), and a clear badge when the data is late,
  * the data store failed or the server cannot be reached — while the last good data stays on screen.
  */
-const PanelFrame = memo(function PanelFrame({ panel, data, fallbackTitle, locale, t, offline, degraded, rollingOver, now }: FrameProps) {
+const PanelFrame = memo(function PanelFrame({
+  panel,
+  hidden,
+  data: incoming,
+  fallbackTitle,
+  locale,
+  t,
+  offline,
+  degraded,
+  rollingOver,
+  now,
+}: FrameProps) {
   const title = panel.title ? (locale === 'en' ? panel.title.en : panel.title.zh) : fallbackTitle;
   const Component = panelComponent(panel.type);
+  // While hidden the panel keeps the data it last showed: no redraw of an invisible map on every refresh.
+  const [held, setHeld] = useState(incoming);
+  if (!hidden && held !== incoming) setHeld(incoming);
+  const data = hidden ? held : incoming;
   const body = useMemo(() => <Component panel={panel} data={data} locale={locale} />, [Component, panel, data, locale]);
+  // Its last size on screen (CSS px), so a hidden panel keeps its layout and its canvas is not resized.
+  const ref = useRef<HTMLElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || hidden) return;
+    const measure = () =>
+      setSize((s) =>
+        s && s.width === el.offsetWidth && s.height === el.offsetHeight ? s : { width: el.offsetWidth, height: el.offsetHeight },
+      );
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [hidden]);
   const dataTime = data?.dataAsOf ? formatClock(data.dataAsOf) : null;
   const badge = offline
     ? { kind: 'offline', text: t('offline', { time: dataTime ?? '—' }), title: t('offlineTitle') }
@@ -143,8 +209,12 @@ const PanelFrame = memo(function PanelFrame({ panel, data, fallbackTitle, locale
           : null;
   return (
     <section
+      ref={ref}
       className={styles.panel}
-      data-testid={`frame-${panel.id}`}
+      style={hidden ? { position: 'absolute', left: 0, top: 0, visibility: 'hidden', pointerEvents: 'none', ...size } : undefined}
+      aria-hidden={hidden || undefined}
+      data-hidden={hidden || undefined}
+      data-testid={hidden ? `kept-${panel.id}` : `frame-${panel.id}`}
       data-panel-type={panel.type}
       data-stale={!!badge && badge.kind !== 'rollover'}
       data-offline={offline}
