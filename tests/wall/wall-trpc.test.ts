@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseLocal } from '@/etl/lib/time';
+import { chTime, parseLocal } from '@/etl/lib/time';
 import { seedStarterRules } from '@/server/alerts/starter-rules';
 import type { ClickHouse } from '@/server/clickhouse/client';
 import { ClickHouseQueryError } from '@/server/clickhouse/errors';
@@ -289,6 +290,45 @@ describe('zone data', () => {
     const midnight = parseLocal('2026-12-01 00:00:01', TZ)!;
     const after = await caller(VIEWER, midnight).wall.zoneData({ layoutId: 'demo', zoneId: 'visitor' });
     expect(after.businessDay).toEqual({ date: '2026-12-01', from: '2026-11-30T16:00:00.000Z', to: '2026-12-01T16:00:00.000Z' });
+  });
+
+  it('marks a panel stale, with its data time, once its source is later than its lag limit; the others stay fresh', async () => {
+    // The CTI delivered at 09:59:30, then its system went down: every run since failed.
+    const run = (source: string, at: number, status: 'ok' | 'failed', error = '') => ({
+      run_id: randomUUID(),
+      source,
+      job: source.split('.')[1]!,
+      started_at: chTime(at - 1_000),
+      finished_at: chTime(at),
+      status,
+      rows_read: 10,
+      rows_loaded: status === 'ok' ? 10 : 0,
+      rows_quarantined: 0,
+      watermark_from: '',
+      watermark_to: '',
+      error,
+    });
+    const okAt = NOW - 30_000;
+    await ch.insert('test.runs', 'etl_run', [
+      run('cti.calls', okAt, 'ok'),
+      run('cti.agent-states', okAt, 'ok'),
+      ...[1, 2, 3, 4, 5].map((i) => run('cti.calls', okAt + i * 30_000, 'failed', 'connect ECONNREFUSED 10.1.2.3:8443')),
+    ]);
+    const at = (t: number) => caller(VIEWER, t).wall.zoneData({ layoutId: 'demo', zoneId: 'indicator' });
+
+    const fresh = await at(NOW);
+    expect(fresh.panels['kpi-call']).toMatchObject({ stale: false, dataAsOf: new Date(okAt - 1_000).toISOString() });
+    // 2 min 30 s after the last delivery: past the calls' 120 s limit (and past the KPI layer's short cache).
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 60_000);
+    const late = await at(NOW + 120_000);
+    expect(late.panels['kpi-call']).toMatchObject({ stale: true, dataAsOf: new Date(okAt - 1_000).toISOString() });
+    expect(late.panels['kpi-call']!.kpi.length).toBeGreaterThan(0);
+    // Queue figures never had a source here: stale too, without a data time; the freshness panel shows the CTI late.
+    expect(late.panels['kpi-queue']).toMatchObject({ stale: true, dataAsOf: null });
+    const cti = late.panels.fresh!.freshness!.find((f) => f.source === 'cti.calls')!;
+    expect(cti).toMatchObject({ ok: false, lastSuccessAt: new Date(okAt).toISOString() });
+    expect(cti.lagSeconds).toBeGreaterThan(120);
   });
 
   it('keeps the last good answer, marked stale and degraded, when the data store fails', async () => {
