@@ -10,7 +10,8 @@
 //                  status, sized by people waiting)
 //   county-labels  names of the counties with outages (optional: needs the CJK web font loaded first)
 // The point layers take binary attributes (typed arrays, no per-point accessor calls), so 100k points
-// upload as three buffers and redraw at full frame rate; see buildPointCloud.
+// upload as three buffers; what they cost per frame against the map alone: bench/wall-map.ts.
+
 import type { Color, PickingInfo } from '@deck.gl/core';
 import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { PanelData } from '@/server/wall/types';
