@@ -6,6 +6,7 @@ export const alertsZhCN = {
   'nav.overview': '排队总览',
   'nav.alerts': '预警中心',
   'nav.rules': '预警规则',
+  'nav.walls': '大屏与控制台',
   'nav.label': '页面导航',
 
   'severity.red': '红色',
@@ -295,6 +296,7 @@ export const alertsEn: Record<keyof typeof alertsZhCN, string> = {
   'nav.overview': 'Queues',
   'nav.alerts': 'Alerts',
   'nav.rules': 'Alert rules',
+  'nav.walls': 'Walls & consoles',
   'nav.label': 'Pages',
 
   'severity.red': 'Red',

@@ -10,6 +10,8 @@ const LINKS: { href: string; label: MessageKey; testId: string }[] = [
   { href: '/', label: 'nav.overview', testId: 'nav-overview' },
   { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts' },
   { href: '/admin/rules', label: 'nav.rules', testId: 'nav-rules' },
+  // The walls: each layout's screen and console are opened from its list.
+  { href: '/admin/walls', label: 'nav.walls', testId: 'nav-walls' },
 ];
 
 /** Links between the product's pages, the current one marked. */
