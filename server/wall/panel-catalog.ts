@@ -15,6 +15,11 @@ export interface PanelNeeds {
   alerts?: { limit: number };
   /** Per-source data freshness. */
   freshness?: boolean;
+  /**
+   * Where the zone's halls are (longitude/latitude from dim_hall, cached by the wall service): the outage map
+   * draws each hall at its place. Never served in a visitor zone (the map keeps its per-county dots there).
+   */
+  hallPositions?: boolean;
 }
 
 export interface PanelCatalogEntry {
@@ -141,8 +146,9 @@ export const ACHIEVEMENT_KPIS = [
  * - arrears_by_city: broken down by city in a province zone, else the zone's own total: money over thousands
  *   of accounts, never an account; its needs never break down below city level, whatever the params say.
  * - ranking: cities (or counties) on one KPI: aggregates of a whole unit; never halls, whatever the params say.
- * - outage_map: affected customers and calls summed per county, and halls' queue status aggregated per county
- *   (no customer, address or feeder), so it stays aggregate.
+ * - outage_map: affected customers and calls summed per county, and halls' queue status (no customer, address
+ *   or feeder). Outside a visitor zone each hall is drawn at its own place (hallPositions); in a visitor zone the
+ *   server sends no hall positions and the map folds the halls into one dot per county, so it stays aggregate.
  * Not visitor-safe: the operational boards (queue_board names halls with their live problems, outage_list and
  * work_orders are duty work lists, agent_states is the call center's staffing), alerts (their conditions name
  * halls, units and, for record rules, single customers' events) and freshness (internal systems).
@@ -199,6 +205,7 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
           ...byQuery(`${p.id}:calls`, ['call.inbound'], orgForKpi('call.inbound', z.orgCode), county, { time: { preset: 'today' } }),
           ...byQuery(`${p.id}:halls`, ['queue.length', 'queue.longest_wait_now'], z.orgCode, breakdownFor(z.orgCode, 'hall')),
         ],
+        hallPositions: true,
       };
     },
   },

@@ -9,6 +9,7 @@ import { kpiQueryInput, type KpiQuery } from '../kpi/query/schema';
 import { businessDate, businessDayOf, ymd } from '../kpi/query/time';
 import { kpiService, type Freshness } from '../kpi/service';
 import { sourceFreshness } from '../repositories/etl-runs';
+import { hallDirectory } from '../repositories/queue-tickets';
 import { DEMO_LAYOUTS } from './demo-layouts';
 import { publishWallEvent, wallSubscriberCount } from './events';
 import { layoutSchema, zoneControlSchema, type PanelSpec, type WallLayout, type ZoneControl, type ZoneSpec } from './layout';
@@ -66,6 +67,27 @@ export interface ZoneControlView extends ZoneControl {
 
 const LAYOUT_TTL_MS = 2_000;
 const WATCH_MS = 2_000;
+/** Halls move rarely: their places are read once per 5 minutes (as the KPI layer reads their names). */
+const HALL_POSITIONS_TTL_MS = 300_000;
+
+type HallPlace = { hall_code: string; county_code: string; lon: number; lat: number };
+
+/**
+ * Hall code → [lon, lat] (rounded to 1e-5°, about a metre) of the halls within `orgCode` (by hall code or
+ * county code, as the KPI layer's hall break-down), leaving out places that cannot be real: not finite, off
+ * the globe, or 0/0 (an unset place). The map draws a hall without a place at its county's centroid.
+ */
+export function hallPositionsWithin(halls: readonly HallPlace[], orgCode: string): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  const r = (v: number) => Math.round(v * 1e5) / 1e5;
+  for (const h of halls) {
+    if (!h.hall_code.startsWith(orgCode) && !h.county_code.startsWith(orgCode)) continue;
+    const { lon, lat } = h;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90 || (lon === 0 && lat === 0)) continue;
+    out[h.hall_code] = [r(lon), r(lat)];
+  }
+  return out;
+}
 
 /**
  * The full check of a layout an administrator saves: the schema, then the panel catalog — every panel type
@@ -137,6 +159,8 @@ export class WallService {
   private layouts = new Map<string, { at: number; value: Promise<StoredLayout | null> }>();
   private zoneCache = new Map<string, ZoneCacheEntry>();
   private lastGood = new Map<string, ZoneData>();
+  private halls: { at: number; value: Promise<HallPlace[]> } | undefined;
+  private lastHalls: HallPlace[] | null = null;
   private watchers = new Map<string, { timer: NodeJS.Timeout; refs: number; seen: Map<string, string>; version: number | null }>();
 
   constructor(private readonly rt: WallRuntime) {}
@@ -425,12 +449,16 @@ export class WallService {
     }
     const alertLimit = Math.max(0, ...plans.map((p) => p.needs.alerts?.limit ?? 0));
     const wantFreshness = plans.some((p) => p.needs.freshness);
-    const [ctx, kpiRes, alerts, fresh] = await Promise.all([
+    // A visitor zone never gets hall positions: its map keeps one dot per county (the panel catalog).
+    const wantPositions = !visitor && plans.some((p) => p.needs.hallPositions);
+    const [ctx, kpiRes, alerts, fresh, halls] = await Promise.all([
       kpi.context(now),
       batch.length ? this.runBatch(batch, plans, now) : null,
       alertLimit ? listAlerts(this.rt, { state: 'firing', orgCode: zone.orgCode, limit: alertLimit }) : null,
       wantFreshness ? sourceFreshness(this.rt.ch) : null,
+      wantPositions ? this.hallPlaces() : null,
     ]);
+    const positions = halls ? hallPositionsWithin(halls, zone.orgCode) : null;
     const asOf = new Date(now).toISOString();
     for (const plan of plans) {
       const { panel, needs } = plan;
@@ -463,6 +491,7 @@ export class WallService {
           }));
         }
       }
+      if (needs.hallPositions && positions && !visitor) data.hallPositions = positions;
       if (needs.freshness && fresh && !visitor) {
         data.freshness = fresh.map((f) => {
           const lag = f.completeUpTo == null ? null : Math.max(0, Math.round((now - f.completeUpTo) / 1000));
@@ -489,6 +518,27 @@ export class WallService {
       degraded: null,
       panels: result,
     };
+  }
+
+  /**
+   * Every hall's place, read through a 5-minute cache. When they cannot be read: the last places read, else null
+   * (the map then draws its halls per county) rather than the zone failing for want of an extra.
+   */
+  private async hallPlaces(): Promise<HallPlace[] | null> {
+    if (!this.halls || Date.now() - this.halls.at >= HALL_POSITIONS_TTL_MS) {
+      const value = hallDirectory(this.rt.ch);
+      const entry = { at: Date.now(), value };
+      this.halls = entry;
+      value.catch(() => {
+        if (this.halls === entry) this.halls = undefined;
+      });
+    }
+    try {
+      return (this.lastHalls = await this.halls.value);
+    } catch (err) {
+      console.error(`[wall] hall positions unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      return this.lastHalls;
+    }
   }
 
   /**

@@ -18,6 +18,12 @@ export interface PanelData {
   dataAsOf: string | null;
   /** The panel's sources are late (the panel says so and keeps showing what it has). */
   stale: boolean;
+  /**
+   * Hall code → [longitude, latitude] of the zone's halls with a known place (dim_hall), for the panels that ask
+   * (the outage map). Absent in a visitor zone, or when the positions could not be read: the map then shows one
+   * dot per county.
+   */
+  hallPositions?: Record<string, [number, number]>;
   /** Active (firing) alerts per severity: what a visitor zone may know of alerts (never titles or rows). */
   alertCounts?: Record<'red' | 'orange' | 'yellow' | 'blue', number>;
   /**

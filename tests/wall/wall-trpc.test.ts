@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { outageMapData } from '@/app/_components/wall/panels/outage-map-layers';
 import { chTime, parseLocal } from '@/etl/lib/time';
 import { seedStarterRules } from '@/server/alerts/starter-rules';
 import type { ClickHouse } from '@/server/clickhouse/client';
@@ -17,7 +18,7 @@ import { subscribeWall, type WallEvent } from '@/server/wall/events';
 import { layoutSchema, type WallLayout } from '@/server/wall/layout';
 import { PANEL_CATALOG } from '@/server/wall/panel-catalog';
 import { activePanels } from '@/server/wall/rotation';
-import { checkLayout, wallService } from '@/server/wall/service';
+import { checkLayout, hallPositionsWithin, wallService } from '@/server/wall/service';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -56,6 +57,23 @@ beforeAll(async () => {
     bootedAt: NOW,
     jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
   };
+  // Three halls: one with its place, one without (0/0: never set), one in another city (曲靖).
+  const hall = (code: string, name: string, lon: number, lat: number) => ({
+    hall_code: code,
+    hall_name: name,
+    province_code: '53',
+    city_code: code.slice(0, 4),
+    county_code: code.slice(0, 6),
+    lon,
+    lat,
+    windows: 4,
+    src_updated_at: chTime(NOW - 86_400_000),
+  });
+  await ch.insert('test.halls', 'dim_hall', [
+    hall('530102001', '五华供电营业厅', 102.703214, 25.042109),
+    hall('530102002', '五华城东营业厅', 0, 0),
+    hall('530302001', '麒麟供电营业厅', 103.79, 25.49),
+  ]);
   await seedStarterRules(db);
   const ruleId = (await db.prisma.alertRule.findFirst())!.id;
   await db.prisma.alertEvent.create({
@@ -316,11 +334,14 @@ describe('zone data', () => {
     ]);
     const at = (t: number) => caller(VIEWER, t).wall.zoneData({ layoutId: 'demo', zoneId: 'indicator' });
 
+    // Past the KPI layer's 3 s result cache: the first zone-data test asked this zone's very batch, before these
+    // runs, maybe less than 3 s ago (on an idle machine it was, and this answer came from before the CTI runs).
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 5_000);
     const fresh = await at(NOW);
     expect(fresh.panels['kpi-call']).toMatchObject({ stale: false, dataAsOf: new Date(okAt - 1_000).toISOString() });
     // 2 min 30 s after the last delivery: past the calls' 120 s limit (and past the KPI layer's short cache).
-    const realNow = Date.now;
-    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 60_000);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 65_000);
     const late = await at(NOW + 120_000);
     expect(late.panels['kpi-call']).toMatchObject({ stale: true, dataAsOf: new Date(okAt - 1_000).toISOString() });
     expect(late.panels['kpi-call']!.kpi.length).toBeGreaterThan(0);
@@ -344,5 +365,75 @@ describe('zone data', () => {
     expect(Object.keys(bad.panels)).toEqual(Object.keys(good.panels));
     expect(Object.values(bad.panels).every((p) => p.stale)).toBe(true);
     expect(bad.panels['rank-city']!.kpi).toEqual(good.panels['rank-city']!.kpi);
+  });
+});
+
+describe('outage map hall positions', () => {
+  const zone = (id: string, kind: string, x: number, over: object = {}) => ({
+    id,
+    kind,
+    name: { zh: id, en: id },
+    rect: { x, y: 0, w: 1920, h: 1080 },
+    panels: [
+      { id: 'map', type: 'outage_map' },
+      { id: 'kpis', type: 'kpi_tiles' },
+    ],
+    ...over,
+  });
+  const spec = {
+    id: 'halls-map',
+    name: { zh: '营业厅地图', en: 'Hall map' },
+    canvas: { width: 5760, height: 1080 },
+    zones: [zone('ops', 'monitoring', 0), zone('city', 'analysis', 1920, { orgCode: '5301' }), zone('guests', 'visitor', 3840)],
+  };
+
+  it('sends each hall’s place (dim_hall) with the outage map, read once for every zone, never to a visitor zone', async () => {
+    expect(await caller(ADMIN).wall.saveLayout({ spec, expectedVersion: null })).toEqual({ id: 'halls-map', version: 1 });
+    const query = ch.query.bind(ch);
+    const reads = vi.spyOn(ch, 'query');
+    const data = (zoneId: string) => caller(VIEWER).wall.zoneData({ layoutId: 'halls-map', zoneId });
+
+    const ops = await data('ops');
+    // The zone's halls with a real place, rounded to 1e-5°; the hall without one (0/0) is left out.
+    expect(ops.panels.map!.hallPositions).toEqual({ '530102001': [102.70321, 25.04211], '530302001': [103.79, 25.49] });
+    expect(ops.panels.kpis!.hallPositions).toBeUndefined(); // only the panels that ask
+    // What the map draws from it: every hall of the KPI answer, at its place or (no place) at its county.
+    const sites = outageMapData(ops.panels.map).sites!;
+    expect([...sites.keys()].sort()).toEqual(['530102001', '530102002', '530302001']);
+    expect(sites.get('530102001')).toMatchObject({ name: '五华供电营业厅', countyCode: '530102', position: [102.70321, 25.04211] });
+    expect(sites.get('530102002')).toMatchObject({ name: '五华城东营业厅', position: null });
+
+    // A city zone: its own halls only.
+    const city = await data('city');
+    expect(city.panels.map!.hallPositions).toEqual({ '530102001': [102.70321, 25.04211] });
+
+    // A visitor zone: no positions; the map keeps one dot per county.
+    const guests = await data('guests');
+    expect(guests.panels.map!.refused).toBeUndefined();
+    expect(guests.panels.map!.hallPositions).toBeUndefined();
+    expect(JSON.stringify(guests)).not.toContain('102.70321');
+    expect(outageMapData(guests.panels.map).sites).toBeNull();
+
+    // Halls change rarely: their places are read once for all three zones (cached by the wall service).
+    expect(reads.mock.calls.filter(([tag]) => tag === 'repo.queue.halls')).toHaveLength(1);
+
+    // 5 minutes on the halls cannot be read: the zone is served, with the last places read.
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 301_000);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    reads.mockImplementation(((tag: string, ...rest: Parameters<typeof query> extends [string, ...infer R] ? R : never) =>
+      tag === 'repo.queue.halls' ? Promise.reject(new Error('dim_hall unreadable')) : query(tag, ...rest)) as typeof ch.query);
+    const later = await data('ops');
+    expect(later.degraded).toBeNull();
+    expect(later.panels.map!.hallPositions).toEqual(ops.panels.map!.hallPositions);
+    expect(reads.mock.calls.filter(([tag]) => tag === 'repo.queue.halls')).toHaveLength(2);
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/hall positions unavailable: dim_hall unreadable/));
+  });
+
+  it('keeps only places that can be real, within the zone’s org', () => {
+    const h = (hall_code: string, lon: number, lat: number) => ({ hall_code, county_code: hall_code.slice(0, 6), lon, lat });
+    const halls = [h('530102001', 102.7, 25), h('530102003', Number.NaN, 25), h('530102004', 200, 25), h('530302001', 103.8, 25.5)];
+    expect(hallPositionsWithin(halls, '53')).toEqual({ '530102001': [102.7, 25], '530302001': [103.8, 25.5] });
+    expect(hallPositionsWithin(halls, '530302')).toEqual({ '530302001': [103.8, 25.5] });
   });
 });

@@ -14,6 +14,7 @@ import {
   countyCentroids,
   HALL_STATUS_COLORS,
   hallCloud,
+  hallSiteCloud,
   NO_OUTAGE,
   outageFill,
   outageLabels,
@@ -45,8 +46,10 @@ function loadCounties(url: string): Promise<CountyCollection> {
 const rgba = (c: readonly number[]) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${((c[3] ?? 255) / 255).toFixed(2)})`;
 
 /**
- * outage_map: counties filled by customers affected by outages, 95598 calls per county as circles, and each
- * county's halls as one dot coloured by the worst hall queue status. Aggregates only (see the panel catalog).
+ * outage_map: counties filled by customers affected by outages, 95598 calls per county as circles, and each hall
+ * as a dot at its own place coloured by its queue status (a hall without a place at its county's centroid). In a
+ * visitor zone the server sends no hall positions: there each county's halls are one dot coloured by the worst
+ * hall status, so the zone shows aggregates only (see the panel catalog).
  */
 export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const t = useMemo(() => createTranslator(locale), [locale]);
@@ -72,7 +75,11 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const d = useMemo(() => outageMapData(data), [data]);
   const scale = size ? Math.min(4, Math.max(0.75, Math.min(size.width, size.height) / 1000)) : 1;
   const clouds = useMemo(
-    () => ({ calls: callCloud(d.calls, centroids, 30 * scale), halls: hallCloud(d.halls, centroids, 11 * scale) }),
+    () => ({
+      calls: callCloud(d.calls, centroids, 30 * scale),
+      // ~600 halls at their places get smaller dots than ~130 county dots.
+      halls: d.sites ? hallSiteCloud(d.sites, centroids, 8 * scale) : hallCloud(d.halls, centroids, 11 * scale),
+    }),
     [d, centroids, scale],
   );
   const labels = useMemo(() => (counties ? outageLabels(counties, d.affected, centroids) : []), [counties, d.affected, centroids]);
@@ -161,7 +168,7 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
           {(['ok', 'warn', 'alarm'] as const).map((s) => (
             <span key={s} className={styles.legendDot} style={{ background: rgba(HALL_STATUS_COLORS[s]) }} />
           ))}
-          {t('wallp.map.halls')}
+          {d.sites ? t('wallp.map.hallSites') : t('wallp.map.halls')}
         </li>
         <li>
           <span

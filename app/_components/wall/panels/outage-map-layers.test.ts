@@ -10,6 +10,7 @@ import {
   countyCentroids,
   HALL_STATUS_COLORS,
   hallCloud,
+  hallSiteCloud,
   NO_OUTAGE,
   outageFill,
   outageLabels,
@@ -54,9 +55,9 @@ const data = panelData([
     'map:halls',
     [
       series('queue.length', [
-        point('530102001', 5, { status: 'ok' }),
-        point('530102002', 20, { status: 'warn' }),
-        point('530103001', 3, { status: 'ok' }),
+        point('530102001', 5, { status: 'ok', orgName: '五华供电营业厅' }),
+        point('530102002', 20, { status: 'warn', orgName: '五华城东营业厅' }),
+        point('530103001', 3, { status: 'ok', orgName: '盘龙供电营业厅' }),
       ]),
       series('queue.longest_wait_now', [
         point('530102001', 35, { status: 'alarm' }),
@@ -68,6 +69,13 @@ const data = panelData([
   ),
 ]);
 
+// The same figures with the hall positions the server sends outside a visitor zone: 530102002 has none (it is
+// drawn at its county's centroid), 530103001's is not a place (drawn at the centroid too).
+const withPlaces = {
+  ...data,
+  hallPositions: { '530102001': [102.71, 25.04], '530103001': [Number.NaN, 25], '539999001': [100, 24] },
+} as typeof data;
+
 describe('outageMapData', () => {
   it('reads affected customers and calls per county, and folds halls into their county with the worst status', () => {
     const d = outageMapData(data);
@@ -76,6 +84,25 @@ describe('outageMapData', () => {
     expect(d.calls.get('530103')).toBe(100);
     expect(d.halls.get('530102')).toEqual({ halls: 2, warn: 1, alarm: 1, waiting: 25, longestWait: 35, status: 'alarm' });
     expect(d.halls.get('530103')).toMatchObject({ halls: 1, status: 'ok', longestWait: null });
+    // No hall positions in the data (a visitor zone): no per-hall sites, the map draws one dot per county.
+    expect(d.sites).toBeNull();
+  });
+  it('with hall positions, keeps each hall with its place (null when unknown or invalid), name and own status', () => {
+    const d = outageMapData(withPlaces);
+    expect([...d.sites!.keys()].sort()).toEqual(['530102001', '530102002', '530103001']); // a place alone draws nothing
+    expect(d.sites!.get('530102001')).toEqual({
+      code: '530102001',
+      name: '五华供电营业厅',
+      countyCode: '530102',
+      position: [102.71, 25.04],
+      waiting: 5,
+      longestWait: 35,
+      status: 'alarm', // queue ok, longest wait alarm: the worse
+    });
+    expect(d.sites!.get('530102002')).toMatchObject({ position: null, status: 'warn', waiting: 20 });
+    expect(d.sites!.get('530103001')).toMatchObject({ position: null, status: 'ok', longestWait: null });
+    // The per-county aggregates are still there (county tooltips).
+    expect(d.halls.get('530102')).toMatchObject({ halls: 2, status: 'alarm' });
   });
 });
 
@@ -111,6 +138,29 @@ describe('point clouds', () => {
     const h = hallCloud(outageMapData(data).halls, centroids, 10);
     expect(h.ids).toEqual(['530103', '530102']);
     expect([...h.colors.slice(4, 8)]).toEqual(HALL_STATUS_COLORS.alarm);
+  });
+  it('draws each hall at its own place, a hall without one at its county centroid, coloured by its own status', () => {
+    const h = hallSiteCloud(outageMapData(withPlaces).sites!, centroids, 10);
+    // ok first, then warn, alarm last (on top).
+    expect(h.ids).toEqual(['530103001', '530102002', '530102001']);
+    const at = (i: number) => [...h.positions.slice(i * 2, i * 2 + 2)];
+    const colour = (i: number) => [...h.colors.slice(i * 4, i * 4 + 4)];
+    expect(at(2)[0]).toBeCloseTo(102.71, 4); // its own place, not the county's centroid (102.5, 25.5)
+    expect(at(2)[1]).toBeCloseTo(25.04, 4);
+    expect(at(1)).toEqual([102.5, 25.5]); // no place: 530102's centroid
+    expect(at(0)).toEqual([103.5, 25.5]); // an invalid place: 530103's centroid
+    expect(colour(2)).toEqual(HALL_STATUS_COLORS.alarm);
+    expect(colour(1)).toEqual(HALL_STATUS_COLORS.warn);
+    expect(colour(0)).toEqual(HALL_STATUS_COLORS.ok);
+    // Sized by people waiting: the fullest hall (20) maxPx, 5 waiting half of it, never below 35 %.
+    expect(h.radii[1]).toBe(10);
+    expect(h.radii[2]).toBe(5);
+    expect(h.radii[0]).toBeCloseTo(Math.max(3.5, 10 * Math.sqrt(3 / 20)), 5);
+  });
+  it('leaves out a hall with neither a place nor a known county', () => {
+    const d = outageMapData(withPlaces);
+    const h = hallSiteCloud(d.sites!, new Map([['530103', [103.5, 25.5] as [number, number]]]), 10);
+    expect(h.ids).toEqual(['530103001', '530102001']);
   });
   it('builds 100k points into flat buffers quickly (the bench feeds synthetic points through here)', () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({
@@ -157,5 +207,20 @@ describe('buildOutageMapLayers', () => {
     expect(tip?.html).toContain('影响客户：1,200');
     expect(tip?.html).toContain('营业厅：2 个（预警 1，告警 1）');
     expect(outageMapTooltip({ layer: layers[0]!, index: -1, object: null }, d, clouds, names, zh)).toBeNull();
+  });
+  it('names the hall of a hall dot drawn at its place, with its own figures', () => {
+    const ds = outageMapData(withPlaces);
+    const clouds = { calls: callCloud(ds.calls, centroids, 30), halls: hallSiteCloud(ds.sites!, centroids, 10) };
+    const names = new Map(counties.features.map((f) => [f.properties.code, f.properties.name]));
+    const tip = outageMapTooltip({ layer: layers[2]!, index: clouds.halls.ids!.indexOf('530102001'), object: null }, ds, clouds, names, zh);
+    expect(tip?.html).toContain('五华供电营业厅');
+    expect(tip?.html).toContain('县530102');
+    expect(tip?.html).toContain('排队：5 人');
+    expect(tip?.html).toContain('最长等候：35.0 分钟');
+    expect(tip?.html).toContain('rgba(255, 60, 60, 1.00)'); // its status colour: alarm
+    expect(tip?.html).not.toContain('营业厅：'); // not the county's hall summary
+    // A county under it still gives the county's figures.
+    const county = outageMapTooltip({ layer: layers[0]!, index: 0, object: counties.features[0] }, ds, clouds, names, zh);
+    expect(county?.html).toContain('营业厅：2 个（预警 1，告警 1）');
   });
 });

@@ -6,8 +6,10 @@
 //   county-outage  counties filled by the customers affected by outages (log ramp; grey = no data)
 //   call-density   one circle per point of a point cloud (here: a county's 95598 calls at its centroid),
 //                  area ∝ calls
-//   hall-status    one dot per point of a point cloud (here: a county's halls, coloured by the worst hall
-//                  status, sized by people waiting)
+//   hall-status    one dot per point of a point cloud: each hall at its own place (hallSiteCloud; a hall
+//                  without one at its county's centroid), coloured by its queue status, sized by people
+//                  waiting; in a visitor zone (no hall positions in the data) one dot per county instead
+//                  (hallCloud: the worst hall status of the county at its centroid)
 //   county-labels  names of the counties with outages (optional: needs the CJK web font loaded first)
 // The point layers take binary attributes (typed arrays, no per-point accessor calls), so 100k points
 // upload as three buffers; what they cost per frame against the map alone: bench/wall-map.ts.
@@ -15,7 +17,7 @@
 import type { Color, PickingInfo } from '@deck.gl/core';
 import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { PanelData } from '@/server/wall/types';
-import { escapeHtml, formatInt, formatMinutes, isNum, shortDivisionName } from '../../../_i18n/format';
+import { escapeHtml, formatInt, formatMinutes, isNum, NO_VALUE, shortDivisionName } from '../../../_i18n/format';
 import type { Translate } from '../../../_i18n/locale';
 import { WALL } from '../../charts/palette';
 import { COUNTY_NO_DATA, type CountyCollection, type CountyFeature, type CountyProperties, type LonLat } from '../../map/queue-map-layers';
@@ -37,6 +39,22 @@ export interface CountyHalls {
   status: PointStatus;
 }
 
+/** One hall with its place and queue now (drawn where it is when the server sent hall positions). */
+export interface HallSite {
+  code: string;
+  /** The hall's name (the KPI layer's orgName). */
+  name: string;
+  countyCode: string;
+  /** Its place from the hall reference data; null: drawn at its county's centroid. */
+  position: LonLat | null;
+  /** People waiting now; null when not reported. */
+  waiting: number | null;
+  /** Longest wait now (minutes); null without a waiting ticket. */
+  longestWait: number | null;
+  /** The worse of the queue length's and the longest wait's status (as the queue board). */
+  status: PointStatus;
+}
+
 export interface OutageMapData {
   /** County code → customers affected by outages in the period (null: the county has no figure). */
   affected: Map<string, number | null>;
@@ -45,7 +63,15 @@ export interface OutageMapData {
   calls: Map<string, number | null>;
   /** County code → its halls' queue status. */
   halls: Map<string, CountyHalls>;
+  /**
+   * Hall code → the hall at its place, when the panel's data carries hall positions; null without them (a
+   * visitor zone, or positions the server could not read): the map then draws `halls`, one dot per county.
+   */
+  sites: Map<string, HallSite> | null;
 }
+
+const validPosition = (p: unknown): p is LonLat =>
+  Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
 
 /** Hall codes are the county code + 3 digits (etl/org/halls.ts). */
 export const countyOfHall = (hallCode: string) => hallCode.slice(0, 6);
@@ -57,6 +83,8 @@ export function outageMapData(data: PanelData | undefined): OutageMapData {
     return m;
   };
   const halls = new Map<string, CountyHalls>();
+  const positions = data?.hallPositions;
+  const sites = positions ? new Map<string, HallSite>() : null;
   const length = pointsByOrg(findSeries(data, 'queue.length', ':halls'));
   const longest = pointsByOrg(findSeries(data, 'queue.longest_wait_now', ':halls'));
   for (const code of new Set([...length.keys(), ...longest.keys()])) {
@@ -72,12 +100,25 @@ export function outageMapData(data: PanelData | undefined): OutageMapData {
     if (isNum(w?.value)) c.longestWait = Math.max(c.longestWait ?? -Infinity, w.value);
     c.status = c.halls === 1 ? status : worse(c.status, status);
     halls.set(county, c);
+    if (sites && positions) {
+      const at = Object.hasOwn(positions, code) ? positions[code] : undefined;
+      sites.set(code, {
+        code,
+        name: l?.orgName || w?.orgName || code,
+        countyCode: county,
+        position: validPosition(at) ? [at[0], at[1]] : null,
+        waiting: isNum(l?.value) ? l.value : null,
+        longestWait: isNum(w?.value) ? w.value : null,
+        status,
+      });
+    }
   }
   return {
     affected: values('outage.affected', ':outage'),
     events: values('outage.events', ':outage'),
     calls: values('call.inbound', ':calls'),
     halls,
+    sites,
   };
 }
 
@@ -204,16 +245,42 @@ export function callCloud(calls: OutageMapData['calls'], centroids: Map<string, 
   return buildPointCloud(items);
 }
 
+const STATUS_RANK: Record<PointStatus, number> = { none: 0, ok: 1, warn: 2, alarm: 3 };
+
 /** Counties' halls as one dot each at the centroid: colour = worst hall status, size by people waiting. */
 export function hallCloud(halls: OutageMapData['halls'], centroids: Map<string, LonLat>, maxPx: number): PointCloud {
   const max = Math.max(0, ...[...halls.values()].map((h) => h.waiting).filter(isNum));
-  const rank: Record<PointStatus, number> = { none: 0, ok: 1, warn: 2, alarm: 3 };
   const items = [...halls.entries()]
     .filter(([code]) => centroids.has(code))
-    .sort((a, b) => rank[a[1].status] - rank[b[1].status]) // alarms drawn last, on top
+    .sort((a, b) => STATUS_RANK[a[1].status] - STATUS_RANK[b[1].status]) // alarms drawn last, on top
     .map(([code, h]) => ({
       id: code,
       position: centroids.get(code)!,
+      radius: Math.max(maxPx * 0.35, areaRadius(h.waiting, max, maxPx, maxPx * 0.35)),
+      color: HALL_STATUS_COLORS[h.status],
+    }));
+  return buildPointCloud(items);
+}
+
+/**
+ * Halls as one dot each at their own place (a hall without one at its county's centroid; without either it is
+ * left out): colour = its queue status, size by people waiting as hallCloud (at least 35 % of `maxPx`, the
+ * fullest hall `maxPx`). Alarms drawn last (on top); within a status big dots first, small ones on top.
+ */
+export function hallSiteCloud(sites: ReadonlyMap<string, HallSite>, centroids: Map<string, LonLat>, maxPx: number): PointCloud {
+  const placed = [...sites.values()].flatMap((h) => {
+    const position = h.position ?? centroids.get(h.countyCode);
+    return position ? [{ h, position }] : [];
+  });
+  const max = Math.max(0, ...placed.map(({ h }) => h.waiting).filter(isNum));
+  const items = placed
+    .sort(
+      (a, b) =>
+        STATUS_RANK[a.h.status] - STATUS_RANK[b.h.status] || (b.h.waiting ?? 0) - (a.h.waiting ?? 0) || a.h.code.localeCompare(b.h.code),
+    )
+    .map(({ h, position }) => ({
+      id: h.code,
+      position,
       radius: Math.max(maxPx * 0.35, areaRadius(h.waiting, max, maxPx, maxPx * 0.35)),
       color: HALL_STATUS_COLORS[h.status],
     }));
@@ -336,7 +403,25 @@ export function outageLabels(counties: CountyCollection, affected: Map<string, n
 
 // ---- tooltip ----
 
-/** Tooltip for a picked county, call circle or hall dot (the county's figures); null elsewhere. */
+const TOOLTIP_STYLE = {
+  background: WALL.tooltipBg,
+  border: `1px solid ${WALL.tooltipBorder}`,
+  color: WALL.text,
+  fontFamily: WALL.fontFamily,
+  fontSize: '16px',
+  lineHeight: '1.6',
+  padding: '8px 12px',
+  borderRadius: '6px',
+  whiteSpace: 'nowrap',
+} as Partial<CSSStyleDeclaration>;
+
+const minutes = (v: number | null | undefined, t: Translate) => (isNum(v) ? `${formatMinutes(v)} ${t('wallp.unit.minutes')}` : NO_VALUE);
+
+/**
+ * Tooltip for a picked county, call circle or hall dot: a hall drawn at its place names the hall (its status
+ * colour, its county) with its queue now and longest wait; a county, call circle or per-county hall dot gives
+ * the county's figures. Null elsewhere.
+ */
 export function outageMapTooltip(
   info: Pick<PickingInfo, 'object' | 'layer' | 'index'>,
   d: OutageMapData,
@@ -350,6 +435,20 @@ export function outageMapTooltip(
   else if (info.layer.id === 'call-density') code = clouds.calls.ids?.[info.index];
   else if (info.layer.id === 'hall-status') code = clouds.halls.ids?.[info.index];
   if (!code) return null;
+  const site = info.layer.id === 'hall-status' ? d.sites?.get(code) : undefined;
+  if (site) {
+    const c = HALL_STATUS_COLORS[site.status];
+    const dot = `<span style="display:inline-block;width:0.7em;height:0.7em;border-radius:50%;margin-right:0.4em;background:rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3] / 255).toFixed(2)})"></span>`;
+    return {
+      html: [
+        `<div style="font-weight:600">${dot}${escapeHtml(site.name)}</div>`,
+        `<div style="opacity:0.75">${escapeHtml(names.get(site.countyCode) ?? site.countyCode)}</div>`,
+        `<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(site.waiting) }))}</div>`,
+        `<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(site.longestWait, t) }))}</div>`,
+      ].join(''),
+      style: TOOLTIP_STYLE,
+    };
+  }
   const h = d.halls.get(code);
   const lines = [
     `<div style="font-weight:600">${escapeHtml(names.get(code) ?? code)}</div>`,
@@ -360,20 +459,7 @@ export function outageMapTooltip(
   if (h) {
     lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.halls', { n: h.halls, warn: h.warn, alarm: h.alarm }))}</div>`);
     lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(h.waiting) }))}</div>`);
-    lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: formatMinutes(h.longestWait) }))}</div>`);
+    lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(h.longestWait, t) }))}</div>`);
   }
-  return {
-    html: lines.join(''),
-    style: {
-      background: WALL.tooltipBg,
-      border: `1px solid ${WALL.tooltipBorder}`,
-      color: WALL.text,
-      fontFamily: WALL.fontFamily,
-      fontSize: '16px',
-      lineHeight: '1.6',
-      padding: '8px 12px',
-      borderRadius: '6px',
-      whiteSpace: 'nowrap',
-    } as Partial<CSSStyleDeclaration>,
-  };
+  return { html: lines.join(''), style: TOOLTIP_STYLE };
 }
