@@ -17,8 +17,8 @@ import { syntheticItems } from './wall-map/points';
 //      1920×1080 canvas it draws the panel's own layers with the panel's view: countyOutageLayer over the real
 //      counties, and pointLayers built by buildPointCloud from N points placed inside the counties with the
 //      panel's colours, radius rules and drawing order (bench/wall-map/points.ts). The view pans ~10 px
-//      every animation frame, so each frame is a full redraw. Scenes: 0 points, the panel as it draws today
-//      (one circle and one dot per county), 10k and 100k points.
+//      every animation frame, so each frame is a full redraw. Scenes: 0 points, the panel as a visitor zone draws it
+//      (one circle and one dot per county; elsewhere ~600 hall dots), 10k and 100k points.
 //      Baseline: the 0-point scene, i.e. the same map with the county layer alone. Every scene draws that
 //      layer too (the same instance, as the panel keeps it), so fps(N) / fps(baseline) is what the points
 //      cost on top of the map, in the same browser, in the same run. The scenes take turns on one Deck
@@ -60,7 +60,7 @@ const CHROMIUM_ARGS = [
 
 const SCENES: { label: string; scene: MapScene }[] = [
   { label: 'counties only (baseline)', scene: { kind: 'points', points: 0 } },
-  { label: 'panel today (1 circle + 1 dot per county)', scene: { kind: 'panel' } },
+  { label: 'panel, visitor zone (1 circle + 1 dot per county)', scene: { kind: 'panel' } },
   { label: '10,000 points', scene: { kind: 'points', points: 10_000 } },
   { label: '100,000 points', scene: { kind: 'points', points: 100_000 } },
 ];

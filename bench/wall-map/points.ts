@@ -141,7 +141,7 @@ export function syntheticItems(counties: CountyCollection, n: number, scale: num
   return { calls, halls };
 }
 
-/** The map as the panel draws it today: one call circle and one hall dot per county (callCloud, hallCloud). */
+/** The map as the panel draws it in a visitor zone: one call circle and one hall dot per county (callCloud, hallCloud). */
 export function panelClouds(counties: CountyCollection, centroids: Map<string, LonLat>, scale: number, seed = 2) {
   const rnd = random(seed);
   const d: Pick<OutageMapData, 'calls' | 'halls'> = { calls: new Map(), halls: new Map() };
