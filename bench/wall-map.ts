@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { CountyCollection } from '@/app/_components/map/queue-map-layers';
 import { buildPointCloud, pointLayers } from '@/app/_components/wall/panels/outage-map-layers';
+import { CHROMIUM_ARGS } from '../tests/browser/server';
 import type { MapScene, SceneInfo } from './wall-map/api';
 import { syntheticItems } from './wall-map/points';
 
@@ -48,15 +49,6 @@ const ROUNDS = 2;
 const MIN_FRAMES = 4;
 /** … but no longer than this. */
 const MAX_TURN_MS = 30_000;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const SCENES: { label: string; scene: MapScene }[] = [
   { label: 'counties only (baseline)', scene: { kind: 'points', points: 0 } },

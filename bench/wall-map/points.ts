@@ -12,6 +12,7 @@ import {
   type OutageMapData,
 } from '@/app/_components/wall/panels/outage-map-layers';
 import type { PointStatus } from '@/app/_components/wall/panels/kpi-data';
+import { rng } from '../../etl/simulator/random';
 
 export interface PointItem {
   id: string;
@@ -20,17 +21,8 @@ export interface PointItem {
   color: readonly number[];
 }
 
-/** mulberry32: small, fast, seeded. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness: the simulator's (mulberry32). */
+export const random = (seed: number): (() => number) => rng(seed);
 
 /** Log-normal sample (median 1): a few big values, many small ones, like calls or queues per place. */
 function logNormal(rnd: () => number, sigma: number): number {
