@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CITIES, COUNTIES } from '@/etl/org/divisions';
-import { chTime, parseLocal } from '@/etl/lib/time';
+import { CITIES, COUNTIES } from '@/core/org/divisions';
+import { chTime, parseLocal } from '@/core/time';
 import { AlertEngine, type LoadedRule } from '@/server/alerts/engine';
 import { createRule } from '@/server/alerts/rule-service';
 import { ruleInput, type RuleSpecInput } from '@/server/alerts/spec';
 import { seedStarterRules } from '@/server/alerts/starter-rules';
-import { ClickHouse } from '@/server/clickhouse/client';
-import { migrateClickHouse } from '@/server/clickhouse/migrate';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { createDb } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
+import { loadEnv } from '@/core/env';
 import { RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { KpiService } from '@/server/kpi/service';
 import { loadSimulatorData } from '../tests/helpers/kpi-fixture';
@@ -142,8 +142,8 @@ async function main() {
   console.log(
     `\nAlerts bench: a simulated province day up to ${new Date(NOW).toISOString()} loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );
-  const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
   const engine = new AlertEngine(ch, db, kpi, TZ);
+  const rt = { ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine };
 
   // Baseline: one KPI-layer question, uncached (a new window each time).
   const baseline: number[] = [];

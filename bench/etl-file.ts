@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { BillingSimulator } from '@/etl/simulator/billing-source';
 import { billingJobs } from '@/etl/sources/billing/jobs';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import type { TableName } from '@/server/clickhouse/tables';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import type { TableName } from '@/core/clickhouse/tables';
 
 // Bulk file back-fill: the simulated marketing system's first-start exports (the customer master and six
 // months of bills as xlsx, a month and a half of payments and disconnection records as GBK CSV, dunning as

@@ -1,11 +1,11 @@
 import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { z } from 'zod';
-import { chTime, parseLocal } from '@/etl/lib/time';
-import { COUNTIES } from '@/etl/org/divisions';
-import { allHalls } from '@/etl/org/halls';
-import { ClickHouse } from '@/server/clickhouse/client';
-import { migrateClickHouse } from '@/server/clickhouse/migrate';
+import { chTime, parseLocal } from '@/core/time';
+import { COUNTIES } from '@/core/org/divisions';
+import { allHalls } from '@/etl/simulator/halls';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { PARAM_DEFAULTS } from '@/server/kpi/params';
 import type { CompileContext } from '@/server/kpi/query/compile';
 import { runKpiBatch, runKpiRows, type EngineDeps } from '@/server/kpi/query/execute';

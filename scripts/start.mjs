@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const BUILD_ID = '.next/BUILD_ID';
-const SOURCES = ['app', 'server', 'public', 'next.config.js', 'package-lock.json'];
+const SOURCES = ['app', 'core', 'etl', 'server', 'public', 'next.config.js', 'package-lock.json'];
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0;

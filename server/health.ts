@@ -1,6 +1,7 @@
-import { sourceFreshness } from './repositories/etl-runs';
-import type { HistoryStatus } from './jobs/history';
-import type { Runtime } from './runtime';
+import { sourceLateness } from '@/etl/runtime/lateness';
+import { sourceFreshness } from '@/etl/runtime/run-records';
+import type { HistoryStatus } from '@/etl/simulator/history';
+import type { Infra } from './infra';
 
 export interface SourceHealth {
   source: string;
@@ -26,32 +27,7 @@ export interface Health {
   sources: SourceHealth[];
 }
 
-// A source is late when its data is older than a few of its own intervals (30 s jobs: 2 min; 5-minute
-// jobs: 15 min; the minutely hall reference job: 10 min). Unknown sources get the generous limit.
-const MAX_LAG_S: Record<string, number> = {
-  'hall-queue.tickets': 120,
-  'hall-queue.halls': 600,
-  'cti.calls': 120,
-  'cti.agent-states': 120,
-  'outage.events': 900,
-  'outage.customers': 900,
-  'outage.notices': 900,
-  'outage.sms-reports': 900,
-  'workorder.orders': 900,
-  'billing.payments': 900,
-  'billing.dunning': 900,
-  'billing.reconnections': 900,
-  // Hourly balance snapshots, polled every 5 min like the events.
-  'billing.balances': 900,
-  // Daily exports (02:30): a day and a couple of hours.
-  'billing.customers': 26 * 3600,
-  'billing.bills': 26 * 3600,
-};
-
-/** How old a source's data may be before it counts as late. */
-export const maxLagSeconds = (source: string) => MAX_LAG_S[source] ?? 3600;
-
-export async function checkHealth(rt: Runtime, expectedSources: string[], now = Date.now()): Promise<Health> {
+export async function checkHealth(rt: Infra, expectedSources: string[], now = Date.now()): Promise<Health> {
   const [chCheck, dbCheck] = await Promise.allSettled([rt.ch.version(), rt.db.prisma.$queryRawUnsafe('SELECT 1')]);
   const clickhouse = {
     ok: chCheck.status === 'fulfilled',
@@ -73,10 +49,10 @@ export async function checkHealth(rt: Runtime, expectedSources: string[], now = 
     const names = [...new Set([...expectedSources, ...fresh.map((f) => f.source)])].sort();
     sources = names.map((source) => {
       const f = bySource.get(source);
-      const lag = f?.completeUpTo == null ? null : Math.max(0, Math.round((now - f.completeUpTo) / 1000));
+      const { lagSeconds: lag, late } = sourceLateness(source, f?.completeUpTo ?? null, now, rt.bootedAt);
       return {
         source,
-        ok: lag !== null && lag <= maxLagSeconds(source),
+        ok: !late,
         lastSuccessAt: f?.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
         rowsInLastSuccess: f?.rowsInLastSuccess ?? 0,
         lagSeconds: lag,

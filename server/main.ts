@@ -1,6 +1,6 @@
 import http from 'node:http';
 import next from 'next';
-import { EnvError, env } from './env';
+import { EnvError, env } from '@/core/env';
 import { startScheduling } from './jobs/leader';
 import { getRuntime, shutdownRuntime } from './runtime';
 

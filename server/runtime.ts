@@ -1,33 +1,40 @@
-import { env, type Env } from './env';
-import { ClickHouse } from './clickhouse/client';
-import { migrateClickHouse } from './clickhouse/migrate';
-import { createDb, type Db } from './db/client';
-import { applyMigrations } from './db/migrate';
-import type { HistoryStatus } from './jobs/history';
 import path from 'node:path';
-import { divisionOrgUnits } from '@/etl/org/org-units';
-import { seedOrgUnits } from './db/org';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
+import { env } from '@/core/env';
+import { divisionOrgUnits } from '@/core/org/org-units';
+import { AlertEngine } from './alerts/engine';
 import { seedStarterRules } from './alerts/starter-rules';
+import { createDb } from './db/client';
+import { applyMigrations } from './db/migrate';
+import { seedOrgUnits } from './db/org';
+import { initialJobsStatus, type Infra } from './infra';
+import { KpiService } from './kpi/service';
+import { WallEvents } from './wall/events';
 import { WallService } from './wall/service';
 
-// The process-wide services. Kept on globalThis because Next bundles route handlers separately from the
-// custom server that boots them: both copies of this module must share one ClickHouse (chDB allows one
-// engine per process) and one database pool.
+// The composition root: the process's one set of services. Nothing below imports this file; entry points
+// (server/main.ts, server/worker.ts, the route handlers, tests) do.
+//
+// Kept on globalThis because Next bundles its route handlers apart from the custom server that boots them,
+// so this module exists twice in the process. Whichever copy boots first builds every service; the other
+// copy finds the same object, so a rule edited through the API, a parameter changed, a console tap and the
+// scheduler's next round all meet the same engine, caches and feed.
 
-export interface Runtime {
-  env: Env;
-  ch: ClickHouse;
-  db: Db;
-  bootedAt: number;
-  /** Filled in by the process that schedules jobs; read by /api/health. */
-  jobs: JobsStatus;
+export interface Runtime extends Infra {
+  kpi: KpiService;
+  alerts: AlertEngine;
+  wall: WallService;
+  wallEvents: WallEvents;
 }
 
-export interface JobsStatus {
-  schedulerRunning: boolean;
-  role: 'web' | 'worker' | 'none';
-  lastTick: Record<string, { at: number; ok: boolean; message?: string }>;
-  history: HistoryStatus;
+/** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
+export function composeRuntime(infra: Infra): Runtime {
+  const kpi = new KpiService(infra.ch, infra.db, infra.env, infra.bootedAt);
+  const alerts = new AlertEngine(infra.ch, infra.db, kpi, infra.env.BUSINESS_TZ, infra.bootedAt);
+  const wallEvents = new WallEvents();
+  const wall = new WallService({ ch: infra.ch, db: infra.db, env: infra.env, kpi, events: wallEvents, bootedAt: infra.bootedAt });
+  return { ...infra, kpi, alerts, wall, wallEvents };
 }
 
 const KEY = Symbol.for('yingxiao.runtime');
@@ -61,15 +68,10 @@ async function boot(): Promise<Runtime> {
   await seedOrgUnits(db.prisma, divisionOrgUnits());
   const seeded = await seedStarterRules(db);
   if (seeded) console.log(`[boot] ${seeded} starter early-warning rules written`);
-  const walls = await new WallService({ ch, db, env: e }).seedDemoLayouts();
+  const rt = composeRuntime({ env: e, ch, db, bootedAt: Date.now(), jobs: initialJobsStatus() });
+  const walls = await rt.wall.seedDemoLayouts();
   if (walls.length) console.log(`[boot] demo wall layouts written: ${walls.join(', ')}`);
-  return {
-    env: e,
-    ch,
-    db,
-    bootedAt: Date.now(),
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-  };
+  return rt;
 }
 
 export async function shutdownRuntime(): Promise<void> {

@@ -1,4 +1,4 @@
-import { EnvError, env } from './env';
+import { EnvError, env } from '@/core/env';
 import { startScheduling } from './jobs/leader';
 import { getRuntime, shutdownRuntime } from './runtime';
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { CITIES } from '@/etl/org/divisions';
+import { CITIES } from '@/core/org/divisions';
 import { AlertCenter } from '../_components/alerts/AlertCenter';
 
 export const metadata: Metadata = { title: '预警中心 · 营销智能监控指挥中心' };

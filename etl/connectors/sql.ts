@@ -1,7 +1,7 @@
 import { createClient, type Client, type InValue } from '@libsql/client';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { formatLocal, parseLocal } from '../lib/time';
+import { formatLocal, parseLocal } from '@/core/time';
 import type { SourcePage, SqlConnectionConfig, SqlDialect, SqlIncrementalConfig, SqlRange, SqlSource, SqlWatermark } from './types';
 
 // One SQL source interface over PostgreSQL, MySQL/MariaDB and SQLite (libsql).

@@ -1,4 +1,4 @@
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { BackfillProgress, EtlJob } from './job';
 import { localDayRange } from './reconcile';
 import { runRecorded, type RunOutcome } from './run-job';

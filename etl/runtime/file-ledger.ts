@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { chNumber } from '@/server/clickhouse/row-types';
-import { chTime } from '../lib/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNumber } from '@/core/clickhouse/row-types';
+import { chTime } from '@/core/time';
 
 // Which dropped files a source has already taken, by content: operators re-drop files, rename them, or drop
 // the same export twice, and each content must load once.

@@ -1,4 +1,4 @@
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { ReconcileResult } from './reconcile';
 
 export interface JobContext {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { chNumber } from '@/server/clickhouse/row-types';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNumber } from '@/core/clickhouse/row-types';
 import { pageUrl, valueAt } from '../connectors/http';
 import { assertIdentifier } from '../connectors/sql';
 import type { HttpSourceConfig, SqlSource } from '../connectors/types';
-import { chTime, parseLocal } from '../lib/time';
+import { chTime, parseLocal } from '@/core/time';
 import { STATE } from '../sources/hall-queue/source-schema';
 
 // Does ClickHouse hold what the source holds for a day? Counts only: cheap on both sides, and a difference

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { chTime } from '../lib/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chTime } from '@/core/time';
 import type { EtlJob, JobContext, JobResult, QuarantinedRow } from './job';
 
 export interface RunOutcome extends Partial<JobResult> {

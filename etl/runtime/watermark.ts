@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { chTime } from '../lib/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chTime } from '@/core/time';
 
 /** Position in a source's change stream: the updated-at value and the id that broke ties at it. */
 export const watermarkSchema = z.object({ ts: z.string(), id: z.string() });

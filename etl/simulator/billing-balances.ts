@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { formatLocal, offsetMs, parseLocal, startOfLocalDay } from '../lib/time';
+import { formatLocal, offsetMs, parseLocal, startOfLocalDay } from '@/core/time';
 import { CONTROL_LABEL, FILE_PREFIX, HEADERS, type ControlMode } from '../sources/billing/source-schema';
 import { planCustomers, SEASON, type SimCustomer } from './billing-plan';
 import { rng, seedOf, type Rng } from './random';

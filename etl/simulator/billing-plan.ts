@@ -1,5 +1,5 @@
-import { COUNTIES, isUrbanDistrict } from '../org/divisions';
-import { formatLocal, localParts, parseLocal } from '../lib/time';
+import { COUNTIES, isUrbanDistrict } from '@/core/org/divisions';
+import { formatLocal, localParts, parseLocal } from '@/core/time';
 import { BANKS, type CustomerClass, type DunningChannel, type PaymentChannel } from '../sources/billing/source-schema';
 import { logNormal, pick, rng, seedOf, weighted, type Rng } from './random';
 

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { formatLocal, parseLocal, startOfLocalDay } from '../lib/time';
+import { formatLocal, parseLocal, startOfLocalDay } from '@/core/time';
 import {
   CHANNEL_LABEL,
   CLASS_LABEL,
@@ -410,7 +410,7 @@ export function unpaidAt(b: SimBill, at: number): boolean {
 
 export interface BillingSimulatorHandle {
   tasks: { name: string; schedule: string; tick(now: number): Promise<number>; feeds: string[] }[];
-  /** Its part of the history back-fill (server/jobs/registry.ts's SimulatorHistorySystem). */
+  /** Its part of the history back-fill (etl/simulator/start.ts's SimulatorHistorySystem). */
   history: { name: string; sources: string[]; prepareDay(ymd: string): Promise<void> };
   vars: Record<string, string>;
   close(): Promise<void>;
@@ -420,7 +420,7 @@ export interface BillingSimulatorHandle {
 export const billingDropDir = (dataDir: string) => path.join(dataDir, 'drops', 'billing');
 
 /**
- * The simulated marketing-system exports, shaped like server/jobs/registry.ts's Simulator: drops into
+ * The simulated marketing-system exports, shaped like etl/simulator/start.ts's Simulator: drops into
  * `billingDropDir(dataDir)` (the sources file's `${DATA_DIR}/drops/billing`), state in `DATA_DIR/sources`.
  */
 export async function startBillingSimulator(opts: {

@@ -1,5 +1,5 @@
-import { COUNTIES } from '../org/divisions';
-import { formatLocal } from '../lib/time';
+import { COUNTIES } from '@/core/org/divisions';
+import { formatLocal } from '@/core/time';
 import type { Anomaly } from './cti-day';
 import { planOutageDay } from './outage-plan';
 

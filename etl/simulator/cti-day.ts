@@ -1,5 +1,5 @@
-import { CITIES, COUNTIES, isUrbanDistrict, type County } from '../org/divisions';
-import { localParts, parseLocal } from '../lib/time';
+import { CITIES, COUNTIES, isUrbanDistrict, type County } from '@/core/org/divisions';
+import { localParts, parseLocal } from '@/core/time';
 import { exponential, logNormal, rng, seedOf, weighted, type Rng } from './random';
 
 // One day of the provincial 95598 CTI/ACD: calls enter the IVR, ~60% ask for an agent and queue in the

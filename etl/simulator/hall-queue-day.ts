@@ -1,5 +1,5 @@
-import type { Hall } from '../org/halls';
-import { localParts, parseLocal } from '../lib/time';
+import type { Hall } from './halls';
+import { localParts, parseLocal } from '@/core/time';
 import { exponential, logNormal, rng, seedOf, weighted, type Rng } from './random';
 
 // One business hall's day as its queue machine (排队机) and evaluators (评价器) record it. A multi-window

@@ -1,6 +1,6 @@
 import type { Client, InStatement, InValue } from '@libsql/client';
-import { allHalls, type Hall } from '../org/halls';
-import { formatLocal, localParts, parseLocal, startOfLocalDay } from '../lib/time';
+import { allHalls, type Hall } from './halls';
+import { formatLocal, localParts, parseLocal, startOfLocalDay } from '@/core/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';

@@ -1,5 +1,5 @@
-import { findCounty, isUrbanDistrict } from '../org/divisions';
-import { parseLocal } from '../lib/time';
+import { findCounty, isUrbanDistrict } from '@/core/org/divisions';
+import { parseLocal } from '@/core/time';
 import type { NoticeChannel, OutageType } from '../sources/outage/source-schema';
 import { logNormal, pick, rng, seedOf, weighted, type Rng } from './random';
 

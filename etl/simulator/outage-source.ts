@@ -3,8 +3,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { openSqlite } from '../connectors/sqlite-source';
-import { COUNTIES } from '../org/divisions';
-import { formatLocal, localDateKey, parseLocal, startOfLocalDay } from '../lib/time';
+import { COUNTIES } from '@/core/org/divisions';
+import { formatLocal, localDateKey, parseLocal, startOfLocalDay } from '@/core/time';
 import {
   NOTICE_CHANNEL,
   OUTAGE_SOURCE_DDL,
@@ -389,7 +389,7 @@ export function simulatorOutagePaths(dataDir: string) {
 }
 
 /**
- * The outage system and SMS gateway of the built-in simulator, shaped like server/jobs/registry.ts's Simulator.
+ * The outage system and SMS gateway of the built-in simulator, shaped like etl/simulator/start.ts's Simulator.
  * `vars` fill the sources file's placeholders.
  */
 export async function startOutageSimulator(opts: { dataDir: string; seed: number; tz: string; countyCodes?: string[] }) {

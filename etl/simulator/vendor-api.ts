@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseLocal } from '../lib/time';
+import { parseLocal } from '@/core/time';
 
 // What the simulated vendors' paged HTTP APIs (the CTI's, the work-order system's) share: the server, its
 // on/off switch for outage tests, the request count and the way times arrive. Each vendor keeps its own

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { findCounty } from '../org/divisions';
-import { formatLocal, startOfLocalDay } from '../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { formatLocal, startOfLocalDay } from '@/core/time';
 import {
   AREA_TYPE_LABEL,
   CAUSE_TAG_LABEL,
@@ -180,7 +180,7 @@ export interface WorkOrderSimulator {
   close(): Promise<void>;
 }
 
-/** The work-order API as part of the built-in simulator (shaped like server/jobs/registry.ts's Simulator). */
+/** The work-order API as part of the built-in simulator (shaped like etl/simulator/start.ts's Simulator). */
 export async function startWorkOrderSimulator(opts: {
   seed: number;
   tz: string;

@@ -1,6 +1,6 @@
-import { COUNTIES, isUrbanDistrict, type County } from '../org/divisions';
-import { addWorkingDays } from '../lib/working-days';
-import { offsetMs, parseLocal } from '../lib/time';
+import { COUNTIES, isUrbanDistrict, type County } from '@/core/org/divisions';
+import { addWorkingDays } from '@/core/working-days';
+import { offsetMs, parseLocal } from '@/core/time';
 import { HOURLY, WEEKDAY } from './cti-day';
 import { exponential, logNormal, pick, rng, seedOf, weighted, type Rng } from './random';
 

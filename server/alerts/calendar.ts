@@ -1,4 +1,4 @@
-import { localParts } from '@/etl/lib/time';
+import { localParts } from '@/core/time';
 import type { KpiParams } from '../kpi/params';
 import type { RuleSpec } from './spec';
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { ClickHouse } from '../clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { Db } from '../db/client';
 import type { AlertEventCreateManyInput } from '../db/generated/models/AlertEvent';
-import { maxLagSeconds } from '../health';
+import { sourceLateness } from '@/etl/runtime/lateness';
 import { FAMILY_BY_ID } from '../kpi/families';
 import { KPI_BY_ID } from '../kpi/definitions';
 import type { KpiQueryResult } from '../kpi/query/execute';
 import type { KpiQuery } from '../kpi/query/schema';
 import type { KpiService } from '../kpi/service';
-import { sourceFreshness } from '../repositories/etl-runs';
+import { sourceFreshness } from '@/etl/runtime/run-records';
 import { isActive } from './calendar';
 import { isKpiRule, kpiRuleSources, planKpiRule } from './evaluators/kpi-rules';
 import { evaluateRecordRule, groupReach, recordRuleSources, type RecordRound } from './evaluators/record-rules';
@@ -60,13 +60,14 @@ export class AlertEngine {
   readonly notices = new EventEmitter();
   private rules: Promise<LoadedRule[]> | undefined;
   private running: Promise<unknown> = Promise.resolve();
-  private readonly startedAt = Date.now();
 
   constructor(
     private readonly ch: ClickHouse,
     private readonly db: Db,
     private readonly kpi: KpiService,
     private readonly tz: string,
+    /** When this process started expecting data (the lateness rule's start-up grace). */
+    private readonly since: number = Date.now(),
   ) {}
 
   /** Rules are read again after any edit, so a change takes effect on the next evaluation without a restart. */
@@ -109,6 +110,16 @@ export class AlertEngine {
     return this.evaluate(await this.loadRules(), now, { clock: true });
   }
 
+  /**
+   * Runs `fn` between rounds: a rule switched off must not have a round that loaded it before the switch
+   * open an alert after its open alerts were closed.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.running.then(fn);
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
   /** Rounds run one at a time: two rounds over the same rule would race on its hysteresis state. */
   evaluate(rules: LoadedRule[], now: number, opts: { clock?: boolean } = {}): Promise<RoundReport> {
     const run = this.running.then(() => this.round(rules, now, opts));
@@ -122,13 +133,7 @@ export class AlertEngine {
     if (!all.length) return report;
     const [params, orgName, fresh] = await Promise.all([this.kpi.getParams(), this.kpi.orgNames(), sourceFreshness(this.ch)]);
     const freshBySource = new Map(fresh.map((f) => [f.source, f.completeUpTo]));
-    // A source that has not delivered yet since this process started is not one that stopped: on a fresh
-    // start it gets its allowed lag before the rule says "no data".
-    const staleOf = (r: LoadedRule) =>
-      r.sources.filter((s) => {
-        const t = freshBySource.get(s) ?? null;
-        return t === null ? (now - this.startedAt) / 1000 > maxLagSeconds(s) : (now - t) / 1000 > maxLagSeconds(s);
-      });
+    const staleOf = (r: LoadedRule) => r.sources.filter((s) => sourceLateness(s, freshBySource.get(s) ?? null, now, this.since).late);
     const ctx: EvalContext = { ch: this.ch, kpi: this.kpi, params, tz: this.tz, now, orgName };
 
     // Record rules of one kind read their records once for the round, at the common ancestor of their scopes.

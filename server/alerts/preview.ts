@@ -1,7 +1,6 @@
 import { KPI_BY_ID, isLive } from '../kpi/definitions';
 import type { KpiPoint } from '../kpi/query/execute';
 import { kpiQueryInput } from '../kpi/query/schema';
-import { kpiService } from '../kpi/service';
 import { replayRecords, type ReplayRow } from '../repositories/alert-records';
 import { localMinute } from './evaluators/format';
 import { step, type SubjectState } from './hysteresis';
@@ -64,7 +63,7 @@ async function previewRecords(
     minCount: spec.kind === 'record_event' ? spec.minCount : 0,
     keyOnly: spec.kind === 'record_event' && spec.keyOnly,
   });
-  const names = await kpiService(rt).orgNames();
+  const names = await rt.kpi.orgNames();
   const bySeverity = empty();
   const samples: PreviewResult['samples'] = [];
   for (const r of rows) {
@@ -95,7 +94,7 @@ async function previewKpi(
   days: number,
   now: number,
 ) {
-  const svc = kpiService(rt);
+  const svc = rt.kpi;
   const tz = rt.env.BUSINESS_TZ;
   const kpi = KPI_BY_ID.get(spec.kpi)!;
   const proxy = isLive(kpi) ? PROXY[kpi.id] : undefined;

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client';
-import type { ClickHouse } from '../clickhouse/client';
-import type { Env } from '../env';
-import { kpiService } from '../kpi/service';
-import { AlertEngine, isClockRule, ruleSources } from './engine';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import type { Env } from '@/core/env';
+import type { KpiService } from '../kpi/service';
+import { isClockRule, ruleSources, type AlertEngine } from './engine';
 import { KIND_LABEL, ruleInput, SEVERITIES, severityRank, type RuleInput, type Severity } from './spec';
 
 // Rules as data (DOMAIN.md §3): created, edited, switched on and off, exported and imported; every change
@@ -18,18 +18,9 @@ export interface RuleRuntime {
   ch: ClickHouse;
   db: Db;
   env: Pick<Env, 'BUSINESS_TZ'>;
-}
-
-const engines = new WeakMap<object, AlertEngine>();
-
-/** The process's alert engine for a runtime (one per runtime, like the KPI service). */
-export function alertEngine(rt: RuleRuntime): AlertEngine {
-  let e = engines.get(rt);
-  if (!e) {
-    e = new AlertEngine(rt.ch, rt.db, kpiService(rt), rt.env.BUSINESS_TZ);
-    engines.set(rt, e);
-  }
-  return e;
+  kpi: KpiService;
+  /** The process's one engine: an edit made through any door reaches the rounds it runs. */
+  alerts: AlertEngine;
 }
 
 export async function listRules(rt: RuleRuntime) {
@@ -97,7 +88,7 @@ export async function createRule(rt: RuleRuntime, input: RuleInput, actor: strin
     });
     return rule;
   });
-  alertEngine(rt).invalidate();
+  rt.alerts.invalidate();
   return { id: r.id, version: r.version };
 }
 
@@ -132,7 +123,7 @@ export async function updateRule(rt: RuleRuntime, id: string, input: RuleInput, 
     await tx.alertRuleState.updateMany({ where: { ruleId: id }, data: { breachStreak: 0, clearStreak: 0 } });
     return rule;
   });
-  alertEngine(rt).invalidate();
+  rt.alerts.invalidate();
   return { id: r.id, version: r.version };
 }
 
@@ -141,13 +132,16 @@ export async function setRuleEnabled(rt: RuleRuntime, id: string, enabled: boole
   const input = ruleInput.parse({ name: current.name, nameEn: current.nameEn ?? undefined, enabled, spec: current.spec });
   const out = await updateRule(rt, id, input, actor, enabled ? '启用 (enabled)' : '停用 (disabled)');
   if (!enabled) {
-    // A switched-off rule judges nothing: its open alerts end now rather than hang on the wall.
-    const at = new Date();
-    await rt.db.prisma.alertEvent.updateMany({
-      where: { ruleId: id, state: 'firing' },
-      data: { state: 'recovered', openKey: null, recoveredAt: at, updatedAt: at },
+    // A switched-off rule judges nothing: its open alerts end now, marked why, rather than hang on the wall.
+    // Between rounds, so a round that loaded the rule before the switch cannot open one after the close.
+    await rt.alerts.exclusive(async () => {
+      const at = new Date();
+      await rt.db.prisma.alertEvent.updateMany({
+        where: { ruleId: id, state: 'firing' },
+        data: { state: 'recovered', openKey: null, recoveredAt: at, updatedAt: at, closeReason: 'rule_disabled' },
+      });
+      await rt.db.prisma.alertRuleState.deleteMany({ where: { ruleId: id } });
     });
-    await rt.db.prisma.alertRuleState.deleteMany({ where: { ruleId: id } });
   }
   return out;
 }
@@ -177,7 +171,7 @@ export async function importRules(rt: RuleRuntime, rules: RuleInput[], actor: st
 }
 
 export async function listAlerts(
-  rt: RuleRuntime,
+  rt: Pick<RuleRuntime, 'db'>,
   q: {
     state?: 'firing' | 'recovered';
     severities?: Severity[];
@@ -243,6 +237,7 @@ export async function listAlerts(
       firedAt: e.firedAt.toISOString(),
       updatedAt: e.updatedAt.toISOString(),
       recoveredAt: e.recoveredAt?.toISOString() ?? null,
+      closeReason: e.closeReason,
     })),
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { PROVINCE } from '@/etl/org/divisions';
+import { PROVINCE } from '@/core/org/divisions';
 import { ruleInput, type RuleInput } from './spec';
 
 // The rules a province's monitoring hall starts with (DOMAIN.md §2 thresholds, §3 early warning): one or

@@ -1,20 +1,11 @@
 import { Prisma, type PrismaClient } from './generated/client';
 
-export type OrgLevelName = 'province' | 'city' | 'county' | 'hall';
+import type { OrgLevelName, OrgUnitSeed } from '@/core/org/org-units';
+
+export type { OrgLevelName, OrgUnitSeed };
 
 /** Depth of each level; a unit's parent must be of a shallower level (a county may hang off a province directly). */
 export const ORG_LEVEL_RANK: Record<OrgLevelName, number> = { province: 0, city: 1, county: 2, hall: 3 };
-
-export interface OrgUnitSeed {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  level: OrgLevelName;
-  parentCode: string | null;
-  lon?: number | null;
-  lat?: number | null;
-  sort?: number;
-}
 
 export interface SeedOrgUnitsResult {
   inserted: number;

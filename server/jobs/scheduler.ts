@@ -1,13 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { EtlJob } from '@/etl/runtime/job';
 import { runEtlJob } from '@/etl/runtime/run-job';
-import type { Env } from '../env';
-import { alertEngine } from '../alerts/rule-service';
+import type { Env } from '@/core/env';
 import { RollupRefresher } from '../kpi/rollup/refresher';
-import { kpiService } from '../kpi/service';
 import type { Runtime } from '../runtime';
-import { loadHistory } from './history';
-import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from './registry';
+import { loadHistory } from '@/etl/simulator/history';
+import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from '@/etl/simulator/start';
 import { SerialRunner } from './serial-runner';
 
 /** Where the scheduler gets its simulator and jobs; tests substitute their own. */
@@ -44,7 +42,7 @@ export class Scheduler {
       rt.jobs.lastTick[name] = outcome;
       if (!outcome.ok) console.error(`[scheduler] ${name}: ${outcome.message}`);
     });
-    this.rollups = new RollupRefresher(rt.ch, () => kpiService(rt).context(Date.now()));
+    this.rollups = new RollupRefresher(rt.ch, () => rt.kpi.context(Date.now()));
   }
 
   async start(): Promise<void> {
@@ -154,16 +152,14 @@ export class Scheduler {
   }
 
   private evaluateAfter(source: string, phase: 'facts' | 'rollups'): Promise<void> {
-    return this.record(`alerts.${source}.${phase}`, async () =>
-      this.summarise(await alertEngine(this.rt).afterBatch(source, Date.now(), phase)),
-    );
+    return this.record(`alerts.${source}.${phase}`, async () => this.summarise(await this.rt.alerts.afterBatch(source, Date.now(), phase)));
   }
 
   private evaluateClock(): Promise<void> {
-    return this.record('alerts.clock', async () => this.summarise(await alertEngine(this.rt).onClock()));
+    return this.record('alerts.clock', async () => this.summarise(await this.rt.alerts.onClock()));
   }
 
-  private summarise(r: Awaited<ReturnType<ReturnType<typeof alertEngine>['afterBatch']>>): string {
+  private summarise(r: Awaited<ReturnType<Runtime['alerts']['afterBatch']>>): string {
     for (const e of r.errors) console.error(`[alerts] rule ${e.ruleId}: ${e.message}`);
     if (r.fired || r.recovered)
       console.log(`[alerts] ${r.rules} rule(s): ${r.fired} fired, ${r.updated} updated, ${r.recovered} recovered (${Math.round(r.ms)} ms)`);

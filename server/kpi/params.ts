@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOLIDAYS } from '@/etl/lib/working-days';
+import { HOLIDAYS } from '@/core/working-days';
 
 // The definition parameters an administrator may change without a deploy (DOMAIN.md: every default there
 // is one). Stored in the relational store (kpi_parameters), validated here; anything absent takes its

@@ -1,7 +1,7 @@
-import { CITIES, COUNTIES, PROVINCE } from '@/etl/org/divisions';
-import { formatLocal, startOfLocalDay } from '@/etl/lib/time';
-import type { ClickHouse } from '../clickhouse/client';
-import { sourceFreshness, type SourceFreshness } from '../repositories/etl-runs';
+import { CITIES, COUNTIES, PROVINCE } from '@/core/org/divisions';
+import { formatLocal, startOfLocalDay } from '@/core/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { sourceFreshness, type SourceFreshness } from '@/etl/runtime/run-records';
 import { hallDayAggregates, hallDirectory, hourlyTickets, type HallDayAggregate } from '../repositories/queue-tickets';
 import { QUEUE_STALE_AFTER_MS, QUEUE_THRESHOLDS } from './queue-thresholds';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { findCity, findCounty, PROVINCE } from '@/etl/org/divisions';
-import type { ClickHouse } from '../clickhouse/client';
+import { findCity, findCounty, PROVINCE } from '@/core/org/divisions';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { Db } from '../db/client';
-import type { Env } from '../env';
-import { maxLagSeconds } from '../health';
-import { sourceFreshness } from '../repositories/etl-runs';
+import type { Env } from '@/core/env';
+import { sourceLateness } from '@/etl/runtime/lateness';
+import { sourceFreshness } from '@/etl/runtime/run-records';
 import { KPI_BY_ID, KPIS } from './definitions';
 import { FAMILIES, FAMILY_BY_ID } from './families';
 import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
@@ -44,6 +44,8 @@ export class KpiService {
     private readonly ch: ClickHouse,
     private readonly db: Db,
     private readonly env: Pick<Env, 'BUSINESS_TZ'>,
+    /** When this process started expecting data (the lateness rule's start-up grace). */
+    private readonly since: number = Date.now(),
   ) {}
 
   private cached<T>(slot: Cached<T> | undefined, ttl: number, load: () => Promise<T>, set: (c: Cached<T>) => void): Promise<T> {
@@ -153,7 +155,7 @@ export class KpiService {
       const f = FAMILY_BY_ID.get(id)!;
       const times = f.sources.map((s) => fresh.get(s)?.completeUpTo ?? null);
       const oldest = times.some((t) => t === null) ? null : Math.min(...(times as number[]));
-      const stale = f.sources.some((s, i) => times[i] === null || (now - times[i]!) / 1000 > maxLagSeconds(s));
+      const stale = f.sources.some((s, i) => sourceLateness(s, times[i] ?? null, now, this.since).late);
       return { family: id, dataAsOf: oldest === null ? null : new Date(oldest).toISOString(), stale };
     });
   }
@@ -258,13 +260,4 @@ function definitionSql(kpiId: string): string {
         : `${m.kind === 'min_time' ? 'min' : m.kind}If(${m.expr}, ${m.where}) AS ${n}`;
   });
   return `SELECT ${aggs.join(',\n       ')}\nFROM ${f.from.replaceAll('{{where}}', `${f.timeColumn} in the period AND the org node`).replace(/\s+/g, ' ').trim()}`;
-}
-
-const SERVICES = new WeakMap<object, KpiService>();
-
-/** One service per runtime. */
-export function kpiService(rt: { ch: ClickHouse; db: Db; env: Pick<Env, 'BUSINESS_TZ'> }): KpiService {
-  let s = SERVICES.get(rt);
-  if (!s) SERVICES.set(rt, (s = new KpiService(rt.ch, rt.db, rt.env)));
-  return s;
 }

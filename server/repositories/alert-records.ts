@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../clickhouse/client';
-import { chNullableTimestamp, chNumber, chTimestamp } from '../clickhouse/row-types';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNullableTimestamp, chNumber, chTimestamp } from '@/core/clickhouse/row-types';
 import { outageFamily } from '../kpi/families/outage';
 
 // Record-level questions of the early-warning engine (DOMAIN.md §3): which work orders, outages,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../clickhouse/client';
-import { chNumber, chTimestamp } from '../clickhouse/row-types';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNumber, chTimestamp } from '@/core/clickhouse/row-types';
 
 // The balance warning point (电费预警点, DOMAIN.md §2.4): fee-controlled customers (prepaid 预付费, load control
 // 负控) whose latest balance is at or below a share of the period's expected charge. Reads the latest snapshot

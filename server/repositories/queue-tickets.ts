@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../clickhouse/client';
-import { chNullableTimestamp, chNumber, chTimestamp } from '../clickhouse/row-types';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNullableTimestamp, chNumber, chTimestamp } from '@/core/clickhouse/row-types';
 
 // Queue facts for one business day, aggregated per hall. Sums and counts, never ratios, so that any
 // roll-up (county, city, province) divides sums of sums: rates are ratios of sums, not averages of ratios.

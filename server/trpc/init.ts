@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import { ClickHouseQueryError } from '../clickhouse/errors';
+import { ClickHouseQueryError } from '@/core/clickhouse/errors';
 import { KpiQueryError } from '../kpi/query/compile';
 import { KpiParamError } from '../kpi/service';
 import { RuleNotFoundError } from '../alerts/rule-service';

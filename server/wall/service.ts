@@ -1,17 +1,17 @@
 import { listAlerts } from '../alerts/rule-service';
-import type { ClickHouse } from '../clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { Db } from '../db/client';
-import type { Env } from '../env';
-import { maxLagSeconds } from '../health';
+import type { Env } from '@/core/env';
+import { sourceLateness } from '@/etl/runtime/lateness';
 import { KPI_BY_ID } from '../kpi/definitions';
 import { KpiQueryError } from '../kpi/query/compile';
 import { kpiQueryInput, type KpiQuery } from '../kpi/query/schema';
 import { businessDate, businessDayOf, ymd } from '../kpi/query/time';
-import { kpiService, type Freshness } from '../kpi/service';
-import { sourceFreshness } from '../repositories/etl-runs';
+import type { Freshness, KpiService } from '../kpi/service';
+import { sourceFreshness } from '@/etl/runtime/run-records';
 import { hallDirectory } from '../repositories/queue-tickets';
 import { DEMO_LAYOUTS } from './demo-layouts';
-import { publishWallEvent, wallSubscriberCount } from './events';
+import type { WallEvents } from './events';
 import { layoutSchema, zoneControlSchema, type PanelSpec, type WallLayout, type ZoneControl, type ZoneSpec } from './layout';
 import { PANEL_CATALOG, type PanelNeeds } from './panel-catalog';
 import { activePanels, applyControl, DEFAULT_CONTROL, type ControlAction } from './rotation';
@@ -25,6 +25,9 @@ export interface WallRuntime {
   ch: ClickHouse;
   db: Db;
   env: Pick<Env, 'BUSINESS_TZ'>;
+  kpi: KpiService;
+  events: WallEvents;
+  bootedAt: number;
 }
 
 export interface LayoutIssue {
@@ -237,7 +240,7 @@ export class WallService {
       return { id: layout.id, version };
     });
     this.layouts.delete(layout.id);
-    publishWallEvent({ type: 'layout', layoutId: layout.id, version: saved.version, at: Date.now() });
+    this.rt.events.publish({ type: 'layout', layoutId: layout.id, version: saved.version, at: Date.now() });
     return saved;
   }
 
@@ -311,7 +314,7 @@ export class WallService {
       update: data,
     });
     this.markSeen(layoutId, zoneId, next);
-    publishWallEvent({ type: 'control', layoutId, zoneId, control: next, updatedBy: actor, at: now });
+    this.rt.events.publish({ type: 'control', layoutId, zoneId, control: next, updatedBy: actor, at: now });
     await this.rt.db.prisma.auditLog.create({
       data: {
         actor,
@@ -346,13 +349,13 @@ export class WallService {
             const before = entry.seen.get(r.zoneId);
             entry.seen.set(r.zoneId, key);
             if (before !== undefined && before !== key) {
-              publishWallEvent({ type: 'control', layoutId, zoneId: r.zoneId, control: c, updatedBy: r.updatedBy, at: Date.now() });
+              this.rt.events.publish({ type: 'control', layoutId, zoneId: r.zoneId, control: c, updatedBy: r.updatedBy, at: Date.now() });
             }
           }
           const l = await this.rt.db.prisma.wallLayout.findUnique({ where: { id: layoutId }, select: { version: true } });
           if (l && entry.version !== null && l.version !== entry.version) {
             this.layouts.delete(layoutId);
-            publishWallEvent({ type: 'layout', layoutId, version: l.version, at: Date.now() });
+            this.rt.events.publish({ type: 'layout', layoutId, version: l.version, at: Date.now() });
           }
           entry.version = l?.version ?? null;
         } catch {
@@ -370,7 +373,7 @@ export class WallService {
       const cur = this.watchers.get(layoutId);
       if (!cur) return;
       cur.refs--;
-      if (cur.refs <= 0 || wallSubscriberCount(layoutId) === 0) {
+      if (cur.refs <= 0 || this.rt.events.subscriberCount(layoutId) === 0) {
         clearInterval(cur.timer);
         this.watchers.delete(layoutId);
       }
@@ -424,7 +427,7 @@ export class WallService {
   private async computeZone(layoutId: string, version: number, zone: ZoneSpec, scene: string | null, now: number): Promise<ZoneData> {
     const visitor = zone.kind === 'visitor';
     const panels = activePanels(zone, scene);
-    const kpi = kpiService(this.rt);
+    const kpi = this.rt.kpi;
     const result: Record<string, PanelData> = {};
     const plans: { panel: PanelSpec; needs: PanelNeeds; from: number; to: number }[] = [];
     const batch: KpiQuery[] = [];
@@ -494,11 +497,11 @@ export class WallService {
       if (needs.hallPositions && positions && !visitor) data.hallPositions = positions;
       if (needs.freshness && fresh && !visitor) {
         data.freshness = fresh.map((f) => {
-          const lag = f.completeUpTo == null ? null : Math.max(0, Math.round((now - f.completeUpTo) / 1000));
+          const { lagSeconds, late } = sourceLateness(f.source, f.completeUpTo, now, this.rt.bootedAt);
           return {
             source: f.source,
-            ok: lag !== null && lag <= maxLagSeconds(f.source),
-            lagSeconds: lag,
+            ok: !late,
+            lagSeconds,
             lastSuccessAt: f.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
           };
         });
@@ -546,7 +549,7 @@ export class WallService {
    * the whole batch: then each panel is asked alone once, so one bad panel is refused and the others show.
    */
   private async runBatch(batch: KpiQuery[], plans: { from: number; to: number }[], now: number) {
-    const kpi = kpiService(this.rt);
+    const kpi = this.rt.kpi;
     try {
       return await kpi.query(batch, now);
     } catch (err) {
@@ -572,17 +575,3 @@ function oldest(fams: Freshness[]): string | null {
 }
 
 const strip = (c: ZoneControlView): ZoneControl => ({ scene: c.scene, pinned: c.pinned, paused: c.paused, index: c.index, since: c.since });
-
-// On globalThis: Next bundles the tRPC route and the SSE route separately, and both must reach the same caches
-// and watchers (see server/runtime.ts).
-const KEY = Symbol.for('yingxiao.wall.services');
-type Holder = { [KEY]?: WeakMap<object, WallService> };
-
-/** One service per runtime (its caches are what N screens of a zone share). */
-export function wallService(rt: WallRuntime): WallService {
-  const g = globalThis as Holder;
-  const services = (g[KEY] ??= new WeakMap());
-  let s = services.get(rt);
-  if (!s) services.set(rt, (s = new WallService(rt)));
-  return s;
-}

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chTime, parseLocal } from '@/etl/lib/time';
+import { chTime, parseLocal } from '@/core/time';
 import { AlertEngine } from '@/server/alerts/engine';
 import { previewRule } from '@/server/alerts/preview';
 import { createRule } from '@/server/alerts/rule-service';
 import { ruleInput } from '@/server/alerts/spec';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
+import { loadEnv } from '@/core/env';
 import { KpiService } from '@/server/kpi/service';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
@@ -22,6 +22,7 @@ const WEEK = 7 * 86_400_000;
 let ch: ClickHouse;
 let db: Db;
 let engine: AlertEngine;
+let kpi: KpiService;
 let ruleId: string;
 
 /** `n` calls spread over the hour before `end`, in 五华区 of 昆明. */
@@ -74,7 +75,7 @@ beforeAll(async () => {
   ch = await testClickHouse();
   db = await createDb({ dataDir: '/nonexistent', memory: true });
   await applyMigrations(db, MIGRATIONS_DIR);
-  const kpi = new KpiService(ch, db, loadEnv({ BUSINESS_TZ: TZ }));
+  kpi = new KpiService(ch, db, loadEnv({ BUSINESS_TZ: TZ }));
   engine = new AlertEngine(ch, db, kpi, TZ);
   const monday = at('2026-11-23 11:00');
   const tuesday = at('2026-11-24 16:00');
@@ -91,7 +92,7 @@ beforeAll(async () => {
   await calls(monday, 215, 'mon-now'); // the usual Monday peak
   await calls(tuesday, 150, 'tue-now'); // an unusual Tuesday afternoon
   ({ id: ruleId } = await createRule(
-    { ch, db, env: { BUSINESS_TZ: TZ } },
+    { ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine },
     ruleInput.parse({
       name: '话务异常（测试）',
       spec: {
@@ -141,7 +142,7 @@ describe('seasonal anomaly', () => {
 
 describe('right after a batch', () => {
   it('judges the data just committed, never an answer cached from before it', async () => {
-    const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
+    const rt = { ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine };
     const { id } = await createRule(
       rt,
       ruleInput.parse({
@@ -163,7 +164,7 @@ describe('right after a batch', () => {
 
 describe('a source that never delivered', () => {
   it('gets its allowed lag after start-up before the rule says "no data"', async () => {
-    const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
+    const rt = { ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine };
     const fresh = new AlertEngine(ch, db, new KpiService(ch, db, loadEnv({ BUSINESS_TZ: TZ })), TZ);
     const { id } = await createRule(
       rt,
@@ -183,7 +184,7 @@ describe('a source that never delivered', () => {
 
 describe('preview', () => {
   it('replays a rule hour by hour over the last 30 days: every hour at 100 calls or more, once each', async () => {
-    const rt = { ch, db, env: { BUSINESS_TZ: TZ } };
+    const rt = { ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine };
     const spec = ruleInput.shape.spec.parse({
       kind: 'threshold',
       kpi: 'call.inbound',

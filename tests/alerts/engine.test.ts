@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chTime, parseLocal } from '@/etl/lib/time';
-import { chTimestamp } from '@/server/clickhouse/row-types';
+import { chTime, parseLocal } from '@/core/time';
+import { chTimestamp } from '@/core/clickhouse/row-types';
 import { AlertEngine } from '@/server/alerts/engine';
 import { createRule } from '@/server/alerts/rule-service';
 import { ruleInput, type RuleSpecInput } from '@/server/alerts/spec';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
+import { loadEnv } from '@/core/env';
 import { RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { KpiService } from '@/server/kpi/service';
 import { MIGRATIONS_DIR } from '../db/helpers';
@@ -26,7 +26,7 @@ let ch: ClickHouse;
 let db: Db;
 let kpi: KpiService;
 let engine: AlertEngine;
-const rt = () => ({ ch, db, env: { BUSINESS_TZ: TZ } });
+const rt = () => ({ ch, db, env: { BUSINESS_TZ: TZ }, kpi, alerts: engine });
 
 async function rule(name: string, spec: RuleSpecInput) {
   const { id } = await createRule(rt(), ruleInput.parse({ name, spec }), 'test');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { isActive, isWorkday } from '@/server/alerts/calendar';
 import { commonOrg, readsRollups } from '@/server/alerts/engine';
 import { step, type SubjectState } from '@/server/alerts/hysteresis';

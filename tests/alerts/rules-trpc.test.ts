@@ -1,16 +1,16 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { seedStarterRules, STARTER_RULES } from '@/server/alerts/starter-rules';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
 import type { Runtime } from '@/server/runtime';
 import type { Context, SessionUser } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+import { testRuntime } from '../helpers/runtime';
 
 // rules.* and alerts.list, the public face of the early-warning engine: who may edit, how edits are
 // versioned and audited, what invalid input gets back, and how alerts are filtered.
@@ -40,13 +40,7 @@ beforeAll(async () => {
   ch = await testClickHouse();
   db = await createDb({ dataDir: '/nonexistent', memory: true });
   await applyMigrations(db, MIGRATIONS_DIR);
-  rt = {
-    env: loadEnv({ BUSINESS_TZ: TZ }),
-    ch,
-    db,
-    bootedAt: NOW,
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-  };
+  rt = testRuntime({ ch, db, env: { BUSINESS_TZ: TZ }, bootedAt: NOW });
 }, 60_000);
 afterAll(async () => {
   await db?.close();

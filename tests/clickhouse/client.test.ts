@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { ClickHouseQueryError } from '@/server/clickhouse/errors';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { ClickHouseQueryError } from '@/core/clickhouse/errors';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 let ch: ClickHouse;

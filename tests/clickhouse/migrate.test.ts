@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { FAMILIES } from '@/server/kpi/families';
 import { rollupTable, rollupTables } from '@/server/kpi/rollup/columns';
 import { DIRTY_MARKS } from '@/server/kpi/rollup/ddl';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { MIGRATIONS_ROOT, MigrationChangedError, migrateClickHouse, migrationsDir, readMigrations } from '@/server/clickhouse/migrate';
-import { TABLES } from '@/server/clickhouse/tables';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { MIGRATIONS_ROOT, MigrationChangedError, migrateClickHouse, migrationsDir, readMigrations } from '@/core/clickhouse/migrate';
+import { TABLES } from '@/core/clickhouse/tables';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 let ch: ClickHouse;

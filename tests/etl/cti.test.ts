@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { parseLocal } from '@/etl/lib/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { readWatermark } from '@/etl/runtime/watermark';
 import { startCtiApi, type CtiApi } from '@/etl/simulator/cti-api';

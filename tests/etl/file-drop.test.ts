@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { archiveFile, decodeText, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '@/etl/connectors/file-drop';
 import type { DroppedFile, FileDropConfig } from '@/etl/connectors/types';
 import { recordFile, wasLoaded } from '@/etl/runtime/file-ledger';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
 import { STATE } from '@/etl/sources/hall-queue/source-schema';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { formatLocal, parseLocal } from '@/etl/lib/time';
-import { addWorkingDays } from '@/etl/lib/working-days';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { formatLocal, parseLocal } from '@/core/time';
+import { addWorkingDays } from '@/core/working-days';
 import { runBackfill } from '@/etl/runtime/backfill';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { readWatermark } from '@/etl/runtime/watermark';

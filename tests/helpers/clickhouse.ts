@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ClickHouse } from '@/server/clickhouse/client';
-import { migrateClickHouse } from '@/server/clickhouse/migrate';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
 
 /**
  * An isolated, migrated ClickHouse for one test file: embedded chDB in memory (one engine per vitest fork)

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { runEtlJob } from '@/etl/runtime/run-job';
-import { loadEnv } from '@/server/env';
-import { etlJobs, startSimulator } from '@/server/jobs/registry';
+import { loadEnv } from '@/core/env';
+import { etlJobs, startSimulator } from '@/etl/simulator/start';
 
 /**
  * Plays the built-in simulator's systems up to `now` and loads everything through the ETL jobs, the way

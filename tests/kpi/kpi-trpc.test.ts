@@ -1,15 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLocal } from '@/etl/lib/time';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import { parseLocal } from '@/core/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
 import type { Runtime } from '@/server/runtime';
 import { BUILTIN_DUTY_USER, type Context, type SessionUser } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { MIGRATIONS_DIR } from '../db/helpers';
+import { testRuntime } from '../helpers/runtime';
 
 // The public face of the KPI layer: definitions, the batched declarative query, the drill-down, and
 // parameters only administrators change; every wrong question gets a 400 that says what is wrong.
@@ -27,13 +27,7 @@ beforeAll(async () => {
   ch = await testClickHouse();
   db = await createDb({ dataDir: '/nonexistent', memory: true });
   await applyMigrations(db, MIGRATIONS_DIR);
-  rt = {
-    env: loadEnv({ BUSINESS_TZ: TZ }),
-    ch,
-    db,
-    bootedAt: NOW,
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-  };
+  rt = testRuntime({ ch, db, env: { BUSINESS_TZ: TZ }, bootedAt: NOW });
 });
 afterAll(async () => {
   await db?.close();

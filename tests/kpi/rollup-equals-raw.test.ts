@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chTime, parseLocal } from '@/etl/lib/time';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import { chTime, parseLocal } from '@/core/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { isLive, KPIS } from '@/server/kpi/definitions';
 import { FAMILIES } from '@/server/kpi/families';
 import { PARAM_DEFAULTS, type KpiParams } from '@/server/kpi/params';

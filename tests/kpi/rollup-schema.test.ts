@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { FAMILIES } from '@/server/kpi/families';
 import { keyColumns, measureColumns, rollupTable, rollupTables } from '@/server/kpi/rollup/columns';
 import { DIRTY_MARKS } from '@/server/kpi/rollup/ddl';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { bucketStarts, parseBound, previousRange, resolvePreset, yoyRange, type Calendar } from '@/server/kpi/query/time';
 
 const TZ = 'Asia/Shanghai';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv } from '@/server/env';
+import { EnvError, loadEnv } from '@/core/env';
 
 describe('env', () => {
   it('has working defaults for a fresh machine', () => {

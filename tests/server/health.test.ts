@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouse } from '@/server/clickhouse/client';
+import { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
+import { loadEnv } from '@/core/env';
 import { checkHealth } from '@/server/health';
-import type { Runtime } from '@/server/runtime';
-import { chTime } from '@/etl/lib/time';
+import type { Infra } from '@/server/infra';
+import { chTime } from '@/core/time';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 let ch: ClickHouse;
 let db: Db;
-const runtime = (clickhouse: ClickHouse): Runtime => ({
+const runtime = (clickhouse: ClickHouse): Infra => ({
   env: loadEnv({}),
   ch: clickhouse,
   db,

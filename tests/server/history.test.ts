@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
-import { parseLocal } from '@/etl/lib/time';
-import { CITIES } from '@/etl/org/divisions';
+import { parseLocal } from '@/core/time';
+import { CITIES } from '@/core/org/divisions';
 import type { EtlJob } from '@/etl/runtime/job';
 import { clearWatermark } from '@/etl/runtime/watermark';
 import { planBillingMonth } from '@/etl/simulator/billing-plan';
@@ -18,17 +18,15 @@ import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { outageJobs } from '@/etl/sources/outage/jobs';
 import { workOrderJobs } from '@/etl/sources/workorder/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { loadEnv } from '@/server/env';
-import { loadHistory, type HistoryStatus } from '@/server/jobs/history';
-import type { SimulatorHistory } from '@/server/jobs/registry';
-import type { Runtime } from '@/server/runtime';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { loadHistory, type HistoryStatus } from '@/etl/simulator/history';
+import type { SimulatorHistory } from '@/etl/simulator/start';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 const TZ = 'Asia/Shanghai';
 let ch: ClickHouse;
 let url: string;
-let rt: Runtime;
+let rt: { ch: ClickHouse };
 let sim: HallQueueSimulator;
 const prepared: string[] = [];
 
@@ -37,7 +35,7 @@ beforeAll(async () => {
   url = `file:${path.join(mkdtempSync(path.join(tmpdir(), 'hist-')), 'hall-queue.db')}`;
   sim = new HallQueueSimulator(openSqlite(url), { seed: 5, tz: TZ, faultRate: 0 });
   await sim.init();
-  rt = { env: loadEnv({}), ch, db: undefined as never, bootedAt: Date.now(), jobs: undefined as never };
+  rt = { ch };
 });
 afterAll(() => dropTestClickHouse(ch));
 
@@ -98,12 +96,12 @@ describe('history back-fill', () => {
 });
 
 /** A runtime on a ClickHouse database of its own: history progress keys are per deployment, not per test. */
-async function ownRuntime(): Promise<Runtime> {
+async function ownRuntime(): Promise<{ ch: ClickHouse }> {
   return { ...rt, ch: await testClickHouse() };
 }
 
 describe('history progress per simulated system', () => {
-  let rt: Runtime;
+  let rt: { ch: ClickHouse };
   beforeAll(async () => void (rt = await ownRuntime()));
   afterAll(() => dropTestClickHouse(rt.ch));
 
@@ -137,7 +135,7 @@ describe('history of the outage system, the billing exports and the work orders'
   const SEED = 11;
   const COUNTIES = CITIES.find((c) => c.name === '昆明市')!.counties.map((c) => c.code);
   const CUSTOMERS = 300;
-  let rt: Runtime;
+  let rt: { ch: ClickHouse };
   let ch: ClickHouse;
   let dir: string;
   let outage: OutageSimulator;

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
-import { parseLocal } from '@/etl/lib/time';
+import { parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { loadEnv } from '@/server/env';
-import type { Runtime } from '@/server/runtime';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { testRuntime } from '../helpers/runtime';
 import { BUILTIN_DUTY_USER, type Context } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
@@ -31,13 +30,7 @@ beforeAll(async () => {
   db.close();
   for (const job of hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ }))
     expect((await runEtlJob(ch, job, NOW)).status).toBe('ok');
-  const rt = {
-    env: loadEnv({ BUSINESS_TZ: TZ }),
-    ch,
-    db: undefined as never,
-    bootedAt: NOW,
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-  } satisfies Runtime;
+  const rt = testRuntime({ ch, env: { BUSINESS_TZ: TZ }, bootedAt: NOW });
   ctx = { rt, user: BUILTIN_DUTY_USER, headers: new Headers(), now: () => NOW };
 });
 afterAll(() => dropTestClickHouse(ch));

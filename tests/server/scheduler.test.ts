@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EtlJob, JobResult } from '@/etl/runtime/job';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { loadEnv } from '@/server/env';
-import { etlJobs, startSimulator, type Simulator } from '@/server/jobs/registry';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { loadEnv } from '@/core/env';
+import { etlJobs, startSimulator, type Simulator } from '@/etl/simulator/start';
 import { feederOf, Scheduler } from '@/server/jobs/scheduler';
 import type { Runtime } from '@/server/runtime';
+import { testRuntime } from '../helpers/runtime';
 
 // First-start ordering: a simulated system's first tick (a fresh start's catch-up of yesterday and today)
 // must end before any job reading that system runs, by its first pass or by its cron schedule.
@@ -22,13 +23,13 @@ const deferred = () => {
 const noRows: JobResult = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
 
 /** A runtime whose ClickHouse only swallows the run records: the jobs here are fakes. */
-const runtime = (): Runtime => ({
-  env: loadEnv({ SIMULATOR_HISTORY_DAYS: '0' }),
-  ch: { insert: async () => undefined } as unknown as ClickHouse,
-  db: undefined as never,
-  bootedAt: Date.now(),
-  jobs: { schedulerRunning: false, role: 'web', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-});
+const runtime = (): Runtime =>
+  testRuntime({
+    ch: { insert: async () => undefined } as unknown as ClickHouse,
+    env: { SIMULATOR_HISTORY_DAYS: '0' },
+    bootedAt: Date.now(),
+    jobs: { role: 'web' },
+  });
 
 /** A simulated system `sim.queue` feeding `queue.*`, whose first tick ends when the test says so, and an API-only source. */
 function fakeSystem() {

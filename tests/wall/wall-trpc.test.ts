@@ -2,25 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { outageMapData } from '@/app/_components/wall/panels/outage-map-layers';
-import { chTime, parseLocal } from '@/etl/lib/time';
+import { chTime, parseLocal } from '@/core/time';
 import { seedStarterRules } from '@/server/alerts/starter-rules';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import { ClickHouseQueryError } from '@/server/clickhouse/errors';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { ClickHouseQueryError } from '@/core/clickhouse/errors';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
-import { loadEnv } from '@/server/env';
 import { KpiService } from '@/server/kpi/service';
 import type { Runtime } from '@/server/runtime';
 import type { Context, SessionUser } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { DEMO_LAYOUTS } from '@/server/wall/demo-layouts';
-import { subscribeWall, type WallEvent } from '@/server/wall/events';
+import type { WallEvent } from '@/server/wall/events';
 import { layoutSchema, type WallLayout } from '@/server/wall/layout';
 import { PANEL_CATALOG } from '@/server/wall/panel-catalog';
 import { activePanels } from '@/server/wall/rotation';
-import { checkLayout, hallPositionsWithin, wallService } from '@/server/wall/service';
+import { checkLayout, hallPositionsWithin } from '@/server/wall/service';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+import { testRuntime } from '../helpers/runtime';
 
 // wall.*: layouts as versioned, audited data; the console's control of a zone; the zone data call (one KPI
 // batch per zone and refresh, shared by every screen; a visitor zone refuses non-visitor panels on the server
@@ -50,13 +50,7 @@ beforeAll(async () => {
   ch = await testClickHouse();
   db = await createDb({ dataDir: '/nonexistent', memory: true });
   await applyMigrations(db, MIGRATIONS_DIR);
-  rt = {
-    env: loadEnv({ BUSINESS_TZ: TZ }),
-    ch,
-    db,
-    bootedAt: NOW,
-    jobs: { schedulerRunning: false, role: 'none', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
-  };
+  rt = testRuntime({ ch, db, env: { BUSINESS_TZ: TZ }, bootedAt: NOW });
   // Three halls: one with its place, one without (0/0: never set), one in another city (曲靖).
   const hall = (code: string, name: string, lon: number, lat: number) => ({
     hall_code: code,
@@ -106,8 +100,8 @@ afterAll(async () => {
 
 describe('layouts', () => {
   it('seeds the demo layouts once; they pass the full check, four zones each with scenes', async () => {
-    expect(await wallService(rt).seedDemoLayouts()).toEqual(['demo', 'demo-7680']);
-    expect(await wallService(rt).seedDemoLayouts()).toEqual([]);
+    expect(await rt.wall.seedDemoLayouts()).toEqual(['demo', 'demo-7680']);
+    expect(await rt.wall.seedDemoLayouts()).toEqual([]);
     const list = await caller(VIEWER).wall.layouts();
     expect(list.map((l) => [l.id, l.canvas, l.version, l.valid])).toEqual([
       ['demo', { width: 3840, height: 2160 }, 1, true],
@@ -179,7 +173,7 @@ describe('layouts', () => {
 describe('zone control', () => {
   it('pins, advances, pauses and switches scenes; stored, audited and pushed to the layout’s screens', async () => {
     const events: WallEvent[] = [];
-    const off = subscribeWall('demo', (e) => events.push(e));
+    const off = rt.wallEvents.subscribe('demo', (e) => events.push(e));
     const op = caller(OPERATOR);
     const pinned = await op.wall.control({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'pin', panelId: 'map' } });
     expect(pinned).toMatchObject({ pinned: 'map', since: NOW, updatedBy: 'duty-wang' });

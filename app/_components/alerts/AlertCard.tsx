@@ -61,7 +61,9 @@ export function AlertCard({
           <span className={styles.age}>{t(firing ? 'alerts.ongoing' : 'alerts.lasted', { age: formatAge(ended - fired, t) })}</span>
         </span>
         <span className={styles.stateTag} data-state={alert.state}>
-          {t(firing ? 'alerts.state.firing' : 'alerts.state.recovered')}
+          {t(
+            firing ? 'alerts.state.firing' : alert.closeReason === 'rule_disabled' ? 'alerts.state.ruleDisabled' : 'alerts.state.recovered',
+          )}
         </span>
       </div>
       <div className={styles.cardBody}>

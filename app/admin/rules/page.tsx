@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { CITIES, PROVINCE } from '@/etl/org/divisions';
+import { CITIES, PROVINCE } from '@/core/org/divisions';
 import { RulesAdmin } from '../../_components/rules/RulesAdmin';
 
 export const metadata: Metadata = { title: '预警规则 · 营销智能监控指挥中心' };

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { checkHealth } from '@/server/health';
-import { etlJobs } from '@/server/jobs/registry';
+import { etlJobs } from '@/etl/simulator/start';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '@/server/clickhouse/client';
-import type { TableName } from '@/server/clickhouse/tables';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import type { TableName } from '@/core/clickhouse/tables';
 import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import type { DroppedFile, FileDropConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';

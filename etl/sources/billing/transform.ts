@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findCounty } from '../../org/divisions';
-import { chTime, offsetMs, parseLocal } from '../../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { chTime, offsetMs, parseLocal } from '@/core/time';
 import {
   BANKS,
   CHANNEL_LABEL,

@@ -1,7 +1,7 @@
-import type { TableName } from '@/server/clickhouse/tables';
+import type { TableName } from '@/core/clickhouse/tables';
 import { fetchWindow } from '../../connectors/http';
 import type { HttpSourceConfig } from '../../connectors/types';
-import { startOfLocalDay } from '../../lib/time';
+import { startOfLocalDay } from '@/core/time';
 import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';

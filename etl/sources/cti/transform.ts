@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findCounty } from '../../org/divisions';
-import { chTime, parseLocal } from '../../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { chTime, parseLocal } from '@/core/time';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, RELEASE_CAUSE, invert } from './source-schema';
 
 // CTI vendor records → fact rows. Anything that cannot be trusted is returned as a reason instead of a

@@ -1,6 +1,6 @@
 import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
-import { formatLocal } from '../../lib/time';
+import { formatLocal } from '@/core/time';
 import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findCounty } from '../../org/divisions';
-import { chTime, parseLocal } from '../../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { chTime, parseLocal } from '@/core/time';
 import { BIZ_TYPE, EVALUATION, STATE } from './source-schema';
 
 // Source rows → fact rows. Anything that cannot be trusted is returned as a reason instead of a row,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { TableName } from '@/server/clickhouse/tables';
+import type { TableName } from '@/core/clickhouse/tables';
 import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import { openSqlSource } from '../../connectors/sql';
 import type { FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
-import { formatLocal } from '../../lib/time';
+import { formatLocal } from '@/core/time';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';

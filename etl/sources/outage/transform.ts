@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findCounty } from '../../org/divisions';
-import { chTime, parseLocal } from '../../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { chTime, parseLocal } from '@/core/time';
 import { NOTICE_CHANNEL, OUTAGE_STATUS, OUTAGE_TYPE, SEND_RESULT, SMS_DELIVERED } from './source-schema';
 
 // Outage system rows and SMS gateway report records → fact rows. Anything that cannot be trusted is returned

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fetchWindow } from '../../connectors/http';
 import type { HttpSourceConfig } from '../../connectors/types';
-import { startOfLocalDay } from '../../lib/time';
+import { startOfLocalDay } from '@/core/time';
 import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark } from '../../runtime/watermark';

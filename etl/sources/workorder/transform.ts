@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findCounty } from '../../org/divisions';
-import { chTime, parseLocal } from '../../lib/time';
+import { findCounty } from '@/core/org/divisions';
+import { chTime, parseLocal } from '@/core/time';
 import {
   AREA_TYPE_LABEL,
   CAUSE_TAG_LABEL,

@@ -1,4 +1,4 @@
-import { formatLocal } from '@/etl/lib/time';
+import { formatLocal } from '@/core/time';
 import type { KpiDef } from '../../kpi/definitions/types';
 
 const UNIT: Record<KpiDef['unit'], { zh: string; en: string }> = {

@@ -1,4 +1,4 @@
-import type { ClickHouse } from '../../clickhouse/client';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { KpiParams } from '../../kpi/params';
 import type { KpiQuery } from '../../kpi/query/schema';
 import type { KpiService } from '../../kpi/service';

@@ -1,5 +1,5 @@
-import { chTime } from '@/etl/lib/time';
-import { PROVINCE } from '@/etl/org/divisions';
+import { chTime } from '@/core/time';
+import { PROVINCE } from '@/core/org/divisions';
 import type { Family, Grain, Measure } from '../families/types';
 import type { KpiParams } from '../params';
 import { keyColumns, measureColumns, orgColumns, rollupTable, storedDims } from '../rollup/columns';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CITIES, COUNTIES, PROVINCE } from '@/etl/org/divisions';
-import type { ClickHouse } from '../../clickhouse/client';
+import { CITIES, COUNTIES, PROVINCE } from '@/core/org/divisions';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { drillMeasures, isLive, KPI_BY_ID, kpiMeasures } from '../definitions';
 import type { KpiDef } from '../definitions/types';
 import { FAMILY_BY_ID } from '../families';

@@ -1,4 +1,4 @@
-import { localParts, parseLocal } from '@/etl/lib/time';
+import { localParts, parseLocal } from '@/core/time';
 
 // Time ranges of a KPI query in the business calendar: a business day starts at the configured reset hour
 // (00:00 by default) in BUSINESS_TZ. Ranges are [from, to) in epoch ms.

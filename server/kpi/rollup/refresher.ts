@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { chTime, localParts } from '@/etl/lib/time';
-import type { ClickHouse } from '../../clickhouse/client';
-import { chNumber } from '../../clickhouse/row-types';
+import { chTime, localParts } from '@/core/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNumber } from '@/core/clickhouse/row-types';
 import { FAMILIES } from '../families';
 import type { Family, Grain } from '../families/types';
 import type { KpiParams } from '../params';

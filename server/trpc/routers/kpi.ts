@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { queueOverview } from '../../kpi/queue-overview';
 import { PARAM_SCHEMAS, type ParamKey } from '../../kpi/params';
 import { kpiBatchInput, kpiRowsInput } from '../../kpi/query/schema';
-import { kpiService } from '../../kpi/service';
 import { adminProcedure, authedProcedure, orgScopedProcedure, router } from '../init';
 
 // Inputs, named up front: the declarative query (batched), the drill-down, parameter changes.
@@ -24,7 +23,7 @@ export const kpiRouter = router({
 
   /** All KPI definitions: names, formulas, units, direction, thresholds, dimensions, levels and SQL. */
   definitions: authedProcedure.query(async ({ ctx }) => {
-    const svc = kpiService(ctx.rt);
+    const svc = ctx.rt.kpi;
     return svc.definitions(await svc.getParams());
   }),
 
@@ -35,7 +34,7 @@ export const kpiRouter = router({
       assertOrgAccess(ctx.user.orgCode, orgsOf(input));
       return next();
     })
-    .query(({ ctx, input }) => kpiService(ctx.rt).query(input.queries, ctx.now())),
+    .query(({ ctx, input }) => ctx.rt.kpi.query(input.queries, ctx.now())),
 
   /** The drill-down contract: the leaf records behind a KPI figure, paged and sortable. */
   rows: authedProcedure
@@ -44,15 +43,15 @@ export const kpiRouter = router({
       assertOrgAccess(ctx.user.orgCode, [input.orgCode]);
       return next();
     })
-    .query(({ ctx, input }) => kpiService(ctx.rt).rows(input, ctx.now())),
+    .query(({ ctx, input }) => ctx.rt.kpi.rows(input, ctx.now())),
 
   /** Definition parameters with their current values and who last changed them. */
-  parameters: authedProcedure.query(({ ctx }) => kpiService(ctx.rt).parameters()),
+  parameters: authedProcedure.query(({ ctx }) => ctx.rt.kpi.parameters()),
 
   /** Changes definition parameters (administrators); audited; dependent rollups rebuild in the background. */
   setParameters: adminProcedure
     .input(setParametersInput)
-    .mutation(({ ctx, input }) => kpiService(ctx.rt).setParameters(input.changes, ctx.user.id)),
+    .mutation(({ ctx, input }) => ctx.rt.kpi.setParameters(input.changes, ctx.user.id)),
 });
 
 function assertOrgAccess(userOrg: string, codes: string[]): void {

@@ -1,4 +1,4 @@
-import { etlJobs } from '../../jobs/registry';
+import { etlJobs } from '@/etl/simulator/start';
 import { checkHealth } from '../../health';
 import { publicProcedure, router } from '../init';
 

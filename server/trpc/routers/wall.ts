@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PANEL_TYPES } from '../../wall/layout';
 import { PANEL_CATALOG } from '../../wall/panel-catalog';
 import { ControlError } from '../../wall/rotation';
-import { checkLayout, WallConflictError, WallLayoutError, WallNotFoundError, wallService } from '../../wall/service';
+import { checkLayout, WallConflictError, WallLayoutError, WallNotFoundError } from '../../wall/service';
 import { adminProcedure, authedProcedure, router } from '../init';
 
 // Inputs, named up front: a layout, a zone (with the scene a screen shows), a console action, a layout save.
@@ -73,25 +73,25 @@ const catalogView = () =>
 
 export const wallRouter = router({
   /** Every stored layout: name, canvas, zones, version. */
-  layouts: wallProcedure.query(({ ctx }) => wallService(ctx.rt).listLayouts()),
+  layouts: wallProcedure.query(({ ctx }) => ctx.rt.wall.listLayouts()),
 
   /** One layout with every zone's control state and the server's clock (screens rotate on server time). */
   layout: wallProcedure.input(layoutInput).query(async ({ ctx, input }) => {
-    const svc = wallService(ctx.rt);
+    const svc = ctx.rt.wall;
     const stored = await svc.requireLayout(input.layoutId);
     return { ...stored, controls: await svc.controls(input.layoutId), catalog: catalogView(), serverNow: ctx.now() };
   }),
 
   /** Control state only: what screens poll while their push stream is down. */
   state: wallProcedure.input(layoutInput).query(async ({ ctx, input }) => {
-    const svc = wallService(ctx.rt);
+    const svc = ctx.rt.wall;
     const stored = await svc.requireLayout(input.layoutId);
     return { version: stored.version, controls: await svc.controls(input.layoutId), serverNow: ctx.now() };
   }),
 
   /** A zone's figures for one refresh: one batched, cached call shared by every screen showing the zone. */
   zoneData: wallProcedure.input(zoneDataInput).query(async ({ ctx, input }) => {
-    const svc = wallService(ctx.rt);
+    const svc = ctx.rt.wall;
     const { zone } = await svc.requireZone(input.layoutId, input.zoneId);
     if (!zone.orgCode.startsWith(ctx.user.orgCode)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `无权查看该单位 (no access to org ${zone.orgCode})` });
@@ -102,7 +102,7 @@ export const wallRouter = router({
   /** A console action on one zone (pin, advance, pause, resume, scene, reset), pushed to every screen at once. */
   control: operatorProcedure
     .input(controlInput)
-    .mutation(({ ctx, input }) => wallService(ctx.rt).control(input.layoutId, input.zoneId, input.action, ctx.user.id, ctx.now())),
+    .mutation(({ ctx, input }) => ctx.rt.wall.control(input.layoutId, input.zoneId, input.action, ctx.user.id, ctx.now())),
 
   /** The full check of a layout (schema and panel catalog) without saving: the editor's error list. */
   checkLayout: wallAdminProcedure.input(checkInput).mutation(({ input }) => {
@@ -113,7 +113,7 @@ export const wallRouter = router({
   /** Saves a layout (new or a new version of one), audited; refused with the reasons when it does not check. */
   saveLayout: wallAdminProcedure
     .input(saveInput)
-    .mutation(({ ctx, input }) => wallService(ctx.rt).saveLayout(input.spec, input.expectedVersion, ctx.user.id, input.note)),
+    .mutation(({ ctx, input }) => ctx.rt.wall.saveLayout(input.spec, input.expectedVersion, ctx.user.id, input.note)),
 
   /** Who saved which version of a layout, and when (from the audit log). */
   history: wallAdminProcedure.input(layoutInput).query(async ({ ctx, input }) => {

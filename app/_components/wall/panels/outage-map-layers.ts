@@ -73,7 +73,7 @@ export interface OutageMapData {
 const validPosition = (p: unknown): p is LonLat =>
   Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
 
-/** Hall codes are the county code + 3 digits (etl/org/halls.ts). */
+/** Hall codes are the county code + 3 digits (etl/simulator/halls.ts). */
 export const countyOfHall = (hallCode: string) => hallCode.slice(0, 6);
 
 export function outageMapData(data: PanelData | undefined): OutageMapData {

@@ -1,6 +1,4 @@
 import { getRuntime } from '@/server/runtime';
-import { subscribeWall } from '@/server/wall/events';
-import { wallService } from '@/server/wall/service';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +15,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
   const { layout } = await params;
   if (!SLUG.test(layout)) return new Response('bad layout id', { status: 400 });
   const rt = await getRuntime();
-  const svc = wallService(rt);
+  const svc = rt.wall;
   if (!(await svc.getLayout(layout).catch(() => null))) return new Response(`no wall layout ${layout}`, { status: 404 });
 
   const enc = new TextEncoder();
@@ -34,7 +32,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
         }
       };
       // Subscribe before reading the snapshot, so a change in between is not lost (at worst it comes twice).
-      const unsubscribe = subscribeWall(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
+      const unsubscribe = rt.wallEvents.subscribe(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
       const unwatch = svc.watch(layout);
       const heartbeat = setInterval(() => send('heartbeat', { serverNow: Date.now() }), HEARTBEAT_MS);
       cleanup = () => {

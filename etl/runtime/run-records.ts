@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClickHouse } from '../clickhouse/client';
-import { chNullableTimestamp, chNumber } from '../clickhouse/row-types';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNullableTimestamp, chNumber } from '@/core/clickhouse/row-types';
 
 const freshnessRow = z.object({
   source: z.string(),

@@ -1,5 +1,5 @@
-import { COUNTIES, PROVINCE, isUrbanDistrict, type County } from './divisions';
-import { pick, rng, seedOf } from '../simulator/random';
+import { COUNTIES, PROVINCE, isUrbanDistrict, type County } from '@/core/org/divisions';
+import { pick, rng, seedOf } from './random';
 
 export interface Hall {
   code: string; // county code + 3 digits, the way the utility numbers its business halls

@@ -1,10 +1,10 @@
-import { formatLocal, parseLocal } from '@/etl/lib/time';
+import { formatLocal, parseLocal } from '@/core/time';
 import { runBackfill } from '@/etl/runtime/backfill';
 import type { EtlJob } from '@/etl/runtime/job';
 import { runRecorded, type RunOutcome } from '@/etl/runtime/run-job';
 import { readWatermark, writeWatermark } from '@/etl/runtime/watermark';
-import type { Runtime } from '../runtime';
-import type { SimulatorHistory } from './registry';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import type { SimulatorHistory } from './types';
 
 // After the first start the simulator's past (default 13 months, so year-on-year works) is written into
 // its source systems and back-filled through the same ETL jobs, one day at a time, newest first: recent
@@ -44,7 +44,7 @@ export interface HistoryOptions {
   exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
-export async function loadHistory(rt: Runtime, history: SimulatorHistory, jobs: EtlJob[], opts: HistoryOptions): Promise<void> {
+export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHistory, jobs: EtlJob[], opts: HistoryOptions): Promise<void> {
   const { status, tz } = opts;
   const liveSince = await history.liveSince();
   if (liveSince === null || opts.days <= 0 || history.systems.length === 0) {

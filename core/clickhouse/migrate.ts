@@ -21,7 +21,7 @@ export class MigrationChangedError extends Error {
   }
 }
 
-export const MIGRATIONS_ROOT = path.join(/*turbopackIgnore: true*/ process.cwd(), 'server/clickhouse/migrations');
+export const MIGRATIONS_ROOT = path.join(/*turbopackIgnore: true*/ process.cwd(), 'core/clickhouse/migrations');
 
 export function migrationsDir(cluster: string | undefined, root = MIGRATIONS_ROOT): string {
   return path.join(root, cluster ? 'cluster' : 'single');

@@ -1,4 +1,4 @@
-import divisions from '../reference/yunnan-divisions.json';
+import divisions from './reference/yunnan-divisions.json';
 
 // The province the demo plays: 云南省 with its real 16 prefecture-level divisions and 129 counties
 // (GB/T 2260 codes). Halls below county level are the utility's own, so the simulator generates them.

@@ -1,5 +1,18 @@
-import type { OrgUnitSeed } from '@/server/db/org';
 import { CITIES, PROVINCE } from './divisions';
+
+export type OrgLevelName = 'province' | 'city' | 'county' | 'hall';
+
+/** One unit of the org tree as reference data gives it; the relational layer stores it (server/db/org.ts). */
+export interface OrgUnitSeed {
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  level: OrgLevelName;
+  parentCode: string | null;
+  lon?: number | null;
+  lat?: number | null;
+  sort?: number;
+}
 
 /**
  * The administrative part of the org tree (province → city supply bureaus → county companies) from the

@@ -1,0 +1,41 @@
+// The shape of the built-in simulator as the scheduler and the history back-fill see it.
+
+export interface SimulatorTask {
+  name: string;
+  schedule: string;
+  tick(now: number): Promise<number>;
+  /**
+   * Prefixes of the ETL sources this system feeds: the scheduler starts their schedules (and first pass) only
+   * after this system's first tick, so they never read a half-written catch-up.
+   */
+  feeds?: string[];
+}
+
+/** One simulated system's part of the history back-fill. */
+export interface SimulatorHistorySystem {
+  /** Names its progress (etl_watermark `history:simulator:<name>`). */
+  name: string;
+  /** ETL sources that load what prepareDay wrote (or what the system serves on demand), in load order. */
+  sources: string[];
+  /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
+  prepareDay?(ymd: string): Promise<void>;
+  /** After the day is loaded: drop it from sources that keep only recent data. */
+  purgeDay?(ymd: string): Promise<void>;
+}
+
+/** How the simulator writes its past into its source systems, for the history back-fill. */
+export interface SimulatorHistory {
+  /** Local start of the first live day; history is the days before. Null before the first tick. */
+  liveSince(): Promise<number | null>;
+  /** The first keeps the progress key of the days when it was the only one (hall queue and CTI). */
+  systems: SimulatorHistorySystem[];
+}
+
+/** The running simulator: its periodic tasks, the addresses of the systems it plays, and a way to stop it. */
+export interface Simulator {
+  tasks: SimulatorTask[];
+  history?: SimulatorHistory;
+  /** Placeholder values for the sources file, e.g. SIMULATOR_CTI_URL. */
+  vars: Record<string, string>;
+  close(): Promise<void>;
+}
