@@ -46,6 +46,12 @@ export interface BackfillProgress {
   total?: number;
 }
 
+/** What loading one page (or window) of source records did: rows in ClickHouse, rows in quarantine. */
+export interface PageLoad {
+  loaded: number;
+  quarantined: number;
+}
+
 export interface QuarantinedRow {
   recordKey: string;
   reason: string;

@@ -14,7 +14,8 @@ import { runEtlJob } from '@/etl/runtime/run-job';
 import { BalancePlan, BalanceSimulator, balanceAccounts } from '@/etl/simulator/billing-balances';
 import { planCustomers, SEASON } from '@/etl/simulator/billing-plan';
 import { BillingSimulator } from '@/etl/simulator/billing-source';
-import { billingJobs, billingJobsFromConfig, billingSourceConfigSchema } from '@/etl/sources/billing/jobs';
+import { source as billing } from '@/etl/sources/billing';
+import { billingJobs } from '@/etl/sources/billing/jobs';
 import { HEADERS } from '@/etl/sources/billing/source-schema';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -291,8 +292,8 @@ describe('balance snapshots into ClickHouse', () => {
       domain: 'billing',
       folder: { dir: '/d/in', archiveDir: '/d/archive', rejectedDir: '/d/rejected' },
     };
-    expect(billingJobsFromConfig(billingSourceConfigSchema.parse(entry)).map((j) => j.source)).not.toContain('billing.balances');
-    const on = billingJobsFromConfig(billingSourceConfigSchema.parse({ ...entry, balances: true }));
+    expect(billing.jobs(billing.configSchema.parse(entry)).map((j) => j.source)).not.toContain('billing.balances');
+    const on = billing.jobs(billing.configSchema.parse({ ...entry, balances: true }));
     expect(on.find((j) => j.source === 'billing.balances')!.schedule).toBe('0 */5 * * * *');
   });
 });

@@ -12,7 +12,8 @@ import { parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { BANK_FAILURE_RATE, planBillingMonth, planCustomers, type SimBill } from '@/etl/simulator/billing-plan';
 import { BillingSimulator, unpaidAt } from '@/etl/simulator/billing-source';
-import { billingJobs, billingJobsFromConfig, billingSourceConfigSchema } from '@/etl/sources/billing/jobs';
+import { source as billing } from '@/etl/sources/billing';
+import { billingJobs } from '@/etl/sources/billing/jobs';
 import { BANKS, HEADERS, type BillingKind } from '@/etl/sources/billing/source-schema';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -290,14 +291,14 @@ describe('billing exports into ClickHouse', () => {
   });
 
   it('builds its jobs from a sources-file entry', () => {
-    const entry = billingSourceConfigSchema.parse({
+    const entry = billing.configSchema.parse({
       id: 'billing',
       kind: 'file',
       domain: 'billing',
       folder: { dir: '/d/in', archiveDir: '/d/archive', rejectedDir: '/d/rejected' },
       schedules: { payments: '0 */10 * * * *' },
     });
-    const built = billingJobsFromConfig(entry);
+    const built = billing.jobs(entry);
     expect(built.map((j) => [j.source, j.schedule])).toEqual([
       ['billing.customers', '0 30 2 * * *'],
       ['billing.bills', '0 30 2 * * *'],
@@ -305,6 +306,6 @@ describe('billing exports into ClickHouse', () => {
       ['billing.dunning', '0 */5 * * * *'],
       ['billing.reconnections', '0 */5 * * * *'],
     ]);
-    expect(() => billingSourceConfigSchema.parse({ ...entry, kind: 'sql' })).toThrow();
+    expect(() => billing.configSchema.parse({ ...entry, kind: 'sql' })).toThrow();
   });
 });

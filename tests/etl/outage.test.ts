@@ -13,7 +13,8 @@ import type { FileDropConfig } from '@/etl/connectors/types';
 import { parseLocal } from '@/core/time';
 import { CITIES, COUNTIES } from '@/core/org/divisions';
 import { runEtlJob } from '@/etl/runtime/run-job';
-import { outageJobs, outageSourceConfigSchema, outageJobsFromEntry } from '@/etl/sources/outage/jobs';
+import { source as outage } from '@/etl/sources/outage';
+import { outageJobs } from '@/etl/sources/outage/jobs';
 import { OUTAGE_LEAD_TIME_MS, SMS_REPORT_COLUMNS } from '@/etl/sources/outage/source-schema';
 import { outageNotices, outagesAffecting, planOutageDay, type PlannedOutage } from '@/etl/simulator/outage-plan';
 import { OutageSimulator } from '@/etl/simulator/outage-source';
@@ -302,14 +303,14 @@ describe('outage: simulator → SQL source and SMS report drop → ClickHouse', 
     await expectCountsEqualSource();
     expect(await clickHouseRates()).toEqual(await sourceRates());
     // Wired from a sources-file entry, the same jobs come out.
-    const entry = outageSourceConfigSchema.parse({
+    const entry = outage.configSchema.parse({
       id: 'outage',
       kind: 'sql',
       domain: 'outage',
       connection: { dialect: 'sqlite', url },
       smsReports: drop,
     });
-    expect(outageJobsFromEntry(entry).map((j) => [j.source, j.schedule])).toEqual([
+    expect(outage.jobs(entry).map((j) => [j.source, j.schedule])).toEqual([
       ['outage.events', '0 */5 * * * *'],
       ['outage.customers', '0 */5 * * * *'],
       ['outage.notices', '0 */5 * * * *'],

@@ -57,6 +57,13 @@ describe('sources file', () => {
     expect(jobs.find((j) => j.source === 'hall-queue.tickets')!.schedule).toBe('*/10 * * * * *');
   });
 
+  it('reads `work-orders`, the domain’s name in older files, as `workorder`', () => {
+    const file = write({ sources: [{ id: 'work-orders', kind: 'http', domain: 'work-orders', baseUrl: 'http://crm' }] });
+    const cfg = loadSourcesFile(file, {});
+    expect(cfg.sources[0]!.domain).toBe('workorder');
+    expect(jobsFromSources(cfg).map((j) => j.source)).toEqual(['workorder.orders']);
+  });
+
   it('refuses a bad file with a message naming the file and the field', () => {
     const bad = write({ sources: [{ id: 'hall-queue', kind: 'sql', domain: 'hall-queue', connection: { dialect: 'oracle', url: 'x' } }] });
     expect(() => loadSourcesFile(bad, {})).toThrow(/ETL_SOURCES_FILE: .*sources\.json: sources\.0\.connection\.dialect/);

@@ -9,7 +9,9 @@ import { runEtlJob } from '@/etl/runtime/run-job';
 import { readWatermark } from '@/etl/runtime/watermark';
 import { startWorkOrderApi, type WorkOrderApi } from '@/etl/simulator/workorder-api';
 import { metLimits, planWorkOrderDay, type PlannedWorkOrder } from '@/etl/simulator/workorder-day';
-import { WORK_ORDER_SOURCE, workOrderJobs, workOrderJobsFromSource, workOrderSourceConfigSchema } from '@/etl/sources/workorder/jobs';
+import { source as workorder } from '@/etl/sources/workorder';
+import { WORK_ORDER_SOURCE } from '@/etl/sources/workorder/config';
+import { workOrderJobs } from '@/etl/sources/workorder/jobs';
 import { WORK_ORDERS_PATH } from '@/etl/sources/workorder/source-schema';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -164,12 +166,14 @@ describe('work-order API → HTTP connector → ClickHouse', () => {
     (await ch.query('t.n', `SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, {}, count))[0]!.n;
 
   it('is configured from a sources-file entry', () => {
-    const entry = workOrderSourceConfigSchema.parse({ id: 'crm', kind: 'http', domain: 'work-orders', baseUrl: 'http://x' });
-    const [j] = workOrderJobsFromSource(entry);
+    const entry = workorder.configSchema.parse({ id: 'crm', kind: 'http', domain: 'workorder', baseUrl: 'http://x' });
+    const [j] = workorder.jobs(entry);
     expect(j!.source).toBe(WORK_ORDER_SOURCE);
     expect(j!.schedule).toBe('0 */5 * * * *');
     expect(typeof j!.backfill).toBe('function');
-    expect(workOrderSourceConfigSchema.safeParse({ id: 'crm', kind: 'sql', domain: 'work-orders', baseUrl: 'x' }).success).toBe(false);
+    expect(workorder.configSchema.safeParse({ id: 'crm', kind: 'sql', domain: 'workorder', baseUrl: 'x' }).success).toBe(false);
+    // Sources files written before the domain names were unified spell it `work-orders`.
+    expect(workorder.configSchema.parse({ ...entry, domain: 'work-orders' }).domain).toBe('workorder');
   });
 
   it('loads every order changed since the start of yesterday, quarantining the garbled ones', async () => {

@@ -6,6 +6,7 @@ import type { DroppedFile, FileDropConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import { quarantine } from '../../runtime/run-job';
+import { billingKinds, billingSource } from './config';
 import { FILE_PATTERN, HEADERS, type BillingKind } from './source-schema';
 import {
   fieldsOf,
@@ -65,8 +66,6 @@ const KEY_FIELD: Record<BillingKind, string> = {
   reconnections: 'disconnection_id',
   balances: 'customer_id',
 };
-
-export const billingSource = (kind: BillingKind) => `billing.${kind}`;
 
 const customerOrgRow = z.object({
   customer_id: z.string(),
@@ -227,48 +226,5 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     },
   });
 
-  return [
-    job('customers'),
-    job('bills'),
-    job('payments'),
-    job('dunning'),
-    job('reconnections'),
-    ...(cfg.balances ? [job('balances')] : []),
-  ];
-}
-
-// ---- the sources-file entry ------------------------------------------------------------------------------
-
-const cron = z.string().min(9, 'a node-cron expression, seconds first');
-
-/** A `sources` entry of ETL_SOURCES_FILE for the marketing system's file exports. */
-export const billingSourceConfigSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  kind: z.literal('file'),
-  domain: z.literal('billing'),
-  enabled: z.boolean().default(true),
-  folder: z.object({ dir: z.string().min(1), archiveDir: z.string().min(1), rejectedDir: z.string().min(1) }),
-  encoding: z.enum(['utf-8', 'gbk', 'auto']).default('auto'),
-  timeZone: z.string().default('Asia/Shanghai'),
-  /** The balance snapshot export (余额快照, fee-controlled customers): off unless the marketing system has it. */
-  balances: z.boolean().default(false),
-  schedules: z
-    .object({
-      customers: cron.optional(),
-      bills: cron.optional(),
-      payments: cron.optional(),
-      dunning: cron.optional(),
-      reconnections: cron.optional(),
-      balances: cron.optional(),
-    })
-    .default({}),
-});
-export type BillingSourceEntry = z.infer<typeof billingSourceConfigSchema>;
-
-/** The jobs of a validated sources-file entry. */
-export function billingJobsFromConfig(s: BillingSourceEntry): EtlJob[] {
-  const schedules = Object.fromEntries(Object.entries(s.schedules).filter(([, v]) => v !== undefined)) as Partial<
-    Record<BillingKind, string>
-  >;
-  return billingJobs({ folder: s.folder, encoding: s.encoding, tz: s.timeZone, schedules, balances: s.balances });
+  return billingKinds(cfg).map(job);
 }

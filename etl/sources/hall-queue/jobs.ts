@@ -1,10 +1,10 @@
 import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
-import { formatLocal } from '@/core/time';
-import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { keysetJob } from '../../runtime/keyset-pull';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
-import { readWatermark, writeWatermark, type Watermark } from '../../runtime/watermark';
+import { HALL_QUEUE_SOURCES } from './config';
 import { transformHall, transformTicket, type HallOrg } from './transform';
 
 export interface HallQueueSourceConfig {
@@ -36,16 +36,6 @@ async function loadHalls(
   return { rows, bad, orgs, read: source.length };
 }
 
-/**
- * An instant as the vendor writes updated_at (local wall clock). Whole seconds without a fraction, so the
- * text compares right against values written with or without milliseconds: '…00:00:00' sorts before
- * '…00:00:00.000'.
- */
-function wallClock(ms: number, tz: string): string {
-  const text = formatLocal(ms, tz);
-  return ms % 1000 === 0 ? text.slice(0, 19) : text;
-}
-
 export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
   const lookbackMs = cfg.lookbackMs ?? 120_000;
   const pageSize = cfg.pageSize ?? 5000;
@@ -72,14 +62,14 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
   };
 
   const halls: EtlJob = {
-    source: 'hall-queue.halls',
+    source: HALL_QUEUE_SOURCES.halls,
     schedule: cfg.hallSchedule ?? '0 */10 * * * *',
     async run({ ch, runId, now }: JobContext): Promise<JobResult> {
       const db = openSqlSource(cfg.connection);
       try {
         const { rows, bad, read } = await loadHalls(db, cfg.tz);
-        await ch.insert('etl.hall-queue.halls', 'dim_hall', rows);
-        if (bad.length) await quarantine(ch, 'hall-queue.halls', runId, bad, now);
+        await ch.insert(`etl.${HALL_QUEUE_SOURCES.halls}`, 'dim_hall', rows);
+        if (bad.length) await quarantine(ch, HALL_QUEUE_SOURCES.halls, runId, bad, now);
         return { rowsRead: read, rowsLoaded: rows.length, rowsQuarantined: bad.length, watermarkFrom: '', watermarkTo: '' };
       } finally {
         await db.close();
@@ -101,87 +91,22 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
       if (t.ok) good.push(t.row);
       else bad.push({ recordKey: String(obj.ticket_id ?? ''), reason: t.reason, raw: obj });
     }
-    await ctx.ch.insert('etl.hall-queue.tickets', 'fact_queue_ticket', good);
-    if (bad.length) await quarantine(ctx.ch, 'hall-queue.tickets', ctx.runId, bad, ctx.now);
+    await ctx.ch.insert(`etl.${HALL_QUEUE_SOURCES.tickets}`, 'fact_queue_ticket', good);
+    if (bad.length) await quarantine(ctx.ch, HALL_QUEUE_SOURCES.tickets, ctx.runId, bad, ctx.now);
     return { loaded: good.length, quarantined: bad.length };
   }
 
   const tickets: EtlJob = {
-    source: 'hall-queue.tickets',
-    schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
-    async run(ctx: JobContext): Promise<JobResult> {
-      const { ch } = ctx;
-      const db = openSqlSource(cfg.connection);
-      try {
+    ...keysetJob({
+      source: HALL_QUEUE_SOURCES.tickets,
+      schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
+      connection: cfg.connection,
+      read: ticketRead,
+      async pageLoader(db) {
         const { orgs } = await loadHalls(db, cfg.tz);
-        const wm = await readWatermark(ch, 'hall-queue.tickets');
-        const from = wm ? `${wm.ts}|${wm.id}` : '';
-        let newest: Watermark | null = wm;
-        let read = 0;
-        let loaded = 0;
-        let quarantined = 0;
-        // Restarted a little before the watermark (the connector's lookback): late rows are caught, and rows
-        // read twice collapse in ReplacingMergeTree.
-        for await (const page of db.readIncremental(ticketRead, wm)) {
-          read += page.rows.length;
-          const r = await loadTicketPage(ctx, db, orgs, page.rows);
-          loaded += r.loaded;
-          quarantined += r.quarantined;
-          const cursor = page.next;
-          // A page inside the lookback window ends before the stored watermark; never move it backwards.
-          if (!newest || cursor.ts > newest.ts || (cursor.ts === newest.ts && cursor.id > newest.id)) newest = cursor;
-          // Data first, then the watermark: a crash between the two re-reads this page, never skips it.
-          await writeWatermark(ch, 'hall-queue.tickets', newest);
-        }
-        return {
-          rowsRead: read,
-          rowsLoaded: loaded,
-          rowsQuarantined: quarantined,
-          watermarkFrom: from,
-          watermarkTo: newest ? `${newest.ts}|${newest.id}` : '',
-        };
-      } finally {
-        await db.close();
-      }
-    },
-
-    async backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
-      const db = openSqlSource(cfg.connection);
-      try {
-        const { orgs } = await loadHalls(db, cfg.tz);
-        const bounds = { from: wallClock(range.from, cfg.tz), until: wallClock(range.to, cfg.tz) };
-        const start = await readWatermark(ctx.ch, resumeKey);
-        // Pages already committed by an interrupted call count as done, so the bar resumes where it stopped.
-        const pages = (n: number) => Math.ceil(n / pageSize);
-        const total = pages(await db.countRange(ticketRead, bounds, null));
-        let done = start ? Math.max(0, total - pages(await db.countRange(ticketRead, bounds, start))) : 0;
-        let cursor = start;
-        let read = 0;
-        let loaded = 0;
-        let quarantined = 0;
-        progress({ rows: 0, done, total });
-        for await (const page of db.readRange(ticketRead, bounds, start)) {
-          read += page.rows.length;
-          const r = await loadTicketPage(ctx, db, orgs, page.rows);
-          loaded += r.loaded;
-          quarantined += r.quarantined;
-          cursor = page.next;
-          // Data first, then the position, under the backfill's own key: the live watermark is not touched.
-          await writeWatermark(ctx.ch, resumeKey, cursor);
-          done++;
-          progress({ rows: read, done, total: Math.max(total, done) });
-        }
-        return {
-          rowsRead: read,
-          rowsLoaded: loaded,
-          rowsQuarantined: quarantined,
-          watermarkFrom: start ? `${start.ts}|${start.id}` : bounds.from,
-          watermarkTo: cursor ? `${cursor.ts}|${cursor.id}` : '',
-        };
-      } finally {
-        await db.close();
-      }
-    },
+        return (ctx, rows) => loadTicketPage(ctx, db, orgs, rows);
+      },
+    }),
 
     async reconcile(ch, day) {
       const db = openSqlSource(cfg.connection);

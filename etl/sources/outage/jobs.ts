@@ -1,13 +1,11 @@
-import { z } from 'zod';
 import type { TableName } from '@/core/clickhouse/tables';
 import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
-import { openSqlSource } from '../../connectors/sql';
 import type { FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
-import { formatLocal } from '@/core/time';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
-import type { BackfillProgress, BackfillRange, EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { keysetJob } from '../../runtime/keyset-pull';
 import { quarantine } from '../../runtime/run-job';
-import { readWatermark, writeWatermark, type Watermark } from '../../runtime/watermark';
+import { OUTAGE_SOURCES } from './config';
 import { SMS_REPORT_COLUMNS } from './source-schema';
 import { transformNotice, transformOutage, transformOutageCustomer, transformSmsReport, type Transform } from './transform';
 
@@ -27,55 +25,7 @@ export interface OutageSourceConfig {
   schedules?: { events?: string; customers?: string; notices?: string; smsReports?: string };
 }
 
-const cron = z.string().min(9, 'a node-cron expression, seconds first');
-
-/** One entry of the sources file (etl/config) for the outage system and its SMS gateway's report drop. */
-export const outageSourceConfigSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  kind: z.literal('sql'),
-  domain: z.literal('outage'),
-  enabled: z.boolean().default(true),
-  connection: z.object({ dialect: z.enum(['postgresql', 'mysql', 'sqlite']), url: z.string().min(1) }),
-  timeZone: z.string().default('Asia/Shanghai'),
-  lookbackMs: z.number().int().nonnegative().default(120_000),
-  pageSize: z.number().int().positive().max(100_000).default(5000),
-  smsReports: z
-    .object({
-      dir: z.string().min(1),
-      archiveDir: z.string().min(1),
-      rejectedDir: z.string().min(1),
-      extensions: z.array(z.string().min(2)).default(['.csv', '.xlsx']),
-      encoding: z.enum(['utf-8', 'gbk', 'auto']).default('auto'),
-    })
-    .optional(),
-  schedules: z
-    .object({ events: cron.optional(), customers: cron.optional(), notices: cron.optional(), smsReports: cron.optional() })
-    .default({}),
-});
-export type OutageSourceEntry = z.infer<typeof outageSourceConfigSchema>;
-
-/** The jobs of one validated sources-file entry. */
-export function outageJobsFromEntry(s: OutageSourceEntry): EtlJob[] {
-  return outageJobs({
-    connection: s.connection,
-    tz: s.timeZone,
-    lookbackMs: s.lookbackMs,
-    pageSize: s.pageSize,
-    smsReports: s.smsReports,
-    schedules: s.schedules,
-  });
-}
-
 const EVERY_5_MIN = '0 */5 * * * *';
-
-/**
- * An instant as the vendor writes updated_at (local wall clock). Whole seconds without a fraction, so the
- * text compares right against values written with or without milliseconds.
- */
-function wallClock(ms: number, tz: string): string {
-  const text = formatLocal(ms, tz);
-  return ms % 1000 === 0 ? text.slice(0, 19) : text;
-}
 
 interface SqlFeed {
   source: string;
@@ -102,82 +52,7 @@ function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
     return { loaded: good.length, quarantined: bad.length };
   }
 
-  return {
-    source,
-    schedule: feed.schedule,
-    async run(ctx: JobContext): Promise<JobResult> {
-      const { ch } = ctx;
-      const db = openSqlSource(cfg.connection);
-      try {
-        const wm = await readWatermark(ch, source);
-        const from = wm ? `${wm.ts}|${wm.id}` : '';
-        let newest: Watermark | null = wm;
-        let read = 0;
-        let loaded = 0;
-        let quarantined = 0;
-        // Restarted a little before the watermark (the connector's lookback): late rows are caught, and rows
-        // read twice collapse in ReplacingMergeTree.
-        for await (const page of db.readIncremental(feed.read, wm)) {
-          read += page.rows.length;
-          const r = await loadPage(ctx, page.rows);
-          loaded += r.loaded;
-          quarantined += r.quarantined;
-          const cursor = page.next;
-          // A page inside the lookback window ends before the stored watermark; never move it backwards.
-          if (!newest || cursor.ts > newest.ts || (cursor.ts === newest.ts && cursor.id > newest.id)) newest = cursor;
-          // Data first, then the watermark: a crash between the two re-reads this page, never skips it.
-          await writeWatermark(ch, source, newest);
-        }
-        return {
-          rowsRead: read,
-          rowsLoaded: loaded,
-          rowsQuarantined: quarantined,
-          watermarkFrom: from,
-          watermarkTo: newest ? `${newest.ts}|${newest.id}` : '',
-        };
-      } finally {
-        await db.close();
-      }
-    },
-
-    async backfill(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult> {
-      const db = openSqlSource(cfg.connection);
-      try {
-        const bounds = { from: wallClock(range.from, cfg.tz), until: wallClock(range.to, cfg.tz) };
-        const start = await readWatermark(ctx.ch, resumeKey);
-        const pageSize = feed.read.pageSize;
-        // Pages already committed by an interrupted call count as done, so the bar resumes where it stopped.
-        const pages = (n: number) => Math.ceil(n / pageSize);
-        const total = pages(await db.countRange(feed.read, bounds, null));
-        let done = start ? Math.max(0, total - pages(await db.countRange(feed.read, bounds, start))) : 0;
-        let cursor = start;
-        let read = 0;
-        let loaded = 0;
-        let quarantined = 0;
-        progress({ rows: 0, done, total });
-        for await (const page of db.readRange(feed.read, bounds, start)) {
-          read += page.rows.length;
-          const r = await loadPage(ctx, page.rows);
-          loaded += r.loaded;
-          quarantined += r.quarantined;
-          cursor = page.next;
-          // Data first, then the position, under the backfill's own key: the live watermark is not touched.
-          await writeWatermark(ctx.ch, resumeKey, cursor);
-          done++;
-          progress({ rows: read, done, total: Math.max(total, done) });
-        }
-        return {
-          rowsRead: read,
-          rowsLoaded: loaded,
-          rowsQuarantined: quarantined,
-          watermarkFrom: start ? `${start.ts}|${start.id}` : bounds.from,
-          watermarkTo: cursor ? `${cursor.ts}|${cursor.id}` : '',
-        };
-      } finally {
-        await db.close();
-      }
-    },
-  };
+  return keysetJob({ source, schedule: feed.schedule, connection: cfg.connection, read, pageLoader: async () => loadPage });
 }
 
 /**
@@ -187,7 +62,7 @@ function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
  * re-loads the same rows, which collapse in ReplacingMergeTree.
  */
 function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJob {
-  const source = 'outage.sms-reports';
+  const source = OUTAGE_SOURCES.smsReports;
   return {
     source,
     schedule,
@@ -232,7 +107,7 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJo
           else bad.push({ recordKey: `${file.sha256.slice(0, 16)}:${i + 2}`, reason: `${file.name} line ${i + 2}: ${t.reason}`, raw: rec });
         });
         read += records.length;
-        await ch.insert('etl.outage.sms-reports', 'fact_sms_report', good);
+        await ch.insert(`etl.${source}`, 'fact_sms_report', good);
         if (bad.length) await quarantine(ch, source, runId, bad, now);
         await recordFile(ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, now);
         done.add(file.sha256);
@@ -261,7 +136,7 @@ export function outageJobs(cfg: OutageSourceConfig): EtlJob[] {
   const s = cfg.schedules ?? {};
   const jobs = [
     sqlJob(cfg, {
-      source: 'outage.events',
+      source: OUTAGE_SOURCES.events,
       schedule: s.events ?? EVERY_5_MIN,
       table: 'fact_outage',
       read: read('td_outage', 'outage_id', [
@@ -282,14 +157,14 @@ export function outageJobs(cfg: OutageSourceConfig): EtlJob[] {
       transform: transformOutage,
     }),
     sqlJob(cfg, {
-      source: 'outage.customers',
+      source: OUTAGE_SOURCES.customers,
       schedule: s.customers ?? EVERY_5_MIN,
       table: 'fact_outage_customer',
       read: read('td_outage_customer', 'rec_id', ['rec_id', 'outage_id', 'cust_no', 'important_flag', 'updated_at']),
       transform: transformOutageCustomer,
     }),
     sqlJob(cfg, {
-      source: 'outage.notices',
+      source: OUTAGE_SOURCES.notices,
       schedule: s.notices ?? EVERY_5_MIN,
       table: 'fact_notice',
       read: read('td_notice', 'notice_id', [
