@@ -8,7 +8,7 @@ import { ClickHouse } from '@/core/clickhouse/client';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { PARAM_DEFAULTS } from '@/server/kpi/params';
 import type { CompileContext } from '@/server/kpi/query/compile';
-import { runKpiBatch, runKpiRows, type EngineDeps } from '@/server/kpi/query/execute';
+import { runKpiBatch, runKpiRows, type EngineDeps } from '@/server/kpi/query/run';
 import { kpiQueryInput, kpiRowsInput, type KpiQueryInput } from '@/server/kpi/query/schema';
 import { RollupRefresher } from '@/server/kpi/rollup/refresher';
 

@@ -1,5 +1,5 @@
 import { KPI_BY_ID, isLive } from '../kpi/definitions';
-import type { KpiPoint } from '../kpi/query/execute';
+import type { KpiPoint } from '../kpi/query/result';
 import { kpiQueryInput } from '../kpi/query/schema';
 import { replayRecords, type ReplayRow } from '../repositories/alert-records';
 import { localMinute } from './evaluators/format';

@@ -6,7 +6,7 @@ import { isLive, KPIS } from '@/server/kpi/definitions';
 import { FAMILIES } from '@/server/kpi/families';
 import { PARAM_DEFAULTS, type KpiParams } from '@/server/kpi/params';
 import type { CompileContext } from '@/server/kpi/query/compile';
-import { runKpiBatch, runKpiQuery, runKpiRows, type EngineDeps } from '@/server/kpi/query/execute';
+import { runKpiBatch, runKpiQuery, runKpiRows, type EngineDeps } from '@/server/kpi/query/run';
 import { kpiQueryInput, kpiRowsInput } from '@/server/kpi/query/schema';
 import { familyHash, readRollupStates, RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';

@@ -1,7 +1,7 @@
 import { FAMILY_BY_ID } from '../../kpi/families';
 import { KPI_BY_ID } from '../../kpi/definitions';
 import type { KpiDef } from '../../kpi/definitions/types';
-import type { KpiPoint, KpiQueryResult } from '../../kpi/query/execute';
+import type { KpiPoint, KpiQueryResult } from '../../kpi/query/result';
 import { kpiQueryInput, type KpiQuery } from '../../kpi/query/schema';
 import { severityOf, type RuleSpec } from '../spec';
 import { fmtKpi, fmtNum, localMinute } from './format';

@@ -53,5 +53,5 @@ export interface RuleRef {
 /** KPI rules are planned first so a whole evaluation round runs as a few batched statements. */
 export interface KpiPlan {
   queries: KpiQuery[];
-  decide: (results: import('../../kpi/query/execute').KpiQueryResult[], stale: string[]) => Evaluation;
+  decide: (results: import('../../kpi/query/result').KpiQueryResult[], stale: string[]) => Evaluation;
 }

@@ -1,15 +1,17 @@
 import { chTime } from '@/core/time';
+import { InvalidError } from '@/core/errors';
 import { PROVINCE } from '@/core/org/divisions';
 import type { Family, Grain, Measure } from '../families/types';
 import type { KpiParams } from '../params';
-import { keyColumns, measureColumns, orgColumns, rollupTable, storedDims } from '../rollup/columns';
+import { rollupTable, storedDims } from '../rollup/columns';
 import { businessDate, ymd, type Calendar, type Granularity, type Range } from './time';
 
 // Compiles declarative KPI questions to SQL text made only of code-side fragments, with every value bound
 // as a {name:Type} parameter. The same measure definitions serve the rollup path, the naive path straight
-// over the facts, the rollup refresh and the drill-down rows, so they cannot drift apart.
+// over the facts, the rollup refresh (rollup/refresh-sql.ts, built on rawAgg and basePool here) and the
+// drill-down rows, so they cannot drift apart.
 
-export class KpiQueryError extends Error {
+export class KpiQueryError extends InvalidError {
   constructor(message: string) {
     super(message);
     this.name = 'KpiQueryError';
@@ -34,7 +36,7 @@ export interface CompileContext {
 }
 
 /** Values every query may bind; each statement takes just the ones it names. */
-function basePool(f: Family, ctx: CompileContext): Record<string, unknown> {
+export function basePool(f: Family, ctx: CompileContext): Record<string, unknown> {
   return {
     ...f.params(ctx.params),
     now: chTime(ctx.now),
@@ -164,7 +166,7 @@ function bucketExpr(t: string, g: Granularity, kind: TimeKind | 'day_table'): st
   return g === 'day' ? `toString(${day})` : `toString(toStartOfMonth(${day}))`;
 }
 
-function rawAgg(name: string, m: Measure): string {
+export function rawAgg(name: string, m: Measure): string {
   switch (m.kind) {
     case 'count':
       return `countIf(${m.where}) AS m_${name}`;
@@ -261,7 +263,7 @@ export interface ScanSpec {
 
 /**
  * One read of a rollup table for several questions at once: rows per org and stored bucket, no periods,
- * so the caller folds them into each question's periods and buckets (see execute.ts). Only for measures
+ * so the caller folds them into each question's periods and buckets (see merge-scans.ts). Only for measures
  * that fold exactly (counts, integer sums, max, min).
  */
 export function compileRollupScan(spec: ScanSpec, ctx: CompileContext) {
@@ -361,88 +363,3 @@ ORDER BY ${col.sql} ${spec.sort.dir === 'asc' ? 'ASC' : 'DESC'}, _id${distinct}`
   const count = bind(`SELECT ${countExpr} AS n FROM ${from} WHERE ${where}`, pool);
   return { rows, count, columns: columns.map(([n, c]) => ({ name: n, label: c.label, type: c.type })) };
 }
-
-/** Recomputes rollup buckets from the facts, writing zero rows for groups a bucket no longer has. */
-export function compileRefreshFromFacts(f: Family, grain: Grain, buckets: readonly string[], version: number, ctx: CompileContext) {
-  const keys = keyColumns(f, grain);
-  const measures = measureColumns(f);
-  const table = rollupTable(f, grain);
-  const t = f.timeColumn;
-  const bucketSql = keys[0]!.sql;
-  const inBuckets = grain === 'hour' ? `toStartOfHour(${t}) IN {buckets:Array(DateTime('UTC'))}` : `${bucketSql} IN {buckets:Array(Date)}`;
-  const aggs = measures.map(({ name, m }) => refreshAgg(name, m));
-  const fresh = `SELECT ${keys.map((k) => `${k.sql} AS k_${k.name}`).join(', ')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
-FROM ${f.from.replaceAll('{{where}}', inBuckets)}
-GROUP BY ${keys.map((k) => `k_${k.name}`).join(', ')}`;
-  const zeros = zeroRows(table, keys, measures, grain === 'hour' ? "Array(DateTime('UTC'))" : 'Array(Date)');
-  const pool = { ...basePool(f, ctx), buckets: [...buckets], vNew: version + 1, vOld: version };
-  const cols = [...keys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
-  return bind(`INSERT INTO ${table} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
-}
-
-/** Day rollups from hour rollups: business days of the hours, in BUSINESS_TZ at reset hour 0. */
-export function compileRefreshDays(f: Family, days: readonly string[], version: number, ctx: CompileContext) {
-  const hourKeys = keyColumns(f, 'hour');
-  const dayKeys = keyColumns(f, 'day');
-  const measures = measureColumns(f);
-  const day = 'toDate(bucket, {tz:String})';
-  const aggs = measures.map(({ name, m }) => mergeAgg(name, m));
-  const rest = hourKeys.slice(1).map((k) => k.name);
-  const fresh = `SELECT ${day} AS k_bucket${rest.map((k) => `, ${k}`).join('')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
-FROM ${rollupTable(f, 'hour')} FINAL
-WHERE bucket >= toDateTime(arrayMin({buckets:Array(Date)}), {tz:String}) - INTERVAL 1 DAY
-  AND bucket < toDateTime(arrayMax({buckets:Array(Date)}), {tz:String}) + INTERVAL 2 DAY
-  AND has({buckets:Array(Date)}, ${day})
-GROUP BY k_bucket${rest.map((k) => `, ${k}`).join('')}`;
-  const zeros = zeroRows(rollupTable(f, 'day'), dayKeys, measures, 'Array(Date)');
-  const cols = [...dayKeys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
-  const pool = { tz: ctx.cal.tz, buckets: [...days], vNew: version + 1, vOld: version };
-  return bind(`INSERT INTO ${rollupTable(f, 'day')} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
-}
-
-/** A stored measure re-aggregated from rollup rows (days from hours, counties from halls and dimensions). */
-function mergeAgg(name: string, m: Measure): string {
-  switch (m.kind) {
-    case 'count':
-    case 'sum':
-      return `sum(${name}) AS m_${name}`;
-    case 'max':
-      return `max(${name}) AS m_${name}`;
-    case 'min_time':
-      return `min(${name}) AS m_${name}`;
-    case 'uniq':
-      return `uniqExactMergeState(${name}) AS m_${name}`;
-  }
-}
-
-/** County rollups of the given buckets from the grain's full table (see hasCountyRollup). */
-export function compileRefreshCounty(f: Family, grain: Grain, buckets: readonly string[], version: number) {
-  const keys = keyColumns(f, grain, true);
-  const measures = measureColumns(f);
-  const type = grain === 'hour' ? "Array(DateTime('UTC'))" : 'Array(Date)';
-  const fresh = `SELECT bucket AS k_bucket, city_code AS k_city, county_code AS k_county, ${measures.map(({ name, m }) => mergeAgg(name, m)).join(', ')},
-  {vNew:UInt64} AS version
-FROM ${rollupTable(f, grain)} FINAL
-WHERE bucket IN {buckets:${type}}
-GROUP BY k_bucket, k_city, k_county`;
-  const zeros = zeroRows(rollupTable(f, grain, true), keys, measures, type);
-  const cols = [...keys.map((k) => k.name), ...measures.map((m) => m.name), 'version'].join(', ');
-  const pool = { buckets: [...buckets], vNew: version + 1, vOld: version };
-  return bind(`INSERT INTO ${rollupTable(f, grain, true)} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
-}
-
-function refreshAgg(name: string, m: Measure): string {
-  return m.kind === 'uniq' ? `uniqExactStateIf(${m.expr}, ${m.where}) AS m_${name}` : rawAgg(name, m);
-}
-
-// Existing groups of the buckets at a lower version: where the facts no longer have a group (a record
-// moved), its zero row wins; everywhere else the fresh row does.
-function zeroRows(table: string, keys: { name: string }[], measures: { name: string; m: Measure }[], bucketsType: string): string {
-  const zero = (m: Measure) =>
-    m.kind === 'uniq' ? "arrayReduce('uniqExactState', emptyArrayString())" : m.kind === 'min_time' ? 'NULL' : '0';
-  return `SELECT ${keys.map((k) => k.name).join(', ')}, ${measures.map(({ name, m }) => `${zero(m)} AS m_${name}`).join(', ')}, {vOld:UInt64} AS version
-FROM ${table} FINAL
-WHERE has({buckets:${bucketsType}}, bucket)`;
-}
-
-export { orgColumns };

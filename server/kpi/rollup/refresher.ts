@@ -6,8 +6,9 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import { FAMILIES } from '../families';
 import type { Family, Grain } from '../families/types';
 import type { KpiParams } from '../params';
-import { compileRefreshCounty, compileRefreshDays, compileRefreshFromFacts, type CompileContext } from '../query/compile';
+import type { CompileContext } from '../query/compile';
 import { hasCountyRollup, rollupTable, rollupTables } from './columns';
+import { compileRefreshCounty, compileRefreshDays, compileRefreshFromFacts } from './refresh-sql';
 
 // Keeps the rollups equal to the facts. Fact inserts leave marks in kpi_dirty (materialized views); each
 // pass recomputes the marked buckets from the facts, then their business days. A family whose parameters

@@ -1,4 +1,4 @@
-import type { KpiPoint } from '@/server/kpi/query/execute';
+import type { KpiPoint } from '@/server/kpi/query/result';
 import type { Locale, Translate } from '../../../_i18n/locale';
 import { formatFigureText, kpiName } from './kpi-data';
 import styles from './panels.module.css';

@@ -1,7 +1,7 @@
 // 95598 call trend: today's calls by hour (bars: inbound and manual, with yesterday's inbound as a dashed
 // line) and the call-loss rate and service level (lines on a percent axis), each rate point coloured by its
 // threshold status. Pure: no React, no echarts runtime; see call-trend-options.test.ts.
-import type { KpiPoint } from '@/server/kpi/query/execute';
+import type { KpiPoint } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { formatHourOfDay, formatInt, isNum } from '../../../_i18n/format';
 import type { Locale, Translate } from '../../../_i18n/locale';

@@ -3,7 +3,7 @@
 // Every figure comes from the data; a missing one is shown as "—" (NO_VALUE), never as 0.
 import type { KpiDef } from '@/server/kpi/definitions/types';
 import { KPI_BY_ID } from '@/server/kpi/definitions';
-import type { KpiPoint, KpiSeries } from '@/server/kpi/query/execute';
+import type { KpiPoint, KpiSeries } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { isNum, NO_VALUE } from '../../../_i18n/format';
 import type { Locale, Translate } from '../../../_i18n/locale';

@@ -1,6 +1,6 @@
 // Bars per org unit (cities or counties) with a rate line on a percent axis: arrears and recovery by city,
 // work orders near due / overdue with the on-time rate. Pure; see org-bars-options.test.ts.
-import type { KpiPoint } from '@/server/kpi/query/execute';
+import type { KpiPoint } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { isNum, shortDivisionName } from '../../../_i18n/format';
 import type { Locale, Translate } from '../../../_i18n/locale';

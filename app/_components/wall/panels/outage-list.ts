@@ -1,6 +1,6 @@
 // Outages with their notification rates, by county: only counties with outages in the period, most
 // customers affected first, with the zone's total. Pure; see outage-list.test.ts.
-import type { KpiPoint } from '@/server/kpi/query/execute';
+import type { KpiPoint } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { isNum } from '../../../_i18n/format';
 import { findSeries, pointsByOrg, totalPoint } from './kpi-data';

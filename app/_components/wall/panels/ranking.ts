@@ -1,6 +1,6 @@
 // Red/yellow/green ranking of the zone's cities (or counties) on one KPI: best first by the KPI's direction,
 // each coloured by the status the KPI layer computed from its thresholds. Pure; see ranking.test.ts.
-import type { KpiPoint } from '@/server/kpi/query/execute';
+import type { KpiPoint } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { isNum } from '../../../_i18n/format';
 import { kpiDef, rankPoints } from './kpi-data';

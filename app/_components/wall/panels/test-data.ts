@@ -1,6 +1,6 @@
 // Builders of PanelData for the panels' unit tests (and throwaway render scripts): the exact shapes the
 // KPI layer returns, so a test reads like the zone call's answer.
-import type { KpiPoint, KpiQueryResult, KpiSeries } from '@/server/kpi/query/execute';
+import type { KpiPoint, KpiQueryResult, KpiSeries } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 
 export const point = (orgCode: string, value: number | null, over: Partial<KpiPoint> = {}): KpiPoint => ({

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { drillMeasures, KPI_BY_ID } from '../definitions';
+import { FAMILY_BY_ID } from '../families';
+import { assemblePart, assembleResult } from './assemble';
+import { compileRows, KpiQueryError, unionParts } from './compile';
+import { foldScan, mergeScans } from './merge-scans';
+import { kpiRange, planQuery, type Part, type PlanDeps } from './plan';
+import type { KpiQueryResult, KpiRowsResult, KpiSeries } from './result';
+import type { KpiQuery, KpiRowsQuery } from './schema';
+
+// The KPI engine's entry points: a batch of queries planned, merged into scans, run as one statement and
+// assembled into results; and the drill-down rows behind a figure.
+
+export interface EngineDeps extends PlanDeps {
+  ch: ClickHouse;
+}
+
+const aggRow = z.object({
+  part: z.coerce.number(),
+  org: z.string(),
+  b: z.string(),
+  period: z.coerce.number(),
+  m: z.array(z.union([z.null(), z.coerce.number()])),
+});
+
+/**
+ * Runs a batch of declarative queries as ONE statement: every rollup scan and every other family and time
+ * frame of every query is a part of a UNION ALL, so a wall zone's refresh costs one round trip however many
+ * tiles it has.
+ */
+export async function runKpiBatch(queries: readonly KpiQuery[], deps: EngineDeps): Promise<KpiQueryResult[]> {
+  const plans = queries.map((q) => planQuery(q, deps));
+  const parts = plans.flatMap((p) => p.parts);
+  const { scans, own } = mergeScans(parts, deps);
+  const { sql, params } = unionParts([...scans, ...own]);
+  const rows = await deps.ch.query(`kpi.batch.${scans.length + own.length}`, sql, params, aggRow);
+  const byPart = [...scans, ...own].map(() => [] as z.infer<typeof aggRow>[]);
+  for (const r of rows) byPart[r.part]!.push(r);
+  const series = new Map<Part, KpiSeries[]>();
+  scans.forEach((scan, i) => {
+    for (const p of scan.parts) series.set(p, assemblePart(p, foldScan(scan, p, byPart[i]!, deps.ctx.cal), deps));
+  });
+  own.forEach((p, j) => {
+    const names = p.spec.measures;
+    const partRows = byPart[scans.length + j]!.map((r) => ({ ...r, m: Object.fromEntries(names.map((n, i) => [n, r.m[i] ?? null])) }));
+    series.set(p, assemblePart(p, partRows, deps));
+  });
+  return plans.map((p) => assembleResult(p, series));
+}
+
+export async function runKpiQuery(q: KpiQuery, deps: EngineDeps): Promise<KpiQueryResult> {
+  return (await runKpiBatch([q], deps))[0]!;
+}
+
+/** The drill-down contract: the leaf records behind a KPI figure, paged and sorted. */
+export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePersonal?: boolean }): Promise<KpiRowsResult> {
+  const k = KPI_BY_ID.get(q.kpi)!;
+  const f = FAMILY_BY_ID.get(k.family)!;
+  const parts = drillMeasures(k);
+  const measure = q.part === 'numerator' ? parts.numerator : parts.denominator;
+  if (!measure) throw new KpiQueryError(`指标 ${k.id} 没有分母 (${k.id} has no denominator)`);
+  const range = kpiRange(k, q, deps.ctx.now, deps.ctx.cal);
+  const filters: Record<string, readonly string[]> = { ...q.filters, ...(k.fixedFilters ?? {}) };
+  const sort = q.sort ?? { column: f.defaultSort, dir: 'desc' as const };
+  const { rows, count, columns } = compileRows(
+    {
+      family: f,
+      measure,
+      orgCode: q.orgCode,
+      range,
+      filters,
+      sort,
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+      hidePersonal: deps.hidePersonal,
+    },
+    deps.ctx,
+  );
+  const [data, n] = await Promise.all([
+    deps.ch.query(`kpi.rows.${f.id}`, rows.sql, rows.params, z.record(z.string(), z.unknown())),
+    deps.ch.query(`kpi.rows.count.${f.id}`, count.sql, count.params, z.object({ n: z.coerce.number() })),
+  ]);
+  return { kpi: k.id, part: q.part, total: n[0]?.n ?? 0, page: q.page, pageSize: q.pageSize, columns, rows: data };
+}
