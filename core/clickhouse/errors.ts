@@ -3,6 +3,11 @@
 
 export type ClickHouseErrorKind = 'resource' | 'timeout' | 'unavailable' | 'syntax' | 'schema' | 'query';
 
+const KINDS: ReadonlySet<string> = new Set<ClickHouseErrorKind>(['resource', 'timeout', 'unavailable', 'syntax', 'schema', 'query']);
+// Every module exists twice in the process (Next bundles its route handlers apart from the custom server):
+// the brand, under a `Symbol.for` key both copies share, recognises an error thrown by the other copy.
+const BRAND = Symbol.for('yingxiao.clickhouse-error');
+
 export class ClickHouseQueryError extends Error {
   constructor(
     public readonly kind: ClickHouseErrorKind,
@@ -13,7 +18,15 @@ export class ClickHouseQueryError extends Error {
   ) {
     super(`[clickhouse:${tag}] ${message}`, options);
     this.name = 'ClickHouseQueryError';
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
   }
+}
+
+/** A ClickHouseQueryError from either copy of this module: by its brand, not `instanceof`. */
+export function isClickHouseQueryError(e: unknown): e is ClickHouseQueryError {
+  if (typeof e !== 'object' || e === null || (e as { [BRAND]?: unknown })[BRAND] !== true) return false;
+  const kind = (e as { kind?: unknown }).kind;
+  return typeof kind === 'string' && KINDS.has(kind);
 }
 
 /** Memory limit, too many rows/bytes, too many simultaneous queries: retry later or narrow the query. */
@@ -31,7 +44,7 @@ const SYNTAX_CODES = new Set([62, 46]);
 const SCHEMA_CODES = new Set([16, 47, 60, 81]);
 
 export function toClickHouseError(tag: string, err: unknown): ClickHouseQueryError {
-  if (err instanceof ClickHouseQueryError) return err;
+  if (isClickHouseQueryError(err)) return err;
   const e = err as { code?: string | number; message?: string; type?: string } | undefined;
   const message = e?.message ?? String(err);
   const code = e?.code !== undefined && !Number.isNaN(Number(e.code)) ? Number(e.code) : undefined;

@@ -6,7 +6,7 @@ import type { AlertEventCreateManyInput } from '../db/generated/models/AlertEven
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { FAMILY_BY_ID } from '../kpi/families';
 import { KPI_BY_ID } from '../kpi/definitions';
-import type { KpiQueryResult } from '../kpi/query/execute';
+import type { KpiQueryResult } from '../kpi/query/result';
 import type { KpiQuery } from '../kpi/query/schema';
 import type { KpiService } from '../kpi/service';
 import { sourceFreshness } from '@/etl/runtime/run-records';
@@ -16,6 +16,7 @@ import { evaluateRecordRule, groupReach, recordRuleSources, type RecordRound } f
 import type { EvalContext, Evaluation, Observation, RuleRef } from './evaluators/types';
 import { isNoteworthy, step, type SubjectState } from './hysteresis';
 import { ruleSpecSchema, type RuleSpec, type Severity } from './spec';
+import { PROVINCE } from '@/core/org/divisions';
 
 // The early-warning engine (DOMAIN.md §3): evaluates the rules that read a source right after an ETL batch
 // of that source commits, and the time-limit rules on a clock. Each rule's subjects go through hysteresis;
@@ -503,7 +504,7 @@ export const readsRollups = (spec: RuleSpec) => isKpiRule(spec) && 'window' in s
 
 /** The deepest org node (province, city or county code) that contains every code. */
 export function commonOrg(codes: string[]): string {
-  if (!codes.length) return '53';
+  if (!codes.length) return PROVINCE.code;
   let p = codes[0]!;
   for (const c of codes) while (!c.startsWith(p)) p = p.slice(0, -1);
   const len = [6, 4, 2].find((l) => l <= p.length) ?? 2;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import type { ClickHouse } from '@/core/clickhouse/client';
+import { NotFoundError } from '@/core/errors';
 import type { Env } from '@/core/env';
 import type { KpiService } from '../kpi/service';
 import { isClockRule, ruleSources, type AlertEngine } from './engine';
@@ -8,9 +9,10 @@ import { KIND_LABEL, ruleInput, SEVERITIES, severityRank, type RuleInput, type S
 // Rules as data (DOMAIN.md §3): created, edited, switched on and off, exported and imported; every change
 // is a new version with who and when, in the audit log too, and the engine reads it on its next round.
 
-export class RuleNotFoundError extends Error {
+export class RuleNotFoundError extends NotFoundError {
   constructor(id: string) {
     super(`规则不存在 (no rule ${id})`);
+    this.name = 'RuleNotFoundError';
   }
 }
 

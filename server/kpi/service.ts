@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findCity, findCounty, PROVINCE } from '@/core/org/divisions';
 import type { ClickHouse } from '@/core/clickhouse/client';
+import { InvalidError } from '@/core/errors';
 import type { Db } from '../db/client';
 import type { Env } from '@/core/env';
 import { sourceLateness } from '@/etl/runtime/lateness';
@@ -9,7 +10,8 @@ import { KPI_BY_ID, KPIS } from './definitions';
 import { FAMILIES, FAMILY_BY_ID } from './families';
 import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
 import type { CompileContext } from './query/compile';
-import { runKpiBatch, runKpiRows, type EngineDeps, type KpiQueryResult } from './query/execute';
+import type { KpiQueryResult } from './query/result';
+import { runKpiBatch, runKpiRows, type EngineDeps } from './query/run';
 import type { KpiQuery, KpiRowsQuery } from './query/schema';
 import { familyHash, readRollupStates, type FamilyState } from './rollup/refresher';
 
@@ -234,7 +236,7 @@ export class KpiService {
   }
 }
 
-export class KpiParamError extends Error {
+export class KpiParamError extends InvalidError {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
     this.name = 'KpiParamError';

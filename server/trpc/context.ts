@@ -1,4 +1,5 @@
 import { getRuntime, type Runtime } from '../runtime';
+import { PROVINCE } from '@/core/org/divisions';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export interface SessionUser {
@@ -22,7 +23,7 @@ export interface Context {
  * account of the province, with the role BUILTIN_USER_ROLE gives it (admin by default, so the demo can
  * edit rules; operator on a shared screen).
  */
-export const BUILTIN_DUTY_USER: SessionUser = { id: 'builtin-duty', name: '值班员', role: 'operator', orgCode: '53' };
+export const BUILTIN_DUTY_USER: SessionUser = { id: 'builtin-duty', name: '值班员', role: 'operator', orgCode: PROVINCE.code };
 
 export async function createContext(opts: { headers: Headers }): Promise<Context> {
   const rt = await getRuntime();

@@ -1,11 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import { ClickHouseQueryError } from '@/core/clickhouse/errors';
-import { KpiQueryError } from '../kpi/query/compile';
-import { KpiParamError } from '../kpi/service';
-import { RuleNotFoundError } from '../alerts/rule-service';
+import { isClickHouseQueryError } from '@/core/clickhouse/errors';
+import { isDomainError, type DomainErrorKind } from '@/core/errors';
 import type { Context } from './context';
+import { assertOrgAccess } from './org-access';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -23,6 +22,15 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/** A domain error's kind (core/errors.ts) as the tRPC code it arrives with; its message goes through as is. */
+export const DOMAIN_TO_TRPC = {
+  not_found: 'NOT_FOUND',
+  invalid: 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+  forbidden: 'FORBIDDEN',
+  unavailable: 'SERVICE_UNAVAILABLE',
+} as const satisfies Record<DomainErrorKind, TRPCError['code']>;
+
 const CH_TO_TRPC = {
   resource: 'TOO_MANY_REQUESTS',
   timeout: 'GATEWAY_TIMEOUT',
@@ -32,18 +40,18 @@ const CH_TO_TRPC = {
   query: 'INTERNAL_SERVER_ERROR',
 } as const;
 
-/** The one error-handling middleware: data-layer failures become typed tRPC errors with a plain message. */
+/**
+ * The one error-handling middleware: domain errors (a layout or rule that does not exist, a question the KPI
+ * layer cannot answer as asked, a stale save, a unit the user may not see) and data-layer failures become
+ * typed tRPC errors with a plain message. Recognised by brand, not `instanceof`: the error may come from the
+ * other copy of its module (Next bundles the route handlers apart from the custom server).
+ */
 const errors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    // A question the KPI layer cannot answer as asked (unknown dimension, level below a family's leaf, bad
-    // parameter value) is the caller's to fix: a 400 with the reason.
-    if (cause instanceof KpiQueryError || cause instanceof KpiParamError) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
-    }
-    if (cause instanceof RuleNotFoundError) throw new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
-    if (cause instanceof ClickHouseQueryError) {
+    if (isDomainError(cause)) throw new TRPCError({ code: DOMAIN_TO_TRPC[cause.kind], message: cause.message, cause });
+    if (isClickHouseQueryError(cause)) {
       console.error(`[trpc] ${path}: ${cause.message}`);
       const message =
         cause.kind === 'resource'
@@ -71,9 +79,7 @@ export const orgCodeSchema = z.string().regex(/^\d{2,9}$/, 'org code is 2–9 di
 
 /** Procedures whose input names an org node: the node must be the user's own or below it. */
 export const orgScopedProcedure = authedProcedure.input(z.object({ orgCode: orgCodeSchema })).use(({ ctx, input, next }) => {
-  if (!input.orgCode.startsWith(ctx.user.orgCode)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `无权查看该单位 (no access to org ${input.orgCode})` });
-  }
+  assertOrgAccess(ctx.user, input.orgCode);
   return next();
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVINCE } from '@/core/org/divisions';
 
 // A wall layout is data (DOMAIN.md §5): a canvas of any spliced size, zones on it, and in each zone an
 // ordered list of panels with its own rotation; scenes switch a zone to another panel list at once
@@ -54,7 +55,7 @@ export const zoneSchema = z.object({
   orgCode: z
     .string()
     .regex(/^\d{2}(\d{2})?(\d{2})?$/)
-    .default('53'),
+    .default(PROVINCE.code),
   /** Seconds between data refreshes. */
   refreshSec: z.number().int().min(2).max(300).default(10),
   /** Panels shown side by side at once (a zone shows `columns` panels of the list per page). */

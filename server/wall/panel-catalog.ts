@@ -3,6 +3,7 @@ import { FAMILY_BY_ID } from '../kpi/families';
 import type { KpiQuery } from '../kpi/query/schema';
 import { PRESETS, type Preset } from '../kpi/query/time';
 import type { PanelSpec, PanelType, ZoneSpec } from './layout';
+import { PROVINCE } from '@/core/org/divisions';
 
 // What each panel type needs from the server, declared once: the zone's data call gathers the needs of the
 // panels it shows into ONE batched KPI query (plus alerts and freshness when asked), shared by every screen
@@ -29,7 +30,7 @@ export interface PanelCatalogEntry {
 }
 
 const q = (over: Partial<KpiQuery> & Pick<KpiQuery, 'kpis'>): KpiQuery => ({
-  orgCode: '53',
+  orgCode: PROVINCE.code,
   by: 'total',
   time: { preset: 'today' },
   granularity: 'total',

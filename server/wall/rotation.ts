@@ -1,3 +1,4 @@
+import { InvalidError } from '@/core/errors';
 import type { PanelSpec, ZoneControl, ZoneSpec } from './layout';
 
 // Rotation and console control of one zone, as pure functions of (zone, control state, now). Every screen of
@@ -85,7 +86,7 @@ export type ControlAction =
   | { type: 'scene'; sceneId: string | null }
   | { type: 'reset' };
 
-export class ControlError extends Error {
+export class ControlError extends InvalidError {
   constructor(message: string) {
     super(message);
     this.name = 'ControlError';

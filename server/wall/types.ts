@@ -1,4 +1,4 @@
-import type { KpiQueryResult } from '../kpi/query/execute';
+import type { KpiQueryResult } from '../kpi/query/result';
 
 /** One panel's data in a zone's data call. */
 export interface PanelData {

@@ -103,7 +103,8 @@ describe('rules', () => {
     expect(audit.map((a) => a.action)).toEqual(['rule.create', 'rule.update']);
     await caller(ADMIN).rules.setEnabled({ id, enabled: false });
     expect((await caller(OPERATOR).rules.list()).find((x) => x.id === id)).toMatchObject({ state: 'off', version: 3 });
-    expect((await trpcError(caller(OPERATOR).rules.get({ id: 'nope' }))).code).toBe('NOT_FOUND');
+    const missing = await trpcError(caller(OPERATOR).rules.get({ id: 'nope' }));
+    expect([missing.code, missing.message]).toEqual(['NOT_FOUND', '规则不存在 (no rule nope)']);
   });
 
   it('exports JSON that imports back: same names update, new names are created', async () => {
@@ -166,7 +167,8 @@ describe('alerts.list', () => {
   it('a city user sees only its own city, and is refused another', async () => {
     const own = await caller(CITY_VIEWER).alerts.list();
     expect(own.items.map((i) => i.subject)).toEqual(['a', 'b']);
-    expect((await trpcError(caller(CITY_VIEWER).alerts.list({ orgCode: '5303' }))).code).toBe('FORBIDDEN');
+    const denied = await trpcError(caller(CITY_VIEWER).alerts.list({ orgCode: '5303' }));
+    expect([denied.code, denied.message]).toEqual(['FORBIDDEN', '无权查看该单位 (no access to org 5303)']);
     expect((await trpcError(caller(OPERATOR).alerts.list({ severities: ['purple' as never] }))).code).toBe('BAD_REQUEST');
   });
 });

@@ -17,7 +17,8 @@ import type { WallEvent } from '@/server/wall/events';
 import { layoutSchema, type WallLayout } from '@/server/wall/layout';
 import { PANEL_CATALOG } from '@/server/wall/panel-catalog';
 import { activePanels } from '@/server/wall/rotation';
-import { checkLayout, hallPositionsWithin } from '@/server/wall/service';
+import { checkLayout } from '@/server/wall/layouts';
+import { hallPositionsWithin } from '@/server/wall/zone-data';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { testRuntime } from '../helpers/runtime';
@@ -50,7 +51,8 @@ beforeAll(async () => {
   ch = await testClickHouse();
   db = await createDb({ dataDir: '/nonexistent', memory: true });
   await applyMigrations(db, MIGRATIONS_DIR);
-  rt = testRuntime({ ch, db, env: { BUSINESS_TZ: TZ }, bootedAt: NOW });
+  // Up for an hour: sources that never delivered are past the lateness rule's start-up grace.
+  rt = testRuntime({ ch, db, env: { BUSINESS_TZ: TZ }, bootedAt: NOW - 3_600_000 });
   // Three halls: one with its place, one without (0/0: never set), one in another city (曲靖).
   const hall = (code: string, name: string, lon: number, lat: number) => ({
     hall_code: code,
@@ -210,7 +212,8 @@ describe('zone control', () => {
     expect((await trpcError(caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'nope', action: { type: 'pause' } }))).code).toBe(
       'NOT_FOUND',
     );
-    expect((await trpcError(caller(OPERATOR).wall.layout({ layoutId: 'nope' }))).code).toBe('NOT_FOUND');
+    const missing = await trpcError(caller(OPERATOR).wall.layout({ layoutId: 'nope' }));
+    expect([missing.code, missing.message]).toEqual(['NOT_FOUND', '没有大屏布局 nope (no wall layout nope)']);
     const pin = await trpcError(
       caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'analysis', action: { type: 'pin', panelId: 'map' } }),
     );
@@ -219,6 +222,12 @@ describe('zone control', () => {
       (await trpcError(caller(OPERATOR).wall.control({ layoutId: 'demo', zoneId: 'analysis', action: { type: 'scene', sceneId: 'x' } })))
         .code,
     ).toBe('BAD_REQUEST');
+  });
+
+  it('refuses a zone of a unit the user may not see', async () => {
+    const city: SessionUser = { id: 'km-zhao', name: '赵', role: 'viewer', orgCode: '5301' };
+    const err = await trpcError(caller(city).wall.zoneData({ layoutId: 'demo', zoneId: 'indicator' }));
+    expect([err.code, err.message]).toEqual(['FORBIDDEN', '无权查看该单位 (no access to org 53)']);
   });
 });
 

@@ -16,6 +16,7 @@ import styles from './rules.module.css';
 import { RuleBasicFields, RuleTargetFields } from './RuleTargetFields';
 import { errorMessage } from './trpc-errors';
 import { VersionHistory } from './VersionHistory';
+import { PROVINCE } from '@/core/org/divisions';
 
 /** Creates or edits one rule: the form per kind, the 30-day preview, save with a note, the version history. */
 export function RuleEditor({
@@ -39,7 +40,7 @@ export function RuleEditor({
     return (kpi: string) => m.get(kpi);
   }, [defs]);
   const [form, setForm] = useState<RuleForm>(() =>
-    rule ? formFromRule(rule, unitOf) : defaultForm('threshold', orgs[0]?.code ?? '53', defs[0]?.id),
+    rule ? formFromRule(rule, unitOf) : defaultForm('threshold', orgs[0]?.code ?? PROVINCE.code, defs[0]?.id),
   );
   const [errors, setErrors] = useState<FormError[]>([]);
   const [note, setNote] = useState('');

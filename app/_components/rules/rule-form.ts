@@ -5,6 +5,7 @@
 import type { RuleSpecInput } from '@/server/alerts/spec';
 import { SEVERITIES, type RuleKind, type Severity } from '../alerts/severity';
 import { fromDisplay, parseNumber, ruleValueScale, toDisplay } from './rule-values';
+import { PROVINCE } from '@/core/org/divisions';
 
 export type Comparator = '>' | '>=' | '<' | '<=';
 export type ScopeBy = 'total' | 'city' | 'county' | 'hall';
@@ -65,7 +66,7 @@ export interface RuleForm {
 export type UnitOf = (kpi: string) => string | undefined;
 
 /** A fresh form for a kind, scoped to the province. */
-export function defaultForm(kind: RuleKind = 'threshold', orgCode = '53', firstKpi = 'queue.avg_wait'): RuleForm {
+export function defaultForm(kind: RuleKind = 'threshold', orgCode = PROVINCE.code, firstKpi = 'queue.avg_wait'): RuleForm {
   return {
     name: '',
     nameEn: '',
@@ -287,7 +288,7 @@ const str = (v: unknown, fallback: string) => (typeof v === 'number' ? String(v)
 export function formFromRule(rule: { name: string; nameEn?: string | null; enabled: boolean; spec: unknown }, unitOf: UnitOf): RuleForm {
   const s = rule.spec as AnySpec;
   const scope = (s.scope ?? {}) as { orgCode?: string; by?: ScopeBy; halls?: string[]; filters?: Record<string, string[]> };
-  const f = defaultForm(s.kind, scope.orgCode ?? '53');
+  const f = defaultForm(s.kind, scope.orgCode ?? PROVINCE.code);
   const win = s.window as { minutes?: number; preset?: 'today' | 'this_month' } | undefined;
   const hyst = (s.hysteresis ?? {}) as { fireAfter?: number; recoverAfter?: number };
   const cal = (s.calendar ?? {}) as { days?: RuleForm['calendarDays']; hours?: { from: string; to: string } };

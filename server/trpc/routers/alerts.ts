@@ -1,9 +1,9 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listAlerts } from '../../alerts/rule-service';
 import { SEVERITIES } from '../../alerts/spec';
 import { orgCodeInput } from '../../kpi/query/schema';
 import { authedProcedure, router } from '../init';
+import { assertOrgAccess } from '../org-access';
 
 // Inputs, named up front: the alert list's filters.
 const listInput = z.object({
@@ -20,9 +20,7 @@ export const alertsRouter = router({
   /** Alert events, newest first, filterable by state, severity, org node (and below), rule and situation. */
   list: authedProcedure.input(listInput.default({ limit: 100 })).query(({ ctx, input }) => {
     const orgCode = input.orgCode ?? ctx.user.orgCode;
-    if (!orgCode.startsWith(ctx.user.orgCode)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `无权查看该单位 (no access to org ${orgCode})` });
-    }
+    assertOrgAccess(ctx.user, orgCode);
     return listAlerts(ctx.rt, { ...input, orgCode });
   }),
 });

@@ -1,9 +1,8 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { queueOverview } from '../../kpi/queue-overview';
 import { PARAM_SCHEMAS, type ParamKey } from '../../kpi/params';
 import { kpiBatchInput, kpiRowsInput } from '../../kpi/query/schema';
-import { adminProcedure, authedProcedure, orgScopedProcedure, router } from '../init';
+import { assertOrgAccess } from '../org-access';
+import { adminProcedure, authedProcedure, router } from '../init';
 
 // Inputs, named up front: the declarative query (batched), the drill-down, parameter changes.
 const queryInput = kpiBatchInput;
@@ -18,9 +17,6 @@ const setParametersInput = z.object({
 const orgsOf = (input: z.infer<typeof queryInput>) => input.queries.map((q) => q.orgCode);
 
 export const kpiRouter = router({
-  /** 营业厅排队 overview for today. Input: { orgCode } (the province until the KPI layer adds drill levels). */
-  queueOverview: orgScopedProcedure.query(({ ctx }) => queueOverview(ctx.rt.ch, ctx.now(), ctx.rt.env.BUSINESS_TZ)),
-
   /** All KPI definitions: names, formulas, units, direction, thresholds, dimensions, levels and SQL. */
   definitions: authedProcedure.query(async ({ ctx }) => {
     const svc = ctx.rt.kpi;
@@ -31,7 +27,7 @@ export const kpiRouter = router({
   query: authedProcedure
     .input(queryInput)
     .use(({ ctx, input, next }) => {
-      assertOrgAccess(ctx.user.orgCode, orgsOf(input));
+      assertOrgAccess(ctx.user, ...orgsOf(input));
       return next();
     })
     .query(({ ctx, input }) => ctx.rt.kpi.query(input.queries, ctx.now())),
@@ -40,7 +36,7 @@ export const kpiRouter = router({
   rows: authedProcedure
     .input(rowsInput)
     .use(({ ctx, input, next }) => {
-      assertOrgAccess(ctx.user.orgCode, [input.orgCode]);
+      assertOrgAccess(ctx.user, input.orgCode);
       return next();
     })
     .query(({ ctx, input }) => ctx.rt.kpi.rows(input, ctx.now())),
@@ -53,8 +49,3 @@ export const kpiRouter = router({
     .input(setParametersInput)
     .mutation(({ ctx, input }) => ctx.rt.kpi.setParameters(input.changes, ctx.user.id)),
 });
-
-function assertOrgAccess(userOrg: string, codes: string[]): void {
-  const denied = codes.find((c) => !c.startsWith(userOrg));
-  if (denied) throw new TRPCError({ code: 'FORBIDDEN', message: `无权查看该单位 (no access to org ${denied})` });
-}

@@ -1,12 +1,6 @@
-import { etlJobs } from '@/etl/simulator/start';
-import { checkHealth } from '../../health';
+import { checkHealth, configuredSources } from '../../health';
 import { publicProcedure, router } from '../init';
 
 export const systemRouter = router({
-  health: publicProcedure.query(({ ctx }) =>
-    checkHealth(
-      ctx.rt,
-      etlJobs(ctx.rt.env).map((j) => j.source),
-    ),
-  ),
+  health: publicProcedure.query(({ ctx }) => checkHealth(ctx.rt, configuredSources(ctx.rt.env))),
 });

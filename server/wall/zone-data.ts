@@ -1,0 +1,258 @@
+import type { ClickHouse } from '@/core/clickhouse/client';
+import type { Env } from '@/core/env';
+import { isDomainError } from '@/core/errors';
+import { sourceLateness } from '@/etl/runtime/lateness';
+import { sourceFreshness } from '@/etl/runtime/run-records';
+import { listAlerts } from '../alerts/rule-service';
+import type { Db } from '../db/client';
+import { KPI_BY_ID } from '../kpi/definitions';
+import { kpiQueryInput, type KpiQuery } from '../kpi/query/schema';
+import { businessDate, businessDayOf, ymd } from '../kpi/query/time';
+import type { Freshness, KpiService } from '../kpi/service';
+import { hallDirectory } from '../repositories/queue-tickets';
+import type { PanelSpec, ZoneSpec } from './layout';
+import { needsProblem, type WallLayouts } from './layouts';
+import { PANEL_CATALOG, type PanelNeeds } from './panel-catalog';
+import { activePanels } from './rotation';
+import type { PanelData, ZoneData } from './types';
+
+// The zone data call: the needs of every panel in the zone's current list gathered into ONE KPI batch plus
+// alerts, freshness and hall positions, cached per zone for its refresh interval so N screens of a zone cost
+// one computation, and the last good answer served (marked stale) when the data store fails.
+
+export interface ZoneDataRuntime {
+  ch: ClickHouse;
+  db: Db;
+  env: Pick<Env, 'BUSINESS_TZ'>;
+  kpi: KpiService;
+  bootedAt: number;
+}
+
+/** Halls move rarely: their places are read once per 5 minutes (as the KPI layer reads their names). */
+const HALL_POSITIONS_TTL_MS = 300_000;
+
+type HallPlace = { hall_code: string; county_code: string; lon: number; lat: number };
+
+/**
+ * Hall code → [lon, lat] (rounded to 1e-5°, about a metre) of the halls within `orgCode` (by hall code or
+ * county code, as the KPI layer's hall break-down), leaving out places that cannot be real: not finite, off
+ * the globe, or 0/0 (an unset place). The map draws a hall without a place at its county's centroid.
+ */
+export function hallPositionsWithin(halls: readonly HallPlace[], orgCode: string): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  const r = (v: number) => Math.round(v * 1e5) / 1e5;
+  for (const h of halls) {
+    if (!h.hall_code.startsWith(orgCode) && !h.county_code.startsWith(orgCode)) continue;
+    const { lon, lat } = h;
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90 || (lon === 0 && lat === 0)) continue;
+    out[h.hall_code] = [r(lon), r(lat)];
+  }
+  return out;
+}
+
+interface ZoneCacheEntry {
+  at: number;
+  value: Promise<ZoneData>;
+  /** End of the business day the answer describes: at the reset time a cached "today" is yesterday. */
+  dayEnd?: number;
+}
+
+export class ZoneDataService {
+  private zoneCache = new Map<string, ZoneCacheEntry>();
+  private lastGood = new Map<string, ZoneData>();
+  private halls: { at: number; value: Promise<HallPlace[]> } | undefined;
+  private lastHalls: HallPlace[] | null = null;
+
+  constructor(
+    private readonly rt: ZoneDataRuntime,
+    private readonly layouts: WallLayouts,
+  ) {}
+
+  /**
+   * The figures of every panel in the zone's list for `scene` (null = the zone's own panels): one KPI batch,
+   * alerts and freshness, shared for the zone's refresh interval by every screen that asks. When the data
+   * store fails, the last good answer comes back with every panel marked stale and `degraded` saying why.
+   */
+  async zoneData(layoutId: string, zoneId: string, scene: string | null, now: number): Promise<ZoneData> {
+    const { stored, zone } = await this.layouts.requireZone(layoutId, zoneId);
+    const sceneId = scene && zone.scenes.some((s) => s.id === scene) ? scene : null;
+    const key = `${layoutId}@${stored.version}/${zoneId}/${sceneId ?? ''}`;
+    const hit = this.zoneCache.get(key);
+    if (hit && Date.now() - hit.at < zone.refreshSec * 1000 && !(hit.dayEnd !== undefined && now >= hit.dayEnd)) return hit.value;
+    // The last good answer outlives a layout version: a save while the store is down must not blank the zone.
+    const goodKey = `${layoutId}/${zoneId}/${sceneId ?? ''}`;
+    const value = this.computeZone(layoutId, stored.version, zone, sceneId, now).then(
+      (data) => {
+        this.lastGood.set(goodKey, data);
+        return data;
+      },
+      (err: unknown) => {
+        const last = this.lastGood.get(goodKey);
+        if (!last) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        console.error(`[wall] ${key}: serving the last good data: ${reason}`);
+        return {
+          ...last,
+          degraded: '数据服务暂不可用，显示最近一次成功获取的数据 (data store unavailable: showing the last good data)',
+          panels: Object.fromEntries(Object.entries(last.panels).map(([id, p]) => [id, { ...p, stale: true }])),
+        } satisfies ZoneData;
+      },
+    );
+    const entry: ZoneCacheEntry = { at: Date.now(), value };
+    // A failure is shared for the interval too: N screens of a zone whose store is down still cost one call.
+    value.then((d) => (entry.dayEnd = Date.parse(d.businessDay.to))).catch(() => {});
+    this.zoneCache.set(key, entry);
+    if (this.zoneCache.size > 200) for (const [k, v] of this.zoneCache) if (Date.now() - v.at > 300_000) this.zoneCache.delete(k);
+    return value;
+  }
+
+  private async computeZone(layoutId: string, version: number, zone: ZoneSpec, scene: string | null, now: number): Promise<ZoneData> {
+    const visitor = zone.kind === 'visitor';
+    const panels = activePanels(zone, scene);
+    const kpi = this.rt.kpi;
+    const result: Record<string, PanelData> = {};
+    const plans: { panel: PanelSpec; needs: PanelNeeds; from: number; to: number }[] = [];
+    const batch: KpiQuery[] = [];
+    for (const panel of panels) {
+      const entry = PANEL_CATALOG[panel.type];
+      // Enforced here, not only in the layout check: a visitor zone never serves a panel that is not visitor-safe.
+      const refused = !entry
+        ? 'unknown_type'
+        : visitor && !entry.visitorSafe
+          ? 'not_visitor_safe'
+          : needsProblem(panel, zone)
+            ? 'bad_params'
+            : null;
+      if (refused || !entry) {
+        result[panel.id] = { kpi: [], dataAsOf: null, stale: false, refused: refused ?? 'unknown_type' };
+        continue;
+      }
+      const needs = entry.needs(panel, zone);
+      const queries = needs.kpi.map((q) => kpiQueryInput.parse(q));
+      plans.push({ panel, needs, from: batch.length, to: batch.length + queries.length });
+      batch.push(...queries);
+    }
+    const alertLimit = Math.max(0, ...plans.map((p) => p.needs.alerts?.limit ?? 0));
+    const wantFreshness = plans.some((p) => p.needs.freshness);
+    // A visitor zone never gets hall positions: its map keeps one dot per county (the panel catalog).
+    const wantPositions = !visitor && plans.some((p) => p.needs.hallPositions);
+    const [ctx, kpiRes, alerts, fresh, halls] = await Promise.all([
+      kpi.context(now),
+      batch.length ? this.runBatch(batch, plans, now) : null,
+      alertLimit ? listAlerts(this.rt, { state: 'firing', orgCode: zone.orgCode, limit: alertLimit }) : null,
+      wantFreshness ? sourceFreshness(this.rt.ch) : null,
+      wantPositions ? this.hallPlaces() : null,
+    ]);
+    const positions = halls ? hallPositionsWithin(halls, zone.orgCode) : null;
+    const asOf = new Date(now).toISOString();
+    for (const plan of plans) {
+      const { panel, needs } = plan;
+      const data: PanelData = { kpi: [], dataAsOf: asOf, stale: false };
+      if (needs.kpi.length && kpiRes) {
+        const own = kpiRes.results.slice(plan.from, plan.to);
+        if (own.some((r) => r === null)) {
+          result[panel.id] = { kpi: [], dataAsOf: null, stale: false, refused: 'bad_params' };
+          continue;
+        }
+        data.kpi = own as NonNullable<(typeof own)[number]>[];
+        const families = new Set(needs.kpi.flatMap((q) => q.kpis).map((id) => KPI_BY_ID.get(id)?.family));
+        const fams = kpiRes.freshness.filter((f) => families.has(f.family));
+        data.dataAsOf = oldest(fams);
+        data.stale = fams.some((f) => f.stale);
+      }
+      if (needs.alerts && alerts) {
+        data.alertCounts = alerts.firingBySeverity;
+        // A visitor zone learns how many alerts there are, never what they say.
+        if (!visitor) {
+          data.alerts = alerts.items.slice(0, needs.alerts.limit).map((a) => ({
+            id: a.id,
+            severity: a.severity,
+            title: a.title,
+            titleEn: a.titleEn,
+            orgName: a.orgName,
+            firedAt: a.firedAt,
+            condition: a.condition,
+            situationId: a.situationId,
+          }));
+        }
+      }
+      if (needs.hallPositions && positions && !visitor) data.hallPositions = positions;
+      if (needs.freshness && fresh && !visitor) {
+        data.freshness = fresh.map((f) => {
+          const { lagSeconds, late } = sourceLateness(f.source, f.completeUpTo, now, this.rt.bootedAt);
+          return {
+            source: f.source,
+            ok: !late,
+            lagSeconds,
+            lastSuccessAt: f.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
+          };
+        });
+      }
+      result[panel.id] = data;
+    }
+    const b = businessDate(ctx.cal, now);
+    const day = businessDayOf(ctx.cal, now);
+    return {
+      asOf,
+      layoutId,
+      zoneId: zone.id,
+      version,
+      scene,
+      businessDay: { date: ymd(b), from: new Date(day.from).toISOString(), to: new Date(day.to).toISOString() },
+      refreshSec: zone.refreshSec,
+      degraded: null,
+      panels: result,
+    };
+  }
+
+  /**
+   * Every hall's place, read through a 5-minute cache. When they cannot be read: the last places read, else null
+   * (the map then draws its halls per county) rather than the zone failing for want of an extra.
+   */
+  private async hallPlaces(): Promise<HallPlace[] | null> {
+    if (!this.halls || Date.now() - this.halls.at >= HALL_POSITIONS_TTL_MS) {
+      const value = hallDirectory(this.rt.ch);
+      const entry = { at: Date.now(), value };
+      this.halls = entry;
+      value.catch(() => {
+        if (this.halls === entry) this.halls = undefined;
+      });
+    }
+    try {
+      return (this.lastHalls = await this.halls.value);
+    } catch (err) {
+      console.error(`[wall] hall positions unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      return this.lastHalls;
+    }
+  }
+
+  /**
+   * The zone's one KPI batch. A question the KPI layer refuses (a panel's settings it cannot answer: an
+   * `invalid` domain error, KpiQueryError) would sink the whole batch: then each panel is asked alone once, so
+   * one bad panel is refused and the others show.
+   */
+  private async runBatch(batch: KpiQuery[], plans: { from: number; to: number }[], now: number) {
+    const kpi = this.rt.kpi;
+    try {
+      return await kpi.query(batch, now);
+    } catch (err) {
+      if (!(isDomainError(err) && err.kind === 'invalid')) throw err;
+      const parts = await Promise.all(
+        plans.map((p) => (p.to > p.from ? kpi.query(batch.slice(p.from, p.to), now).catch(() => null) : null)),
+      );
+      const results: (Awaited<ReturnType<typeof kpi.query>>['results'][number] | null)[] = [];
+      const freshness: Freshness[] = [];
+      plans.forEach((p, i) => {
+        const part = parts[i];
+        for (let j = p.from; j < p.to; j++) results.push(part ? part.results[j - p.from]! : null);
+        if (part) freshness.push(...part.freshness);
+      });
+      return { asOf: new Date(now).toISOString(), results, freshness };
+    }
+  }
+}
+
+function oldest(fams: Freshness[]): string | null {
+  if (!fams.length || fams.some((f) => f.dataAsOf === null)) return null;
+  return fams.map((f) => f.dataAsOf!).sort()[0]!;
+}
