@@ -9,7 +9,6 @@ import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
 import { ClickHouse } from '@/core/clickhouse/client';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
-import { queueOverview } from '@/server/kpi/queue-overview';
 import { benchFileEtl } from './etl-file';
 
 // `npm run bench`: figures are printed as ratios against a baseline measured in the same run on the same
@@ -85,7 +84,6 @@ async function main() {
   }
   src.close();
 
-  const overview = await timeIt(30, () => queueOverview(ch, now, TZ));
   const trivial = await timeIt(30, () => ch.query('bench.trivial', 'SELECT 1 AS x', {}, z.object({ x: z.number() })));
 
   console.log('\n| measure | value | baseline | ratio |');
@@ -97,12 +95,6 @@ async function main() {
     `| incremental lag hall-queue (commit → visible, one run) p50 / p95 | ${pct(lag, 50).toFixed(0)} / ${pct(lag, 95).toFixed(0)} ms | SELECT 1 p50 ${pct(trivial, 50).toFixed(2)} ms | ${(pct(lag, 50) / pct(trivial, 50)).toFixed(0)}× |`,
   );
   console.log(`  (worst case on the default schedule adds the 30 s interval between runs)`);
-  console.log(
-    `| kpi queueOverview p50 | ${pct(overview, 50).toFixed(1)} ms | SELECT 1 p50 ${pct(trivial, 50).toFixed(2)} ms | ${(pct(overview, 50) / pct(trivial, 50)).toFixed(1)}× |`,
-  );
-  console.log(
-    `| kpi queueOverview p95 | ${pct(overview, 95).toFixed(1)} ms | SELECT 1 p95 ${pct(trivial, 95).toFixed(2)} ms | ${(pct(overview, 95) / pct(trivial, 95)).toFixed(1)}× |`,
-  );
   for (const line of await benchFileEtl(ch)) console.log(line);
   await ch.close();
 }

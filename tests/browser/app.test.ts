@@ -35,6 +35,17 @@ after(async () => {
   await app?.stop();
 });
 
+type Point = { value: number | null; status: 'ok' | 'warn' | 'alarm' | null };
+
+/** The node's totals for the day, asked as the home asks them (kpi.query, the tiles' query). */
+async function kpiTotals(orgCode: string, preset: 'today' | 'yesterday'): Promise<Record<string, Point>> {
+  const kpis = ['queue.tickets', 'queue.length', 'queue.avg_wait', 'queue.max_wait', 'queue.satisfaction'];
+  const input = { queries: [{ key: 'home:total', kpis, orgCode, by: 'total', time: { preset }, compare: ['previous'] }] };
+  const res = await fetch(`${app.url}/api/trpc/kpi.query?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const body = (await res.json()) as { result: { data: { json: { results: { kpis: { kpi: string; points: Point[] }[] }[] } } } };
+  return Object.fromEntries(body.result.data.json.results[0]!.kpis.map((s) => [s.kpi, s.points[0]!]));
+}
+
 describe('fresh start on embedded defaults', () => {
   it('reports ClickHouse, the database and the first source healthy on /api/health', async () => {
     const health = await waitFor<Health>(
@@ -64,23 +75,32 @@ describe('fresh start on embedded defaults', () => {
     assert.ok(halls && halls.rowsInLastSuccess > 0, `hall-queue.halls: ${JSON.stringify(halls)}`);
   });
 
-  it('shows the queue overview with figures from the ETL, a chart and the province map', async () => {
+  it('shows the home with figures from the KPI layer (kpi.query), a chart and the province map', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Counts only grow (the first catch-up may still be loading): the page's figure lies between the KPI
+    // layer's answers just before and just after the page asked.
+    const before = { today: await kpiTotals('53', 'today'), yesterday: await kpiTotals('53', 'yesterday') };
     await page.goto(app.url, { waitUntil: 'domcontentloaded' });
     await page.getByTestId('kpi-tickets').waitFor({ timeout: 30_000 });
 
     const tileText = await page.getByTestId('kpi-tickets-value').innerText();
     const shown = Number(tileText.replace(/[^\d]/g, ''));
-    const api = await fetch(
-      `${app.url}/api/trpc/kpi.queueOverview?input=${encodeURIComponent(JSON.stringify({ json: { orgCode: '53' } }))}`,
-    );
-    const body = (await api.json()) as { result: { data: { json: { totals: { ticketsIssued: number } } } } };
-    const fromApi = body.result.data.json.totals.ticketsIssued;
+    // The page's own question: its tiles are the KPI layer's totals of the day it shows (the day before while
+    // today has no ticket yet, labelled so).
+    const preset = (await page.getByTestId('not-today-badge').count()) > 0 ? 'yesterday' : 'today';
+    const after = await kpiTotals('53', preset);
+    const low = before[preset]['queue.tickets']!.value!;
+    const high = after['queue.tickets']!.value!;
     assert.ok(shown > 0, `tickets tile shows ${tileText}`);
-    // The simulator keeps adding tickets, so the page (rendered first) can only be at or below the API's figure.
-    assert.ok(shown <= fromApi && shown > fromApi * 0.9, `page ${shown} vs api ${fromApi}`);
+    assert.ok(low <= shown && shown <= high, `page ${shown} vs api ${low}…${high}`);
+    // The tile's colour is the status the KPI layer gave the figure (the wall's and the alerts' thresholds).
+    const satisfaction = await page.getByTestId('kpi-satisfaction').getAttribute('data-status');
+    assert.ok(
+      [before[preset]['queue.satisfaction']!.status ?? 'none', after['queue.satisfaction']!.status ?? 'none'].includes(satisfaction!),
+      `satisfaction tile ${satisfaction}`,
+    );
 
     await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="province-map"] canvas').first().waitFor({ timeout: 30_000 });
@@ -91,6 +111,21 @@ describe('fresh start on embedded defaults', () => {
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/overview-1920.png' });
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('shows a city’s own figures (?org=5301) and switches city from the header', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${app.url}/?org=5301`, { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('kpi-tickets').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('scope-name').innerText(), /昆明市/);
+    const preset = (await page.getByTestId('not-today-badge').count()) > 0 ? 'yesterday' : 'today';
+    const [city, province] = await Promise.all([kpiTotals('5301', preset), kpiTotals('53', preset)]);
+    const shown = Number((await page.getByTestId('kpi-tickets-value').innerText()).replace(/[^\d]/g, ''));
+    assert.ok(shown > 0 && shown <= city['queue.tickets']!.value! && shown < province['queue.tickets']!.value!, `city ${shown}`);
+    await page.getByTestId('org-select').selectOption('5303');
+    await page.waitForURL(/org=5303/, { timeout: 15_000 });
+    await page.getByText('曲靖市').first().waitFor({ timeout: 15_000 });
     await page.close();
   });
 

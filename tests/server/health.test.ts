@@ -10,11 +10,12 @@ import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 let ch: ClickHouse;
 let db: Db;
-const runtime = (clickhouse: ClickHouse): Infra => ({
+/** A process up for `upMs` (an hour unless said): sources that never delivered are past their start-up grace. */
+const runtime = (clickhouse: ClickHouse, upMs = 3_600_000): Infra => ({
   env: loadEnv({}),
   ch: clickhouse,
   db,
-  bootedAt: Date.now() - 5000,
+  bootedAt: Date.now() - upMs,
   jobs: { schedulerRunning: true, role: 'web', lastTick: {}, history: { state: 'off', daysTotal: 0, daysDone: 0, oldestDay: null } },
 });
 
@@ -69,6 +70,20 @@ describe('/api/health', () => {
     // A configured source that never ran is not silently fine.
     expect(h.sources.find((s) => s.source === 'cti.calls')).toMatchObject({ ok: false, lastStatus: 'never', lagSeconds: null });
     expect(h.status).toBe('degraded');
+    // Just after a start, the same never-run source is not late yet (the one lateness rule's grace), but says it never ran.
+    const fresh = await checkHealth(runtime(ch, 5_000), ['cti.calls']);
+    expect(fresh.sources.find((s) => s.source === 'cti.calls')).toMatchObject({ ok: true, lastStatus: 'never', lagSeconds: null });
+    expect(h.scheduler.lastAlertRoundAt).toBeNull();
+  });
+
+  it("tells when the alert engine last finished a round (failed rounds and other jobs don't count)", async () => {
+    const rt = runtime(ch);
+    rt.jobs.lastTick = {
+      'cti.calls': { at: Date.parse('2026-12-04T10:00:09Z'), ok: true },
+      'alerts.cti.calls.facts': { at: Date.parse('2026-12-04T10:00:05Z'), ok: true },
+      'alerts.clock': { at: Date.parse('2026-12-04T10:00:07Z'), ok: false, message: 'boom' },
+    };
+    expect((await checkHealth(rt, [])).scheduler.lastAlertRoundAt).toBe('2026-12-04T10:00:05.000Z');
   });
 
   it('says down, without throwing, when ClickHouse is unreachable', async () => {

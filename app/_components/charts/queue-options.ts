@@ -1,5 +1,7 @@
-// ECharts options for the queue overview. Pure functions of the data and a translator: no React, no DOM, no
-// echarts runtime (type imports only), so they are unit-tested in Node (queue-options.test.ts).
+// ECharts options for the desktop home (`/`). Pure functions of the page's figures (home-batch.ts: values and
+// the statuses the KPI layer returned with them) and a translator: no React, no DOM, no echarts runtime (type
+// imports only), so they are unit-tested in Node (queue-options.test.ts). A bar's or a point's colour is its
+// point's status; the dashed lines are the thresholds `kpi.definitions` gives, never a local table.
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
   GraphicComponentOption,
@@ -11,8 +13,8 @@ import type {
 import type { ComposeOption } from 'echarts/core';
 import { escapeHtml, formatHourOfDay, formatInt, formatMinutes, formatPercent, isNum, shortDivisionName } from '../../_i18n/format';
 import type { Translate } from '../../_i18n/locale';
-import type { QueueOverviewData } from '../queue-overview/types';
-import { STATUS_COLORS, WALL, waitStatus, type Thresholds } from './palette';
+import type { AreaRow, Band, HomeView } from '../home/home-batch';
+import { STATUS_COLORS, WALL } from './palette';
 
 export type QueueChartOption = ComposeOption<
   | BarSeriesOption
@@ -30,42 +32,43 @@ const WAIT_LINE = '#c9d4ff';
 /** ECharts' marker for a missing value: the point gets no bar / no line vertex (it is not drawn as 0). */
 export const MISSING = '-';
 
-type CityRow = QueueOverviewData['byCity'][number];
-
-/** Cities with an average wait, longest first (ties by name), then cities without one in their input order. */
-export function sortCitiesByWait(byCity: readonly CityRow[]): CityRow[] {
-  const withWait = byCity.filter((c) => isNum(c.avgWaitMin));
-  const without = byCity.filter((c) => !isNum(c.avgWaitMin));
-  withWait.sort((a, b) => (b.avgWaitMin as number) - (a.avgWaitMin as number) || a.name.localeCompare(b.name, 'zh-CN'));
+/** Units with an average wait, longest first (ties by name), then units without one in their input order. */
+export function sortAreasByWait(rows: readonly AreaRow[]): AreaRow[] {
+  const withWait = rows.filter((c) => isNum(c.avgWait));
+  const without = rows.filter((c) => !isNum(c.avgWait));
+  withWait.sort((a, b) => b.avgWait! - a.avgWait! || a.name.localeCompare(b.name, 'zh-CN'));
   return [...withWait, ...without];
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** Axis maximum that always leaves room for the alarm markLine and the value labels. */
-export function waitAxisMax(values: readonly (number | null)[], th: Thresholds): number {
-  const top = Math.max(th.waitAlarmMin, ...values.filter(isNum));
+/** Axis maximum that always leaves room for the alarm (or warning) line and the value labels. */
+export function waitAxisMax(values: readonly (number | null)[], band: Band): number {
+  const top = Math.max(band.alarm ?? band.warn ?? 0, ...values.filter(isNum), 1);
   return Math.ceil((top * 1.12) / 5) * 5;
 }
 
-function thresholdMarkLine(th: Thresholds, t: Translate, axis: 'xAxis' | 'yAxis'): MarkLineComponentOption {
+/** Dashed lines at the wait thresholds the definitions give; none when they give none. */
+function thresholdMarkLine(band: Band, t: Translate, axis: 'xAxis' | 'yAxis'): MarkLineComponentOption | undefined {
   const line = (value: number, status: 'warn' | 'alarm', label: string) => ({
     [axis]: value,
     name: label,
     lineStyle: { color: STATUS_COLORS[status], type: 'dashed' as const, width: 2 },
     label: { formatter: label, color: STATUS_COLORS[status], fontSize: WALL.fontSizeSmall },
   });
+  const data = [
+    ...(isNum(band.warn) ? [line(band.warn, 'warn', t('chart.markLine.warn', { v: band.warn }))] : []),
+    ...(isNum(band.alarm) ? [line(band.alarm, 'alarm', t('chart.markLine.alarm', { v: band.alarm }))] : []),
+  ];
+  if (!data.length) return undefined;
   return {
     silent: true,
     symbol: ['none', 'none'],
     animation: false,
-    // Vertical lines (city bars): label at the top, clear of the axis labels. Horizontal lines (hourly wait
+    // Vertical lines (unit bars): label at the top, clear of the axis labels. Horizontal lines (hourly wait
     // axis): label at the right end, beside the wait axis they belong to (not the ticket-count axis).
     label: { position: axis === 'xAxis' ? 'start' : 'insideEndTop' },
-    data: [
-      line(th.waitWarnMin, 'warn', t('chart.markLine.warn', { v: th.waitWarnMin })),
-      line(th.waitAlarmMin, 'alarm', t('chart.markLine.alarm', { v: th.waitAlarmMin })),
-    ],
+    data,
   };
 }
 
@@ -95,19 +98,20 @@ function tooltipRow(label: string, value: string, color?: string): string {
 }
 
 /**
- * Horizontal bars of each city's average wait today, longest on top, coloured ok/warn/alarm, with dashed
- * markLines at the warning and alarm thresholds. Cities without a called ticket keep their row (muted name)
- * but get no bar.
+ * Horizontal bars of each unit's average wait (the cities of the province, the counties of a city, the halls
+ * of a county), longest on top, each coloured by the status the KPI layer gave its point, with dashed lines at
+ * the warning and alarm thresholds. Units without a called ticket keep their row (muted name) but get no bar.
  */
-export function buildWaitByCityOption(data: QueueOverviewData, t: Translate): QueueChartOption {
-  const th = data.thresholds;
-  const rows = sortCitiesByWait(data.byCity);
-  const hasAny = rows.some((r) => isNum(r.avgWaitMin));
+export function buildAreaWaitOption(view: Pick<HomeView, 'areas' | 'thresholds'>, t: Translate): QueueChartOption {
+  const band = view.thresholds.wait;
+  const rows = sortAreasByWait(view.areas);
+  const hasAny = rows.some((r) => isNum(r.avgWait));
   const minutes = t('unit.minutes');
+  const markLine = hasAny ? thresholdMarkLine(band, t, 'xAxis') : undefined;
 
   const barData = rows.map((r) =>
-    isNum(r.avgWaitMin)
-      ? { value: round1(r.avgWaitMin), name: r.name, itemStyle: { color: STATUS_COLORS[waitStatus(r.avgWaitMin, th)] } }
+    isNum(r.avgWait)
+      ? { value: round1(r.avgWait), name: r.name, itemStyle: { color: STATUS_COLORS[r.status] } }
       : { value: MISSING, name: r.name },
   );
 
@@ -123,11 +127,11 @@ export function buildWaitByCityOption(data: QueueOverviewData, t: Translate): Qu
         if (!r) return '';
         return [
           `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(r.name)}</div>`,
-          tooltipRow(t('chart.tooltip.avgWait'), `${formatMinutes(r.avgWaitMin)} ${minutes}`, STATUS_COLORS[waitStatus(r.avgWaitMin, th)]),
-          tooltipRow(t('chart.tooltip.maxWait'), `${formatMinutes(r.maxWaitMin)} ${minutes}`),
-          tooltipRow(t('chart.tooltip.queue'), formatInt(r.queueLength)),
-          tooltipRow(t('chart.tooltip.tickets'), formatInt(r.ticketsIssued)),
-          tooltipRow(t('chart.tooltip.satisfaction'), formatPercent(r.satisfactionRate)),
+          tooltipRow(t('chart.tooltip.avgWait'), `${formatMinutes(r.avgWait)} ${minutes}`, STATUS_COLORS[r.status]),
+          tooltipRow(t('chart.tooltip.maxWait'), `${formatMinutes(r.maxWait)} ${minutes}`),
+          tooltipRow(t('chart.tooltip.queue'), formatInt(r.queue)),
+          tooltipRow(t('chart.tooltip.tickets'), formatInt(r.tickets)),
+          tooltipRow(t('chart.tooltip.satisfaction'), formatPercent(r.satisfaction)),
         ].join('');
       },
     },
@@ -138,17 +142,17 @@ export function buildWaitByCityOption(data: QueueOverviewData, t: Translate): Qu
       nameGap: 8,
       min: 0,
       max: waitAxisMax(
-        rows.map((r) => r.avgWaitMin),
-        th,
+        rows.map((r) => r.avgWait),
+        band,
       ),
       splitNumber: 4,
     },
     yAxis: {
       type: 'category',
       inverse: true,
-      axisLabel: { fontSize: 15, color: WALL.text, margin: 10 },
+      axisLabel: { fontSize: rows.length > 20 ? 12 : 15, color: WALL.text, margin: 10, interval: 0, width: 120, overflow: 'truncate' },
       data: rows.map((r) =>
-        isNum(r.avgWaitMin) ? shortDivisionName(r.name) : { value: shortDivisionName(r.name), textStyle: { color: STATUS_COLORS.none } },
+        isNum(r.avgWait) ? shortDivisionName(r.name) : { value: shortDivisionName(r.name), textStyle: { color: STATUS_COLORS.none } },
       ),
     },
     series: [
@@ -164,7 +168,7 @@ export function buildWaitByCityOption(data: QueueOverviewData, t: Translate): Qu
           fontSize: WALL.fontSizeSmall,
           formatter: (p: { value?: unknown }) => (typeof p.value === 'number' ? formatMinutes(p.value) : ''),
         },
-        markLine: thresholdMarkLine(th, t, 'xAxis'),
+        ...(markLine ? { markLine } : {}),
       },
     ],
     graphic: hasAny ? [] : [noDataGraphic(t)],
@@ -172,15 +176,17 @@ export function buildWaitByCityOption(data: QueueOverviewData, t: Translate): Qu
 }
 
 /**
- * Today's hours: bars of tickets issued (left axis) and a line of the average wait (right axis, minutes; a
- * missing hour is a gap, not 0) with the wait thresholds marked on the wait axis.
+ * The day's hours: bars of tickets issued (left axis) and a line of the average wait (right axis, minutes; a
+ * missing hour is a gap, not 0), each point coloured by its status, with the wait thresholds on the wait axis.
  */
-export function buildHourlyOption(data: QueueOverviewData, t: Translate): QueueChartOption {
-  const th = data.thresholds;
-  const hours = [...data.hourly].sort((a, b) => Date.parse(a.hour) - Date.parse(b.hour));
+export function buildHourlyOption(view: Pick<HomeView, 'hourly' | 'thresholds'>, t: Translate): QueueChartOption {
+  const band = view.thresholds.wait;
+  const hours = [...view.hourly].sort((a, b) => Date.parse(a.hour) - Date.parse(b.hour));
   const hasAny = hours.length > 0;
   const minutes = t('unit.minutes');
-  const waits = hours.map((h) => h.avgWaitMin);
+  const waits = hours.map((h) => h.avgWait);
+  // Without any hour there is nothing to compare: no threshold lines across the "no data" notice.
+  const markLine = hasAny ? thresholdMarkLine(band, t, 'yAxis') : undefined;
 
   return {
     animationDuration: 400,
@@ -195,8 +201,8 @@ export function buildHourlyOption(data: QueueOverviewData, t: Translate): QueueC
         if (!h) return '';
         return [
           `<div style="font-weight:600;margin-bottom:4px">${t('chart.hourLabel', { h: formatHourOfDay(h.hour) })}</div>`,
-          tooltipRow(t('chart.series.issued'), formatInt(h.issued), WALL.accent),
-          tooltipRow(t('chart.series.avgWait'), `${formatMinutes(h.avgWaitMin)} ${minutes}`, STATUS_COLORS[waitStatus(h.avgWaitMin, th)]),
+          tooltipRow(t('chart.series.issued'), formatInt(h.tickets), WALL.accent),
+          tooltipRow(t('chart.series.avgWait'), `${formatMinutes(h.avgWait)} ${minutes}`, STATUS_COLORS[h.status]),
         ].join('');
       },
     },
@@ -211,7 +217,7 @@ export function buildHourlyOption(data: QueueOverviewData, t: Translate): QueueC
         type: 'value',
         name: t('chart.axis.minutes'),
         min: 0,
-        max: waitAxisMax(waits, th),
+        max: waitAxisMax(waits, band),
         splitNumber: 4,
         splitLine: { show: false },
       },
@@ -221,7 +227,7 @@ export function buildHourlyOption(data: QueueOverviewData, t: Translate): QueueC
         type: 'bar',
         name: t('chart.series.issued'),
         yAxisIndex: 0,
-        data: hours.map((h) => h.issued),
+        data: hours.map((h) => (isNum(h.tickets) ? h.tickets : MISSING)),
         itemStyle: { color: WALL.accent, opacity: 0.85 },
         barMaxWidth: 28,
       },
@@ -235,12 +241,9 @@ export function buildHourlyOption(data: QueueOverviewData, t: Translate): QueueC
         lineStyle: { color: WAIT_LINE, width: 3 },
         itemStyle: { color: WAIT_LINE },
         data: hours.map((h) =>
-          isNum(h.avgWaitMin)
-            ? { value: round1(h.avgWaitMin), itemStyle: { color: STATUS_COLORS[waitStatus(h.avgWaitMin, th)] } }
-            : { value: MISSING },
+          isNum(h.avgWait) ? { value: round1(h.avgWait), itemStyle: { color: STATUS_COLORS[h.status] } } : { value: MISSING },
         ),
-        // Without any hour there is nothing to compare: no threshold lines across the "no data" notice.
-        ...(hasAny ? { markLine: thresholdMarkLine(th, t, 'yAxis') } : {}),
+        ...(markLine ? { markLine } : {}),
       },
     ],
     graphic: hasAny ? [] : [noDataGraphic(t)],

@@ -1,11 +1,16 @@
-// deck.gl layers of the province queue map. Pure: builds layer instances from data (no React, no DOM, no
-// WebGL until deck.gl draws them), so accessors and props are unit-tested in Node (queue-map-layers.test.ts).
+// deck.gl layers of the desktop home's map (`/`): the node's counties filled by their average wait, its halls as
+// dots, unit names. Colours are the statuses the KPI layer returned with each point (home-batch.ts); the
+// thresholds `kpi.definitions` gives only shade a colour within its band. Pure: builds layer instances from
+// data (no React, no DOM, no WebGL until deck.gl draws them), so accessors and props are unit-tested in Node
+// (queue-map-layers.test.ts). The geometry helpers here are shared with the wall's outage map.
 import type { Color, PickingInfo } from '@deck.gl/core';
 import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { findCity, PROVINCE } from '@/core/org/divisions';
 import { escapeHtml, formatInt, formatMinutes, isNum, shortDivisionName } from '../../_i18n/format';
 import type { Translate } from '../../_i18n/locale';
-import { WALL, waitStatus, type Thresholds } from '../charts/palette';
-import type { QueueOverviewData } from '../queue-overview/types';
+import { WALL } from '../charts/palette';
+import type { Band, CountyRow, HallRow } from '../home/home-batch';
+import type { PointStatus } from '../wall/panels/kpi-data';
 
 // ---- GeoJSON (the subset the county file uses; structurally compatible with the `geojson` types) ----
 export type LonLat = [number, number];
@@ -89,44 +94,71 @@ const ALARM_LOW: RGBA = [235, 60, 60, 230];
 const ALARM_HIGH: RGBA = [170, 20, 40, 235];
 
 /**
- * Fill colour of a county by its average wait, banded by waitStatus (strict, DOMAIN.md §2.1): muted grey
- * without data; teal → green up to and including the warning threshold; amber → orange above warning up to and
- * including the alarm threshold; red (deepening up to twice the alarm) above the alarm threshold.
+ * Fill colour of a county by the status of its average wait (the KPI layer's): muted grey without a figure;
+ * teal → green while ok; amber → orange in warning; red, deepening up to twice the alarm threshold, in alarm.
+ * The thresholds only place the shade within the band (a missing threshold: the band's middle).
  */
-export function countyFill(avgWaitMin: number | null | undefined, th: Thresholds): RGBA {
-  switch (waitStatus(avgWaitMin, th)) {
+export function countyFill(avgWait: number | null | undefined, status: PointStatus, band: Band): RGBA {
+  if (!isNum(avgWait)) return COUNTY_NO_DATA;
+  const { warn, alarm } = band;
+  switch (status) {
     case 'none':
       return COUNTY_NO_DATA;
-    case 'ok':
-      return mix(OK_LOW, OK_HIGH, (avgWaitMin as number) / th.waitWarnMin);
+    case 'ok': {
+      const top = warn ?? alarm;
+      return mix(OK_LOW, OK_HIGH, isNum(top) && top > 0 ? avgWait / top : 0.5);
+    }
     case 'warn':
-      return mix(WARN_LOW, WARN_HIGH, ((avgWaitMin as number) - th.waitWarnMin) / Math.max(1e-9, th.waitAlarmMin - th.waitWarnMin));
+      return mix(WARN_LOW, WARN_HIGH, isNum(warn) && isNum(alarm) && alarm > warn ? (avgWait - warn) / (alarm - warn) : 0.5);
     case 'alarm':
-      return mix(ALARM_LOW, ALARM_HIGH, ((avgWaitMin as number) - th.waitAlarmMin) / Math.max(1e-9, th.waitAlarmMin));
+      return mix(ALARM_LOW, ALARM_HIGH, isNum(alarm) && alarm > 0 ? (avgWait - alarm) / alarm : 0.5);
   }
 }
 
-export const HALL_COLORS: Record<'ok' | 'warn' | 'alarm' | 'none', RGBA> = {
+export const HALL_COLORS: Record<PointStatus, RGBA> = {
   ok: [90, 210, 255, 235],
   warn: [255, 190, 40, 245],
   alarm: [255, 60, 60, 255],
   none: [170, 180, 200, 200],
 };
 
-/** Hall dot colour by its current longest wait: red above the alarm threshold (>), amber above warning; the threshold itself is the lower level. */
-export function hallColor(longestWaitMin: number | null | undefined, th: Thresholds): RGBA {
-  return HALL_COLORS[waitStatus(longestWaitMin, th)];
+/** Hall dot colour: its status (the worse of its queue's and its longest wait's, as the wall colours a hall). */
+export function hallColor(status: PointStatus): RGBA {
+  return HALL_COLORS[status];
 }
 
 export const HALL_RADIUS_MIN_PX = 3;
 export const HALL_RADIUS_MAX_PX = 15;
 /** Hall dot radius in pixels, growing with the square root of the queue (area ∝ people waiting). */
-export function hallRadius(queueLength: number): number {
-  const q = Math.max(0, Number.isFinite(queueLength) ? queueLength : 0);
+export function hallRadius(queueLength: number | null | undefined): number {
+  const q = Math.max(0, isNum(queueLength) ? queueLength : 0);
   return Math.min(HALL_RADIUS_MAX_PX, HALL_RADIUS_MIN_PX + 1.8 * Math.sqrt(q));
 }
 
-// ---- labels ----
+// ---- the node's counties ----
+
+const levelOfCode = (code: string) => (code.length <= 2 ? 'province' : code.length === 4 ? 'city' : code.length === 6 ? 'county' : 'hall');
+
+/** The counties of an org node (all for the province, a city's, a county itself, a hall's county). */
+export function countiesOf(fc: CountyCollection, orgCode: string): CountyCollection {
+  const level = levelOfCode(orgCode);
+  if (level === 'province') return fc;
+  const keep =
+    level === 'city'
+      ? (f: CountyFeature) => f.properties.cityCode === orgCode
+      : (f: CountyFeature) => f.properties.code === orgCode.slice(0, 6);
+  return { type: 'FeatureCollection', features: fc.features.filter(keep) };
+}
+
+/** The unit one level down a click on a county goes to: its city from the province, the county from a city. */
+export function drillTarget(f: Pick<CountyFeature, 'properties'>, orgCode: string): string | null {
+  const level = levelOfCode(orgCode);
+  if (level === 'province') return f.properties.cityCode;
+  if (level === 'city') return f.properties.code;
+  return null;
+}
+
+// ---- centroids and labels ----
 function ringCentroid(ring: number[][]): { x: number; y: number; a: number } {
   let a = 0;
   let x = 0;
@@ -143,14 +175,8 @@ function ringCentroid(ring: number[][]): { x: number; y: number; a: number } {
   return a === 0 ? { x: ring[0]?.[0] ?? 0, y: ring[0]?.[1] ?? 0, a: 0 } : { x: x / (6 * a), y: y / (6 * a), a: Math.abs(a) };
 }
 
-export interface CityLabel {
-  code: string;
-  name: string;
-  position: LonLat;
-}
-
-/** One label per city at the area-weighted centroid of its counties' outer rings, named from data.byCity. */
-export function cityLabels(counties: CountyCollection, byCity: QueueOverviewData['byCity']): CityLabel[] {
+/** Area-weighted centroid of the outer rings of the features, grouped by `groupOf`. */
+function centroidsBy(counties: CountyCollection, groupOf: (f: CountyFeature) => string): Map<string, LonLat> {
   const acc = new Map<string, { x: number; y: number; a: number }>();
   for (const f of counties.features) {
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
@@ -158,31 +184,72 @@ export function cityLabels(counties: CountyCollection, byCity: QueueOverviewData
       const outer = poly[0];
       if (!outer || outer.length < 3) continue;
       const c = ringCentroid(outer);
-      const cur = acc.get(f.properties.cityCode) ?? { x: 0, y: 0, a: 0 };
+      const key = groupOf(f);
+      const cur = acc.get(key) ?? { x: 0, y: 0, a: 0 };
       cur.x += c.x * c.a;
       cur.y += c.y * c.a;
       cur.a += c.a;
-      acc.set(f.properties.cityCode, cur);
+      acc.set(key, cur);
     }
   }
-  const labels: CityLabel[] = [];
-  for (const city of byCity) {
-    const c = acc.get(city.code);
-    if (!c || c.a === 0) continue;
-    labels.push({ code: city.code, name: shortDivisionName(city.name), position: [c.x / c.a, c.y / c.a] });
-  }
-  return labels;
+  const out = new Map<string, LonLat>();
+  for (const [k, c] of acc) if (c.a > 0) out.set(k, [c.x / c.a, c.y / c.a]);
+  return out;
+}
+
+export interface MapLabel {
+  code: string;
+  name: string;
+  position: LonLat;
+}
+
+/**
+ * Names on the map: the cities (at the centre of their counties) for the province, the counties otherwise,
+ * short forms (红河州, 石林县).
+ */
+export function mapLabels(counties: CountyCollection, orgCode: string): MapLabel[] {
+  const byCity = levelOfCode(orgCode) === 'province';
+  const names = new Map(counties.features.map((f) => [f.properties.code, f.properties.name]));
+  const centres = centroidsBy(counties, (f) => (byCity ? f.properties.cityCode : f.properties.code));
+  return [...centres.entries()].map(([code, position]) => ({
+    code,
+    name: shortDivisionName((byCity ? findCity(code)?.name : names.get(code)) ?? code),
+    position,
+  }));
 }
 
 // ---- layers ----
-export type County = QueueOverviewData['byCounty'][number];
-export type Hall = QueueOverviewData['halls'][number];
+
+/** A hall where it is drawn: its own place, else its county's centre. */
+export interface MapHall extends HallRow {
+  position: LonLat;
+}
+
+/** The halls with a place to draw them (their own, else their county's centre; halls with neither left out). */
+export function placeHalls(
+  halls: readonly HallRow[],
+  positions: Readonly<Record<string, readonly [number, number]>> | null | undefined,
+  counties: CountyCollection,
+): MapHall[] {
+  const centres = centroidsBy(counties, (f) => f.properties.code);
+  const out: MapHall[] = [];
+  for (const h of halls) {
+    const own = positions && Object.hasOwn(positions, h.code) ? positions[h.code] : undefined;
+    const at = own && isNum(own[0]) && isNum(own[1]) ? ([own[0], own[1]] as LonLat) : centres.get(h.countyCode);
+    if (at) out.push({ ...h, position: at });
+  }
+  return out;
+}
 
 export interface QueueMapInput {
+  /** The node's counties (countiesOf). */
   counties: CountyCollection;
-  data: Pick<QueueOverviewData, 'byCounty' | 'halls' | 'byCity'>;
-  thresholds: Thresholds;
-  /** Draw city names (needs the CJK web font loaded first: the glyph atlas is drawn once). Default true. */
+  orgCode: string;
+  countyRows: readonly CountyRow[];
+  halls: readonly MapHall[];
+  /** The average wait's thresholds (kpi.definitions), for the shade within a band. */
+  band: Band;
+  /** Draw unit names (needs the CJK web font loaded first: the glyph atlas is drawn once). Default true. */
   labels?: boolean;
   fontFamily?: string;
 }
@@ -190,8 +257,16 @@ export interface QueueMapInput {
 const BORDER: Color = [150, 175, 210, 150];
 const HIGHLIGHT: number[] = [255, 255, 255, 60];
 
-export function buildQueueMapLayers({ counties, data, thresholds, labels = true, fontFamily = WALL.fontFamily }: QueueMapInput) {
-  const countyByCode = new Map(data.byCounty.map((c) => [c.code, c]));
+export function buildQueueMapLayers({
+  counties,
+  orgCode,
+  countyRows,
+  halls,
+  band,
+  labels = true,
+  fontFamily = WALL.fontFamily,
+}: QueueMapInput) {
+  const countyByCode = new Map(countyRows.map((c) => [c.code, c]));
   const countyLayer = new GeoJsonLayer<CountyProperties>({
     id: 'county-wait',
     data: counties as unknown as GeoJsonLayer<CountyProperties>['props']['data'],
@@ -204,16 +279,19 @@ export function buildQueueMapLayers({ counties, data, thresholds, labels = true,
     getLineWidth: 1,
     lineWidthMinPixels: 1,
     getLineColor: BORDER,
-    getFillColor: (f) => countyFill(countyByCode.get(f.properties.code)?.avgWaitMin ?? null, thresholds),
-    updateTriggers: { getFillColor: [data.byCounty, thresholds.waitWarnMin, thresholds.waitAlarmMin] },
+    getFillColor: (f) => {
+      const c = countyByCode.get(f.properties.code);
+      return countyFill(c?.avgWait, c?.status ?? 'none', band);
+    },
+    updateTriggers: { getFillColor: [countyRows, band.warn, band.alarm] },
     transitions: { getFillColor: 400 },
   });
 
   // Biggest dots first so that small ones stay visible on top.
-  const halls = [...data.halls].sort((a, b) => b.queueLength - a.queueLength);
-  const hallLayer = new ScatterplotLayer<Hall>({
+  const sorted = [...halls].sort((a, b) => (b.queue ?? 0) - (a.queue ?? 0));
+  const hallLayer = new ScatterplotLayer<MapHall>({
     id: 'halls',
-    data: halls,
+    data: sorted,
     pickable: true,
     autoHighlight: true,
     highlightColor: [255, 255, 255, 200],
@@ -222,21 +300,18 @@ export function buildQueueMapLayers({ counties, data, thresholds, labels = true,
     lineWidthUnits: 'pixels',
     getLineWidth: 1,
     getLineColor: [8, 16, 30, 220],
-    getPosition: (h) => [h.lon, h.lat],
-    getRadius: (h) => hallRadius(h.queueLength),
-    getFillColor: (h) => hallColor(h.longestWaitMin, thresholds),
-    updateTriggers: {
-      getFillColor: [data.halls, thresholds.waitWarnMin, thresholds.waitAlarmMin],
-      getRadius: [data.halls],
-    },
+    getPosition: (h) => h.position,
+    getRadius: (h) => hallRadius(h.queue),
+    getFillColor: (h) => hallColor(h.status),
+    updateTriggers: { getFillColor: [halls], getRadius: [halls] },
   });
 
-  const layers: (GeoJsonLayer<CountyProperties> | ScatterplotLayer<Hall> | TextLayer<CityLabel>)[] = [countyLayer, hallLayer];
+  const layers: (GeoJsonLayer<CountyProperties> | ScatterplotLayer<MapHall> | TextLayer<MapLabel>)[] = [countyLayer, hallLayer];
   if (labels) {
     layers.push(
-      new TextLayer<CityLabel>({
-        id: 'city-labels',
-        data: cityLabels(counties, data.byCity),
+      new TextLayer<MapLabel>({
+        id: 'unit-labels',
+        data: mapLabels(counties, orgCode),
         characterSet: 'auto',
         fontFamily,
         fontWeight: 600,
@@ -264,15 +339,17 @@ export interface TooltipContentObject {
   style?: Partial<CSSStyleDeclaration>;
 }
 
-/** Tooltip for a picked county (name + average wait) or hall (name + queue + longest wait); null elsewhere. */
+/** Tooltip for a picked county (name, average wait, queue, tickets) or hall (name, queue, longest wait); null elsewhere. */
 export function mapTooltip(
   info: Pick<PickingInfo, 'object' | 'layer'>,
-  data: Pick<QueueOverviewData, 'byCounty'>,
+  countyRows: readonly CountyRow[],
   t: Translate,
+  orgCode: string = PROVINCE.code,
 ): TooltipContentObject | null {
   const obj: unknown = info.object;
   if (!obj || !info.layer) return null;
   const minutes = (v: number | null) => (isNum(v) ? t('fmt.minutes', { v: formatMinutes(v) }) : formatMinutes(v));
+  const people = (v: number | null) => (isNum(v) ? t('fmt.people', { v: formatInt(v) }) : formatInt(v));
   const style: Partial<CSSStyleDeclaration> = {
     background: WALL.tooltipBg,
     border: `1px solid ${WALL.tooltipBorder}`,
@@ -287,24 +364,26 @@ export function mapTooltip(
   };
   if (info.layer.id === 'county-wait') {
     const f = obj as CountyFeature;
-    const c = data.byCounty.find((x) => x.code === f.properties.code);
+    const c = countyRows.find((x) => x.code === f.properties.code);
     const lines = [
       `<div style="font-weight:600">${escapeHtml(f.properties.name)}</div>`,
-      `<div>${escapeHtml(t('map.tooltip.avgWait', { v: minutes(c?.avgWaitMin ?? null) }))}</div>`,
+      `<div>${escapeHtml(t('map.tooltip.avgWait', { v: minutes(c?.avgWait ?? null) }))}</div>`,
     ];
     if (c) {
-      lines.push(`<div>${escapeHtml(t('map.tooltip.queue', { v: t('fmt.people', { v: formatInt(c.queueLength) }) }))}</div>`);
-      lines.push(`<div>${escapeHtml(t('map.tooltip.tickets', { v: formatInt(c.ticketsIssued) }))}</div>`);
+      lines.push(`<div>${escapeHtml(t('map.tooltip.queue', { v: people(c.queue) }))}</div>`);
+      lines.push(`<div>${escapeHtml(t('map.tooltip.tickets', { v: formatInt(c.tickets) }))}</div>`);
     }
+    const to = drillTarget(f, orgCode);
+    if (to) lines.push(`<div style="color:${WALL.textMuted}">${escapeHtml(t('map.tooltip.drill'))}</div>`);
     return { html: lines.join(''), style };
   }
   if (info.layer.id === 'halls') {
-    const h = obj as Hall;
+    const h = obj as MapHall;
     return {
       html: [
         `<div style="font-weight:600">${escapeHtml(h.name)}</div>`,
-        `<div>${escapeHtml(t('map.tooltip.queue', { v: t('fmt.people', { v: formatInt(h.queueLength) }) }))}</div>`,
-        `<div>${escapeHtml(t('map.tooltip.longestWait', { v: minutes(h.longestWaitMin) }))}</div>`,
+        `<div>${escapeHtml(t('map.tooltip.queue', { v: people(h.queue) }))}</div>`,
+        `<div>${escapeHtml(t('map.tooltip.longestWait', { v: minutes(h.longestWait) }))}</div>`,
       ].join(''),
       style,
     };

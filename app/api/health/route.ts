@@ -1,6 +1,5 @@
 import { NextResponse } from 'next/server';
-import { checkHealth } from '@/server/health';
-import { etlJobs } from '@/etl/simulator/start';
+import { checkHealth, configuredSources } from '@/server/health';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -9,10 +8,7 @@ export const dynamic = 'force-dynamic';
 export async function GET() {
   try {
     const rt = await getRuntime();
-    const health = await checkHealth(
-      rt,
-      etlJobs(rt.env).map((j) => j.source),
-    );
+    const health = await checkHealth(rt, configuredSources(rt.env));
     return NextResponse.json(health, { status: health.status === 'down' ? 503 : 200, headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     return NextResponse.json(

@@ -2,9 +2,9 @@
 
 import { useT } from '../../_i18n/LocaleProvider';
 import { NO_VALUE } from '../../_i18n/format';
-import type { TileStatus } from './derive';
+import type { TileStatus } from './home-batch';
 import { InfoTip } from './InfoTip';
-import styles from './overview.module.css';
+import styles from './home.module.css';
 
 export interface KpiTileProps {
   testId: string;

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useT } from '../../_i18n/LocaleProvider';
 import { formatAge } from '../../_i18n/format';
-import styles from './overview.module.css';
+import styles from './home.module.css';
 
 export interface StaleBadgeProps {
   /** When the figures were computed (server clock). */

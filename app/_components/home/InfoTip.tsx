@@ -1,7 +1,7 @@
 'use client';
 
 import { useId } from 'react';
-import styles from './overview.module.css';
+import styles from './home.module.css';
 
 /** "ⓘ" marker with a hover/focus popover explaining how a number is computed (also exposed as its title). */
 export function InfoTip({ text, label, align = 'start' }: { text: string; label: string; align?: 'start' | 'end' }) {

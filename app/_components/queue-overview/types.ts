@@ -1,2 +1,0 @@
-// The payload of tRPC `kpi.queueOverview`, defined once on the server next to the formulas that fill it.
-export type { QueueOverviewData } from '@/server/kpi/queue-overview';
