@@ -1,3 +1,6 @@
+import type { Env } from '@/core/env';
+import { configuredSourceNames } from '@/etl/config/source-names';
+import { DEFAULT_SOURCES_FILE } from '@/etl/config/sources-file';
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
 import type { HistoryStatus } from '@/etl/simulator/history';
@@ -21,10 +24,19 @@ export interface Health {
   uptimeSeconds: number;
   clickhouse: { ok: boolean; engine: 'embedded' | 'server'; version: string | null; database: string; error?: string };
   database: { ok: boolean; kind: string; error?: string };
-  scheduler: { running: boolean; role: string };
+  /** `lastAlertRoundAt`: when this process's alert engine last finished a round (after a batch or on its clock). */
+  scheduler: { running: boolean; role: string; lastAlertRoundAt: string | null };
   /** The simulator's history back-fill (running in the background after the first start). */
   history: HistoryStatus;
   sources: SourceHealth[];
+}
+
+/**
+ * The sources this deployment is configured to load (ETL_SOURCES_FILE, else the simulator's), named from the
+ * sources file alone: the web routes ask this without bundling any connector or simulator code.
+ */
+export function configuredSources(e: Pick<Env, 'ETL_SOURCES_FILE' | 'dataDir'>): string[] {
+  return configuredSourceNames(e.ETL_SOURCES_FILE ?? DEFAULT_SOURCES_FILE, { DATA_DIR: e.dataDir });
 }
 
 export async function checkHealth(rt: Infra, expectedSources: string[], now = Date.now()): Promise<Health> {
@@ -70,10 +82,15 @@ export async function checkHealth(rt: Infra, expectedSources: string[], now = Da
     uptimeSeconds: Math.round((now - rt.bootedAt) / 1000),
     clickhouse,
     database,
-    scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role },
+    scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role, lastAlertRoundAt: lastAlertRound(rt.jobs.lastTick) },
     history: rt.jobs.history,
     sources,
   };
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function lastAlertRound(ticks: Infra['jobs']['lastTick']): string | null {
+  const at = Math.max(...Object.entries(ticks).map(([name, t]) => (name.startsWith('alerts.') && t.ok ? t.at : 0)), 0);
+  return at ? new Date(at).toISOString() : null;
+}
