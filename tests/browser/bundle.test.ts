@@ -15,7 +15,7 @@ const ROUTES = [
   'app/page.js',
   'app/wall/[layout]/page.js',
 ];
-const FORBIDDEN = [/^etl\/(simulator|connectors)\//, /^etl\/sources\/[^/]+\/(jobs|transform|source-schema)\.ts$/, /^etl\/cli\.ts$/];
+const FORBIDDEN = [/^etl\/(simulator|connectors)\//, /^etl\/sources\/[^/]+\/(jobs|transform|index)\.ts$/, /^etl\/cli\.ts$/];
 const ETL_ONLY_DEPS = /^node_modules\/(exceljs|mysql2|unzipper|archiver|csv-parse|@libsql\/client|iconv-lite)\//;
 
 function modulesOf(route: string): { chunks: number; bytes: number; modules: string[] } {
