@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLocal } from '@/core/time';
 import { seedStarterRules, STARTER_RULES } from '@/server/alerts/starter-rules';
@@ -11,6 +10,7 @@ import { createCaller } from '@/server/trpc/root';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { testRuntime } from '../helpers/runtime';
+import { trpcError } from '../helpers/trpc';
 
 // rules.* and alerts.list, the public face of the early-warning engine: who may edit, how edits are
 // versioned and audited, what invalid input gets back, and how alerts are filtered.
@@ -46,15 +46,6 @@ afterAll(async () => {
   await db?.close();
   if (ch) await dropTestClickHouse(ch);
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 describe('rules', () => {
   it('seeds the starter rules once, and lists them with kind and state', async () => {

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLocal } from '@/core/time';
 import type { ClickHouse } from '@/core/clickhouse/client';
@@ -10,6 +9,7 @@ import { createCaller } from '@/server/trpc/root';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { testRuntime } from '../helpers/runtime';
+import { trpcError } from '../helpers/trpc';
 
 // The public face of the KPI layer: definitions, the batched declarative query, the drill-down, and
 // parameters only administrators change; every wrong question gets a 400 that says what is wrong.
@@ -34,15 +34,6 @@ afterAll(async () => {
   await db?.close();
   if (ch) await dropTestClickHouse(ch);
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 describe('kpi.definitions', () => {
   it('declares every KPI of DOMAIN.md §2 once, with how it is computed', async () => {

@@ -8,6 +8,7 @@ import { createCallerFactory, DOMAIN_TO_TRPC, orgScopedProcedure, router } from 
 import { canSee } from '@/server/trpc/org-access';
 import { createCaller } from '@/server/trpc/root';
 import { WallNotFoundError } from '@/server/wall/layouts';
+import { trpcError } from '../helpers/trpc';
 
 // Domain errors are mapped to tRPC codes once (server/trpc/init.ts), by their brand rather than `instanceof`:
 // Next bundles the route handlers apart from the custom server, so the error a procedure sees may come from
@@ -20,15 +21,6 @@ const CITY_VIEWER: SessionUser = { id: 'km-zhao', name: '赵', role: 'viewer', o
 function failingCaller(err: unknown, user: SessionUser = VIEWER) {
   const rt = { wall: { listLayouts: () => Promise.reject(err) } } as unknown as Runtime;
   return createCaller({ rt, user, headers: new Headers(), now: () => 0 } satisfies Context);
-}
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
 }
 
 /** Second copies of the modules that define the domain errors (and of core/errors.ts under them). */

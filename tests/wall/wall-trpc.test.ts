@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { outageMapData } from '@/app/_components/wall/panels/outage-map-layers';
 import { chTime, parseLocal } from '@/core/time';
@@ -22,6 +21,7 @@ import { hallPositionsWithin } from '@/server/wall/zone-data';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { testRuntime } from '../helpers/runtime';
+import { trpcError } from '../helpers/trpc';
 
 // wall.*: layouts as versioned, audited data; the console's control of a zone; the zone data call (one KPI
 // batch per zone and refresh, shared by every screen; a visitor zone refuses non-visitor panels on the server
@@ -37,15 +37,6 @@ const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'opera
 const VIEWER: SessionUser = { id: 'viewer-zhao', name: '赵', role: 'viewer', orgCode: '53' };
 const caller = (user: SessionUser, now = NOW) => createCaller({ rt, user, headers: new Headers(), now: () => now } satisfies Context);
 const SECRET_TITLE = '昆明市五华区营业厅客户张某某投诉未处理';
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TRPCError);
-  return err as TRPCError;
-}
 
 beforeAll(async () => {
   ch = await testClickHouse();
