@@ -142,6 +142,10 @@ export const dunningFamily: Family = {
   measures: {
     dunned: { kind: 'count', where: '1' },
     paid_within: { kind: 'count', where: PAID_WITHIN },
+    // Dunning effectiveness counts customers, not contacts (DOMAIN.md §2.4): a customer dunned three times
+    // is one dunned customer, and one who paid within N days of any of them is one who paid.
+    dunned_customers: { kind: 'uniq', expr: 'customer_id', where: '1', rowsOf: 'dunned' },
+    paid_customers: { kind: 'uniq', expr: 'customer_id', where: PAID_WITHIN, rowsOf: 'paid_within' },
   },
   params: (p) => ({ paidWithinDays: p['arrears.dunningPaidWithinDays'] }),
   grains: ['hour', 'day'],
@@ -162,30 +166,58 @@ export const dunningFamily: Family = {
       AND dunned_at <= parseDateTime64BestEffort(arrayMax({keys:Array(String)}), 3, 'UTC') + INTERVAL 1 HOUR`,
 };
 
-const RECONNECTED = 'paid_at IS NOT NULL AND reconnected_at IS NOT NULL';
+const PAYMENT = "event = 'payment'";
+const RECONNECTED = `${PAYMENT} AND reconnected_at IS NOT NULL`;
 const RECONNECT_MS = "dateDiff('millisecond', assumeNotNull(paid_at), assumeNotNull(reconnected_at))";
+/** Time since the payment was confirmed, now. */
+const SINCE_PAID_MS = "dateDiff('millisecond', assumeNotNull(paid_at), {now:DateTime64(3, 'UTC')})";
 
-/** 欠费停复电 (DOMAIN.md §2.4): one row per disconnection for arrears. */
+/**
+ * 欠费停复电 (DOMAIN.md §2.4). A disconnection for arrears gives up to two rows: its disconnection (dated by
+ * when the power went: the 7-day notice rule) and, once the customer paid, its payment (dated by when the
+ * payment was confirmed: the reconnection clock starts there, so a case belongs to that day and month). A
+ * paid case not yet reconnected and still inside its limit is pending: it counts once reconnected or once
+ * its limit has passed. That depends on "now", so the family is always computed from the facts (a small
+ * table: one row per disconnection).
+ */
 export const reconnectionFamily: Family = {
   id: 'reconnection',
   label: { zh: '欠费停复电', en: 'Disconnection and reconnection' },
   sources: ['billing.reconnections'],
   sourceTables: ['fact_reconnection'],
-  from: `(SELECT * FROM fact_reconnection FINAL WHERE {{where}})`,
-  timeColumn: 'disconnected_at',
+  from: `(
+    SELECT *, 'disconnect' AS event, disconnected_at AS event_at FROM fact_reconnection FINAL WHERE {{where}}
+    UNION ALL
+    SELECT *, 'payment' AS event, assumeNotNull(paid_at) AS event_at FROM fact_reconnection FINAL
+    WHERE paid_at IS NOT NULL AND {{where}}
+  )`,
+  timeColumn: 'event_at',
   timeType: 'datetime',
   leaf: 'county',
   dims: { class: CLASS },
   measures: {
-    disconnections: { kind: 'count', where: '1' },
-    notice_ok: { kind: 'count', where: "dateDiff('hour', notice_at, disconnected_at) >= 168" },
-    paid: { kind: 'count', where: 'paid_at IS NOT NULL' },
+    disconnections: { kind: 'count', where: "event = 'disconnect'" },
+    // Elapsed time, not hour boundaries crossed: 6 d 23 h 50 min is less than 7 days.
+    notice_ok: { kind: 'count', where: "event = 'disconnect' AND notice_at <= disconnected_at - INTERVAL 7 DAY" },
+    paid: { kind: 'count', where: PAYMENT },
     reconnected: { kind: 'count', where: RECONNECTED },
     reconnected_in_limit: { kind: 'count', where: `${RECONNECTED} AND ${RECONNECT_MS} <= {reconnectLimitMs:UInt64}` },
     reconnect_ms_sum: { kind: 'sum', expr: RECONNECT_MS, where: RECONNECTED, rowsOf: 'reconnected' },
+    /** Paid cases that count: reconnected, or not reconnected and past their limit. */
+    settled: {
+      kind: 'count',
+      where: `${PAYMENT} AND (reconnected_at IS NOT NULL OR ${SINCE_PAID_MS} > {reconnectLimitMs:UInt64})`,
+      live: true,
+    },
+    /** Paid, not yet reconnected, still inside the limit. */
+    pending: {
+      kind: 'count',
+      where: `${PAYMENT} AND reconnected_at IS NULL AND ${SINCE_PAID_MS} <= {reconnectLimitMs:UInt64}`,
+      live: true,
+    },
   },
   params: (p) => ({ reconnectLimitMs: p['arrears.reconnectLimitHours'] * 3_600_000 }),
-  grains: ['hour', 'day'],
+  grains: [],
   rows: {
     disconnection_id: { sql: 'disconnection_id', label: { zh: '停电编号', en: 'Disconnection' }, type: 'string' },
     customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
@@ -194,8 +226,14 @@ export const reconnectionFamily: Family = {
     disconnected_at: { sql: 'disconnected_at', label: { zh: '停电时间', en: 'Disconnected' }, type: 'time' },
     paid_at: { sql: 'paid_at', label: { zh: '缴费时间', en: 'Paid' }, type: 'time' },
     reconnected_at: { sql: 'reconnected_at', label: { zh: '复电时间', en: 'Reconnected' }, type: 'time' },
+    state: {
+      sql: `multiIf(reconnected_at IS NOT NULL, 'reconnected', paid_at IS NULL, 'unpaid',
+        ${SINCE_PAID_MS} > {reconnectLimitMs:UInt64}, 'overdue', 'pending')`,
+      label: { zh: '状态', en: 'State' },
+      type: 'string',
+    },
     hours: {
-      sql: `if(${RECONNECTED}, round(${RECONNECT_MS} / 3600000, 1), NULL)`,
+      sql: `if(reconnected_at IS NOT NULL AND paid_at IS NOT NULL, round(${RECONNECT_MS} / 3600000, 1), NULL)`,
       label: { zh: '复电用时（时）', en: 'Hours' },
       type: 'number',
     },

@@ -106,6 +106,31 @@ export interface QueryPlan {
   parts: Part[];
 }
 
+/**
+ * A KPI's own filters (arrears = overdue ages) narrow the query's, never replace them: a dimension both
+ * name keeps only the values in both (an empty list selects nothing). A value the dimension does not
+ * have is still an error, as it is without a fixed filter.
+ */
+export function withFixedFilters(
+  f: Family,
+  asked: Record<string, readonly string[]>,
+  fixed: Record<string, readonly string[]> | undefined,
+): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = { ...asked };
+  for (const [name, values] of Object.entries(fixed ?? {})) {
+    const mine = asked[name];
+    if (!mine) {
+      out[name] = values;
+      continue;
+    }
+    const closed = f.dims[name]?.values;
+    const bad = closed ? mine.filter((v) => !closed.includes(v)) : [];
+    if (bad.length) throw new KpiQueryError(`维度 ${name} 不含 ${bad.join(', ')} (allowed: ${closed!.join(', ')})`);
+    out[name] = mine.filter((v) => values.includes(v));
+  }
+  return out;
+}
+
 /** Compiles one query into statement parts, one per family and time frame. */
 export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
   const { ctx } = deps;
@@ -117,7 +142,7 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
   for (const k of defs) {
     const f = FAMILY_BY_ID.get(k.family)!;
     const range = kpiRange(k, q, ctx.now, ctx.cal);
-    const filters: Record<string, readonly string[]> = { ...q.filters, ...(k.fixedFilters ?? {}) };
+    const filters = withFixedFilters(f, q.filters, k.fixedFilters);
     // Filters the family does not have are an error only when no KPI of the query can take them.
     for (const name of Object.keys(q.filters)) if (!f.dims[name]) delete filters[name];
     const live = isLive(k);

@@ -1,0 +1,48 @@
+-- Arrears recount (issue 12).
+--
+-- Dunning effectiveness counts distinct dunned customers, not dunning records (DOMAIN.md §2.4): the dunning
+-- rollups gain two distinct-customer measures, placed where server/kpi/rollup/columns.ts lists them (after
+-- paid_within, before version). The refresher rebuilds the family because its definition changed.
+ALTER TABLE {{db}}.rollup_dunning_hour_local ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_hour ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_hour_county_local ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_hour_county ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_day_local ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_day ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_day_county_local ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+ALTER TABLE {{db}}.rollup_dunning_day_county ON CLUSTER '{{cluster}}'
+    ADD COLUMN IF NOT EXISTS dunned_customers AggregateFunction(uniqExact, String) AFTER paid_within,
+    ADD COLUMN IF NOT EXISTS paid_customers AggregateFunction(uniqExact, String) AFTER dunned_customers;
+
+-- Disconnections and reconnections (family 'reconnection') are now computed from the facts only: a paid
+-- case inside its reconnection limit is pending and counts once its limit has passed, which depends on
+-- "now", and its disconnection and payment are dated apart. Its rollups go (derived data; nothing is lost).
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_hour ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_hour_local ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_hour_county ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_hour_county_local ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_day ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_day_local ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_day_county ON CLUSTER '{{cluster}}' SYNC;
+DROP TABLE IF EXISTS {{db}}.rollup_reconnection_day_county_local ON CLUSTER '{{cluster}}' SYNC;
