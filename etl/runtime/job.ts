@@ -57,3 +57,15 @@ export interface QuarantinedRow {
   reason: string;
   raw: unknown;
 }
+
+/**
+ * One impossible field of a row that is loaded anyway (DOMAIN.md §2: flag and empty the bad field, keep the
+ * row wherever a figure does not need that field). The transform has already emptied `field` in the row.
+ */
+export interface FlaggedField {
+  field: string;
+  reason: string;
+}
+
+/** How a loaded row's flagged field is recorded in etl_quarantine: the row is in the fact table, the field empty. */
+export const flagReason = (f: FlaggedField) => `flagged, row loaded without ${f.field}: ${f.reason}`;

@@ -10,6 +10,12 @@ import { outageFamily } from '../kpi/families/outage';
 
 const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
+/**
+ * Delivery reports that may answer notices sent since `from`. A report whose 发送时间 was impossible is loaded
+ * with it emptied (the zero DateTime: the column is not Nullable) and still says delivered or failed.
+ */
+const SMS_REPORT_SINCE = "(sent_at >= {from:DateTime64(3, 'UTC')} OR sent_at = toDateTime64(0, 3, 'UTC'))";
+
 /** The column that holds an org code of this length (province, city, county). */
 function orgPredicate(code: string, alias = ''): string {
   const col = code.length === 2 ? 'province_code' : code.length === 4 ? 'city_code' : code.length === 6 ? 'county_code' : null;
@@ -162,7 +168,7 @@ export function smsBatches(ch: ClickHouse, q: { orgCode: string; from: number; n
      FROM (SELECT outage_id, msg_id, sent_at, delivery_status FROM fact_notice FINAL
            WHERE channel = 'sms' AND sent_at >= {from:DateTime64(3, 'UTC')} AND sent_at <= {now:DateTime64(3, 'UTC')}) AS n
      INNER JOIN (SELECT outage_id, county_code FROM fact_outage FINAL WHERE ${orgPredicate(q.orgCode)}) AS o ON o.outage_id = n.outage_id
-     LEFT JOIN (SELECT msg_id, delivery_status FROM fact_sms_report FINAL WHERE sent_at >= {from:DateTime64(3, 'UTC')}) AS r ON r.msg_id = n.msg_id
+     LEFT JOIN (SELECT msg_id, delivery_status FROM fact_sms_report FINAL WHERE ${SMS_REPORT_SINCE}) AS r ON r.msg_id = n.msg_id
      GROUP BY n.outage_id
      ORDER BY first_sent DESC
      LIMIT 20000`,
@@ -269,7 +275,7 @@ export function replayRecords(
          FROM (SELECT outage_id, msg_id, sent_at, delivery_status FROM fact_notice FINAL
                WHERE channel = 'sms' AND sent_at >= {from:DateTime64(3, 'UTC')} AND sent_at < {now:DateTime64(3, 'UTC')}) AS n
          INNER JOIN (SELECT outage_id, county_code FROM fact_outage FINAL WHERE ${org}) AS o ON o.outage_id = n.outage_id
-         LEFT JOIN (SELECT msg_id, delivery_status FROM fact_sms_report FINAL WHERE sent_at >= {from:DateTime64(3, 'UTC')}) AS r ON r.msg_id = n.msg_id
+         LEFT JOIN (SELECT msg_id, delivery_status FROM fact_sms_report FINAL WHERE ${SMS_REPORT_SINCE}) AS r ON r.msg_id = n.msg_id
          GROUP BY n.outage_id
          HAVING count() >= {minSent:UInt32}`,
         { ...p, minSent: q.minCount ?? 0 },

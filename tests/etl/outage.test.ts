@@ -351,7 +351,8 @@ describe('outage: SMS report files', () => {
     writeFileSync(path.join(cfg.dir, 'sms_report_20261123_0905.csv'), REPORT);
     const run = await runEtlJob(fch, job());
     expect(run.status).toBe('ok');
-    expect([run.rowsRead, run.rowsLoaded, run.rowsQuarantined]).toEqual([5, 3, 2]);
+    // T0005's report time (25:00) is impossible: loaded without it, still delivered, and flagged.
+    expect([run.rowsRead, run.rowsLoaded, run.rowsQuarantined]).toEqual([5, 4, 1]);
     const rows = await fch.query(
       't.r',
       'SELECT msg_id, phone_masked, delivery_status, failure_reason FROM fact_sms_report FINAL ORDER BY msg_id',
@@ -362,6 +363,7 @@ describe('outage: SMS report files', () => {
       { msg_id: 'T0001', phone_masked: '138****5678', delivery_status: 'delivered', failure_reason: '' },
       { msg_id: 'T0002', phone_masked: '139****5678', delivery_status: 'failed', failure_reason: '空号' },
       { msg_id: 'T0003', phone_masked: '137****5678', delivery_status: 'delivered', failure_reason: '' },
+      { msg_id: 'T0005', phone_masked: '136****5678', delivery_status: 'delivered', failure_reason: '' },
     ]);
     const reasons = await fch.query(
       't.q',
@@ -371,7 +373,7 @@ describe('outage: SMS report files', () => {
     );
     expect(reasons.map((r) => r.reason)).toEqual([
       'sms_report_20261123_0905.csv line 5: malformed row: 手机号码 not a mobile number',
-      'sms_report_20261123_0905.csv line 6: bad date in 报告时间: "2026-11-23 25:00:00"',
+      'sms_report_20261123_0905.csv line 6: flagged, row loaded without 报告时间: bad date in 报告时间: "2026-11-23 25:00:00"',
     ]);
     expect(readdirSync(cfg.archiveDir)).toEqual(['sms_report_20261123_0905.csv']);
   });
@@ -380,7 +382,7 @@ describe('outage: SMS report files', () => {
     writeFileSync(path.join(cfg.dir, 'copy-of-report.csv'), REPORT);
     const run = await runEtlJob(fch, job());
     expect([run.status, run.rowsRead, run.rowsLoaded]).toEqual(['ok', 0, 0]);
-    expect(await chN('SELECT count() AS n FROM fact_sms_report')).toBe(3);
+    expect(await chN('SELECT count() AS n FROM fact_sms_report')).toBe(4);
     expect(readdirSync(cfg.dir)).toEqual([]);
   });
 
@@ -405,6 +407,6 @@ describe('outage: SMS report files', () => {
       /not an SMS delivery report, missing column\(s\) 短信ID/,
     );
     expect(await chN("SELECT count() AS n FROM etl_file FINAL WHERE source = 'outage.sms-reports' AND status = 'rejected'")).toBe(2);
-    expect(await chN('SELECT count() AS n FROM fact_sms_report FINAL')).toBe(4);
+    expect(await chN('SELECT count() AS n FROM fact_sms_report FINAL')).toBe(5);
   });
 });

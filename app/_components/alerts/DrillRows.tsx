@@ -6,14 +6,9 @@ import { useLocale, useT } from '../../_i18n/LocaleProvider';
 import { formatInt } from '../../_i18n/format';
 import styles from './alerts.module.css';
 import { kpiRowsInput } from './alert-list';
+import { drillCell } from './drill-cell';
 
 const PAGE = 20;
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
-  return String(v);
-}
 
 /** The records behind a KPI alert, through the drill-down contract (`kpi.rows` with the alert's drill). */
 export function DrillRows({ drill }: { drill: unknown }) {
@@ -43,7 +38,7 @@ export function DrillRows({ drill }: { drill: unknown }) {
             {rows.map((r, i) => (
               <tr key={i}>
                 {columns.map((c) => (
-                  <td key={c.name}>{cell(r[c.name])}</td>
+                  <td key={c.name}>{drillCell(r[c.name], c.type)}</td>
                 ))}
               </tr>
             ))}

@@ -1,6 +1,6 @@
 import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
-import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
@@ -86,13 +86,17 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
     }
     const good: Record<string, unknown>[] = [];
     const bad: QuarantinedRow[] = [];
+    const flagged: QuarantinedRow[] = [];
     for (const obj of rows) {
       const t = transformTicket(obj, orgs, cfg.tz, 'hall-queue');
-      if (t.ok) good.push(t.row);
-      else bad.push({ recordKey: String(obj.ticket_id ?? ''), reason: t.reason, raw: obj });
+      if (t.ok) {
+        good.push(t.row);
+        // Loaded with a field emptied: recorded with its reason, so the source's flagged rows stay visible.
+        for (const f of t.flags) flagged.push({ recordKey: String(obj.ticket_id ?? ''), reason: flagReason(f), raw: obj });
+      } else bad.push({ recordKey: String(obj.ticket_id ?? ''), reason: t.reason, raw: obj });
     }
     await ctx.ch.insert(`etl.${HALL_QUEUE_SOURCES.tickets}`, 'fact_queue_ticket', good);
-    if (bad.length) await quarantine(ctx.ch, HALL_QUEUE_SOURCES.tickets, ctx.runId, bad, ctx.now);
+    if (bad.length || flagged.length) await quarantine(ctx.ch, HALL_QUEUE_SOURCES.tickets, ctx.runId, [...bad, ...flagged], ctx.now);
     return { loaded: good.length, quarantined: bad.length };
   }
 

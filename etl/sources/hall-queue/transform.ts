@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { findCounty } from '@/core/org/divisions';
 import { chTime, parseLocal } from '@/core/time';
+import type { FlaggedField } from '../../runtime/job';
 import { BIZ_TYPE, EVALUATION, STATE } from './source-schema';
 
-// Source rows → fact rows. Anything that cannot be trusted is returned as a reason instead of a row,
-// so one bad ticket is quarantined while the rest of the batch loads.
+// Source rows → fact rows (DOMAIN.md §2, opening). A row that cannot be read is returned as a reason instead
+// of a row, so one bad ticket is quarantined while the rest of the batch loads; a row with one impossible field
+// is loaded with that field emptied and flagged.
 
 export const sourceTicketSchema = z.object({
   ticket_id: z.string().min(1),
@@ -31,7 +33,17 @@ const stateByCode = new Map(Object.entries(STATE).map(([k, v]) => [v, k]));
 const ratingByCode = new Map(Object.entries(EVALUATION).map(([k, v]) => [v, k]));
 const bizByLabel = new Map(Object.entries(BIZ_TYPE).map(([k, v]) => [v as string, k]));
 
-export type TicketTransform = { ok: true; row: Record<string, unknown>; updatedAt: number } | { ok: false; reason: string };
+/**
+ * A ticket that cannot be read at all (no key, no hall, no issue time, unknown state) is a reason for quarantine.
+ * A ticket with one impossible field is still a ticket (it counts in tickets issued): the field is emptied and
+ * named in `flags`, and only the figures that need it (waiting time for a bad call time) leave the ticket out.
+ * The job records each flag in etl_quarantine with its reason while loading the row.
+ */
+export type TicketTransform =
+  { ok: true; row: Record<string, unknown>; updatedAt: number; flags: FlaggedField[] } | { ok: false; reason: string };
+
+/** Longest a ticket can plausibly take from issue to call, or from call to service end: halls close daily. */
+export const MAX_TICKET_STEP_MS = 86_400_000;
 
 export function transformTicket(raw: unknown, halls: Map<string, HallOrg>, tz: string, source: string): TicketTransform {
   const parsed = sourceTicketSchema.safeParse(raw);
@@ -40,29 +52,59 @@ export function transformTicket(raw: unknown, halls: Map<string, HallOrg>, tz: s
   const t = parsed.data;
   const hall = halls.get(t.hall_id);
   if (!hall) return { ok: false, reason: `unknown hall ${t.hall_id}` };
+  const flags: FlaggedField[] = [];
   const times: Partial<Record<'take_time' | 'call_time' | 'finish_time' | 'updated_at', number>> = {};
   for (const field of ['take_time', 'call_time', 'finish_time', 'updated_at'] as const) {
     const v = t[field];
     if (v === null) continue;
     const ms = parseLocal(v, tz);
-    if (ms === null) return { ok: false, reason: `bad date in ${field}: ${JSON.stringify(v)}` };
-    times[field] = ms;
+    if (ms !== null) times[field] = ms;
+    // The issue time places the ticket (its day, its partition) and updated_at versions it: without them the
+    // row cannot be read. A call or finish time that is not a time is one bad field.
+    else if (field === 'take_time' || field === 'updated_at') return { ok: false, reason: `bad date in ${field}: ${JSON.stringify(v)}` };
+    else flags.push({ field, reason: `bad date in ${field}: ${JSON.stringify(v)}` });
   }
-  const { take_time: issued, call_time: called, finish_time: ended, updated_at: updated } = times;
+  const { take_time: issued, updated_at: updated } = times;
+  let { call_time: called, finish_time: ended } = times;
   if (issued === undefined || updated === undefined) return { ok: false, reason: 'take_time and updated_at are required' };
   const status = stateByCode.get(t.state as never);
   if (!status) return { ok: false, reason: `unknown state code ${t.state}` };
-  if (called !== undefined && called < issued) return { ok: false, reason: 'call_time before take_time' };
-  if (ended !== undefined && (called === undefined || ended < called)) return { ok: false, reason: 'finish_time before call_time' };
-  if ((status === 'serving' || status === 'served' || status === 'no_show') && called === undefined)
-    return { ok: false, reason: `state ${status} without call_time` };
-  const rating = t.evaluation === null ? 'none' : ratingByCode.get(t.evaluation as never);
-  if (!rating) return { ok: false, reason: `unknown evaluation code ${t.evaluation}` };
+  if (called !== undefined && called < issued) {
+    flags.push({ field: 'call_time', reason: 'call_time before take_time' });
+    called = undefined;
+  } else if (called !== undefined && called - issued > MAX_TICKET_STEP_MS) {
+    flags.push({ field: 'call_time', reason: 'call_time more than a day after take_time' });
+    called = undefined;
+  }
+  const start = called ?? issued;
+  if (ended !== undefined && (ended < start || ended - start > MAX_TICKET_STEP_MS)) {
+    flags.push({
+      field: 'finish_time',
+      reason:
+        ended < start
+          ? `finish_time before ${called === undefined ? 'take_time' : 'call_time'}`
+          : 'finish_time more than a day after call_time',
+    });
+    ended = undefined;
+  } else if (ended !== undefined && called === undefined && t.call_time === null) {
+    // Finished but never called: the service end means nothing without the call it follows.
+    flags.push({ field: 'finish_time', reason: 'finish_time without call_time' });
+    ended = undefined;
+  }
+  if ((status === 'serving' || status === 'served' || status === 'no_show') && t.call_time === null)
+    flags.push({ field: 'call_time', reason: `state ${status} without call_time` });
+  let rating = t.evaluation === null ? 'none' : ratingByCode.get(t.evaluation as never);
+  if (!rating) {
+    // An evaluator code we do not know is no rating: out of the satisfaction rate, the ticket still counts.
+    flags.push({ field: 'evaluation', reason: `unknown evaluation code ${t.evaluation}` });
+    rating = 'none';
+  }
   const businessType = bizByLabel.get(t.biz_type) ?? 'other';
 
   return {
     ok: true,
     updatedAt: updated,
+    flags,
     row: {
       ticket_id: t.ticket_id,
       source,

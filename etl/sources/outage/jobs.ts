@@ -2,7 +2,7 @@ import type { TableName } from '@/core/clickhouse/tables';
 import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import type { FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
-import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
+import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
 import { quarantine } from '../../runtime/run-job';
 import { OUTAGE_SOURCES } from './config';
@@ -42,13 +42,17 @@ function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
   async function loadPage(ctx: JobContext, rows: Record<string, unknown>[]) {
     const good: Record<string, unknown>[] = [];
     const bad: QuarantinedRow[] = [];
+    const flagged: QuarantinedRow[] = [];
     for (const obj of rows) {
       const t = feed.transform(obj, cfg.tz, 'outage');
-      if (t.ok) good.push(t.row);
-      else bad.push({ recordKey: String(obj[read.idColumn] ?? ''), reason: t.reason, raw: obj });
+      const recordKey = String(obj[read.idColumn] ?? '');
+      if (t.ok) {
+        good.push(t.row);
+        for (const f of t.flags ?? []) flagged.push({ recordKey, reason: flagReason(f), raw: obj });
+      } else bad.push({ recordKey, reason: t.reason, raw: obj });
     }
     await ctx.ch.insert(`etl.${source}`, feed.table, good);
-    if (bad.length) await quarantine(ctx.ch, source, ctx.runId, bad, ctx.now);
+    if (bad.length || flagged.length) await quarantine(ctx.ch, source, ctx.runId, [...bad, ...flagged], ctx.now);
     return { loaded: good.length, quarantined: bad.length };
   }
 
@@ -100,15 +104,19 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJo
         }
         const good: Record<string, unknown>[] = [];
         const bad: QuarantinedRow[] = [];
+        const flagged: QuarantinedRow[] = [];
         records.forEach((rec, i) => {
           const t = transformSmsReport(rec, tz, 'outage', file.name);
-          if (t.ok) good.push(t.row);
           // Keyed by content and line (header = line 1), so a re-load after a crash does not quarantine twice.
-          else bad.push({ recordKey: `${file.sha256.slice(0, 16)}:${i + 2}`, reason: `${file.name} line ${i + 2}: ${t.reason}`, raw: rec });
+          const recordKey = `${file.sha256.slice(0, 16)}:${i + 2}`;
+          if (t.ok) {
+            good.push(t.row);
+            for (const f of t.flags ?? []) flagged.push({ recordKey, reason: `${file.name} line ${i + 2}: ${flagReason(f)}`, raw: rec });
+          } else bad.push({ recordKey, reason: `${file.name} line ${i + 2}: ${t.reason}`, raw: rec });
         });
         read += records.length;
         await ch.insert(`etl.${source}`, 'fact_sms_report', good);
-        if (bad.length) await quarantine(ch, source, runId, bad, now);
+        if (bad.length || flagged.length) await quarantine(ch, source, runId, [...bad, ...flagged], now);
         await recordFile(ch, { source, fileName: file.name, sha256: file.sha256, rows: good.length, status: 'loaded' }, now);
         done.add(file.sha256);
         await archiveFile(file, drop);

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { findCounty } from '@/core/org/divisions';
 import { chTime, parseLocal } from '@/core/time';
+import type { FlaggedField } from '../../runtime/job';
 import { NOTICE_CHANNEL, OUTAGE_STATUS, OUTAGE_TYPE, SEND_RESULT, SMS_DELIVERED } from './source-schema';
 
-// Outage system rows and SMS gateway report records → fact rows. Anything that cannot be trusted is returned
-// as a reason instead of a row, so one bad record is quarantined while the rest of the page or file loads.
+// Outage system rows and SMS gateway report records → fact rows. A record that cannot be read is returned as a
+// reason instead of a row, so one bad record is quarantined while the rest of the page or file loads. A record
+// with one impossible field (DOMAIN.md §2, opening) is loaded with that field emptied and named in `flags`.
 
-export type Transform = { ok: true; row: Record<string, unknown> } | { ok: false; reason: string };
+export type Transform = { ok: true; row: Record<string, unknown>; flags?: FlaggedField[] } | { ok: false; reason: string };
 
 const invert = <K extends string, V extends string | number>(m: Record<K, V>): Map<V, K> =>
   new Map(Object.entries(m).map(([k, v]) => [v as V, k as K]));
@@ -197,29 +199,56 @@ export const maskMobile = (phone: string) => {
   return `${p.slice(0, 3)}****${p.slice(7)}`;
 };
 
+/** Longest a gateway takes to report on a message: operators give up delivering after 72 h, so a week is impossible. */
+export const MAX_SMS_REPORT_DELAY_MS = 7 * 86_400_000;
+
+/**
+ * A delivery report is read from its message id and status; its times are needed by no figure (a customer is
+ * notified when the report says delivered, at the notice's own send time). An impossible 发送时间 or 报告时间
+ * (24:61, a report before its message was sent, a year away) is emptied and flagged, and the report still
+ * counts. fact_sms_report.sent_at / reported_at are not Nullable: an emptied time is stored as the column's
+ * default, the zero DateTime, which readers treat as none.
+ */
 export function transformSmsReport(raw: unknown, tz: string, source: string, fileName: string): Transform {
   const parsed = smsReportSchema.safeParse(raw);
   if (!parsed.success) return malformed(parsed.error);
   const r = parsed.data;
-  const t = times(r, ['发送时间', '报告时间'] as const, tz);
-  if (!t.ok) return t;
-  const { 发送时间: sent, 报告时间: reported } = t.ms;
-  if (sent === undefined || reported === undefined) return { ok: false, reason: '发送时间 and 报告时间 are required' };
-  if (reported < sent) return { ok: false, reason: '报告时间 before 发送时间' };
+  const flags: FlaggedField[] = [];
+  const at = (field: '发送时间' | '报告时间'): number | null => {
+    const v = r[field].trim();
+    if (v === '') {
+      flags.push({ field, reason: `${field} missing` });
+      return null;
+    }
+    const ms = parseLocal(v, tz);
+    if (ms === null) flags.push({ field, reason: `bad date in ${field}: ${JSON.stringify(r[field])}` });
+    return ms;
+  };
+  const sent = at('发送时间');
+  let reported = at('报告时间');
+  if (sent !== null && reported !== null && reported < sent) {
+    flags.push({ field: '报告时间', reason: '报告时间 before 发送时间' });
+    reported = null;
+  } else if (sent !== null && reported !== null && reported - sent > MAX_SMS_REPORT_DELAY_MS) {
+    flags.push({ field: '报告时间', reason: '报告时间 more than 7 days after 发送时间' });
+    reported = null;
+  }
   const delivered = r.状态报告 === SMS_DELIVERED;
   return {
     ok: true,
+    flags,
     row: {
       msg_id: r.短信ID,
       source,
       phone_masked: maskMobile(r.手机号码),
-      sent_at: chTime(sent),
-      reported_at: chTime(reported),
+      sent_at: sent === null ? null : chTime(sent),
+      reported_at: reported === null ? null : chTime(reported),
       delivery_status: delivered ? 'delivered' : 'failed',
       status_code: r.状态报告,
       failure_reason: delivered ? '' : r.失败原因.trim() || r.状态报告,
       file_name: fileName,
-      src_updated_at: chTime(reported),
+      // The version of the report: a later report on the same message replaces this one.
+      src_updated_at: chTime(reported ?? sent ?? 0),
     },
   };
 }

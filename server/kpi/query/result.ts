@@ -41,5 +41,9 @@ export interface KpiRowsResult {
   page: number;
   pageSize: number;
   columns: { name: string; label: { zh: string; en: string }; type: string }[];
+  /**
+   * One object per record, keyed by column name. A `time` column's value is an ISO 8601 instant in UTC
+   * ('2026-11-23T02:00:00.000Z') or null for none / never (a zero DateTime); display converts it to Beijing time.
+   */
   rows: Record<string, unknown>[];
 }

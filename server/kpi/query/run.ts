@@ -5,7 +5,7 @@ import { FAMILY_BY_ID } from '../families';
 import { assemblePart, assembleResult } from './assemble';
 import { compileRows, KpiQueryError, unionParts } from './compile';
 import { foldScan, mergeScans } from './merge-scans';
-import { kpiRange, planQuery, type Part, type PlanDeps } from './plan';
+import { kpiRange, planQuery, withFixedFilters, type Part, type PlanDeps } from './plan';
 import type { KpiQueryResult, KpiRowsResult, KpiSeries } from './result';
 import type { KpiQuery, KpiRowsQuery } from './schema';
 
@@ -61,7 +61,8 @@ export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePerso
   const measure = q.part === 'numerator' ? parts.numerator : parts.denominator;
   if (!measure) throw new KpiQueryError(`指标 ${k.id} 没有分母 (${k.id} has no denominator)`);
   const range = kpiRange(k, q, deps.ctx.now, deps.ctx.cal);
-  const filters: Record<string, readonly string[]> = { ...q.filters, ...(k.fixedFilters ?? {}) };
+  // The caller's filters narrow the KPI's own (an age bucket within the overdue ages), as in the figure.
+  const filters = withFixedFilters(f, q.filters ?? {}, k.fixedFilters);
   const sort = q.sort ?? { column: f.defaultSort, dir: 'desc' as const };
   const { rows, count, columns } = compileRows(
     {
@@ -81,5 +82,30 @@ export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePerso
     deps.ch.query(`kpi.rows.${f.id}`, rows.sql, rows.params, z.record(z.string(), z.unknown())),
     deps.ch.query(`kpi.rows.count.${f.id}`, count.sql, count.params, z.object({ n: z.coerce.number() })),
   ]);
-  return { kpi: k.id, part: q.part, total: n[0]?.n ?? 0, page: q.page, pageSize: q.pageSize, columns, rows: data };
+  const times = columns.filter((c) => c.type === 'time').map((c) => c.name);
+  const rowsOut = data.map((r) => {
+    const out = { ...r };
+    for (const name of times) if (name in out) out[name] = rowTime(out[name]);
+    return out;
+  });
+  return { kpi: k.id, part: q.part, total: n[0]?.n ?? 0, page: q.page, pageSize: q.pageSize, columns, rows: rowsOut };
+}
+
+const CH_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;
+
+/**
+ * A DateTime/DateTime64 value of a drill row as it leaves the server: ClickHouse writes 'YYYY-MM-DD hh:mm:ss[.fff]'
+ * in the column's zone (always UTC here) without saying so, which a client would read as its own local time.
+ * Served as ISO 8601 with `Z`. The zero DateTime (1970-01-01 00:00:00, what a non-nullable column holds for
+ * "no value", e.g. an unpaid bill's last payment) means "never": null.
+ */
+export function rowTime(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number') return v <= 0 || !Number.isFinite(v) ? null : new Date(v).toISOString();
+  if (typeof v !== 'string') return null;
+  const m = CH_TIME.exec(v);
+  // ClickHouse keeps milliseconds (DateTime64(3)); a finer fraction is cut to what a JS Date carries.
+  const ms = m ? Date.parse(`${m[1]}T${m[2]!.replace(/(\.\d{3})\d+$/, '$1')}Z`) : Date.parse(v);
+  if (Number.isNaN(ms)) return null;
+  return ms <= 0 ? null : new Date(ms).toISOString();
 }
