@@ -42,6 +42,12 @@ export interface HistoryOptions {
    * needed for file sources, whose history is whatever waits in the drop folder the scheduled job also takes.
    */
   exclusive?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Awaited before each step (a system's prepareDay, a source's load of a day): resolves when live work is
+   * idle (the scheduler: no scheduled ETL run going or requested), so the back-fill never starves live loading.
+   * A step already started runs to its end; live runs requested meanwhile start at once and the next step waits.
+   */
+  yieldToLive?: () => Promise<void>;
 }
 
 export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHistory, jobs: EtlJob[], opts: HistoryOptions): Promise<void> {
@@ -54,6 +60,13 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   const anchor = formatLocal(liveSince, tz).slice(0, 10);
   const daysBefore = (ymd: string) => Math.round((parseLocal(`${anchor} 12:00:00`, tz)! - parseLocal(`${ymd} 12:00:00`, tz)!) / 86_400_000);
   const exclusive = opts.exclusive ?? (<T>(_name: string, fn: () => Promise<T>) => fn());
+  const yieldToLive = opts.yieldToLive ?? (() => Promise.resolve());
+  /** Waits for live work to be idle; false when stopped meanwhile (the caller returns, progress so far kept). */
+  const mayStep = async () => {
+    if (opts.stopped()) return false;
+    await yieldToLive();
+    return !opts.stopped();
+  };
   const systems = await Promise.all(
     history.systems.map(async (system, i) => {
       const key = historyProgressKey(system.name, i === 0);
@@ -87,9 +100,10 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
       const day = shiftDay(anchor, -i, tz);
       for (const system of systems) {
         if (system.done >= i) continue;
-        if (opts.stopped()) return;
+        if (!(await mayStep())) return;
         await system.prepareDay?.(day);
         for (const job of system.jobs) {
+          if (!(await mayStep())) return;
           const r = await loadDay(job, day);
           if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
         }

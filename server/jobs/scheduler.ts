@@ -106,6 +106,7 @@ export class Scheduler {
     for (const job of jobs) if (!feederOf(job, sim.tasks)) first.push(scheduleJob(job));
     if (sim.history) {
       const history = sim.history;
+      const liveNames = jobs.map((j) => j.source);
       this.history = Promise.all(first).then(() =>
         generation !== this.generation
           ? undefined
@@ -115,6 +116,8 @@ export class Scheduler {
               status: rt.jobs.history,
               stopped: () => generation !== this.generation,
               exclusive: (name, fn) => this.runner.exclusive(name, fn),
+              // Live first: no history step starts while a scheduled ETL run is going or requested.
+              yieldToLive: () => this.runner.idle(liveNames),
             }),
       );
     }

@@ -47,6 +47,24 @@ export class SerialRunner {
     }
   }
 
+  /**
+   * Resolves once none of the given names (every name when left out) is running or has a follow-up run
+   * requested: what lower-priority work (the history back-fill) awaits before each step, so it never starts
+   * a step while a scheduled run is going or waiting. Once stopped, requested follow-ups no longer count
+   * (they will not run).
+   */
+  async idle(names?: Iterable<string>): Promise<void> {
+    const only = names === undefined ? undefined : new Set(names);
+    const counts = (name: string) => only === undefined || only.has(name);
+    for (;;) {
+      const busy = [...this.running].filter(([name]) => counts(name)).map(([, ended]) => ended);
+      const queued = !this.stopped && [...this.again.keys()].some(counts);
+      if (busy.length === 0 && !queued) return;
+      // A follow-up takes its name a few microtasks after the run before it released it: look again soon.
+      await (busy.length ? Promise.race(busy) : new Promise<void>((r) => setImmediate(r)));
+    }
+  }
+
   private async hold<T>(name: string, fn: () => Promise<T>): Promise<T> {
     let release!: () => void;
     this.running.set(name, new Promise<void>((r) => (release = r)));

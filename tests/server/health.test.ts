@@ -86,6 +86,33 @@ describe('/api/health', () => {
     expect((await checkHealth(rt, [])).scheduler.lastAlertRoundAt).toBe('2026-12-04T10:00:05.000Z');
   });
 
+  it('marks a live source late, and health degraded, once its data is older than its limit, even while a run is going', async () => {
+    // Only this test's runs: the first test leaves a late source behind.
+    await ch.command('t.truncate', 'TRUNCATE TABLE etl_run');
+    const now = Date.now();
+    const okRun = (source: string, startedAgoS: number) => ({
+      ...run(source, 'ok', 0, 10),
+      started_at: chTime(now - startedAgoS * 1000),
+      finished_at: chTime(now - startedAgoS * 1000 + 2000),
+    });
+    // outage.events (limit 900 s): its last successful run started 901 s ago; its job has been stuck in a long
+    // run since (nothing recorded until it ends), and a history back-fill run of today does not count.
+    await ch.insert('test.runs', 'etl_run', [
+      okRun('outage.events', 901),
+      { ...okRun('outage.events', 10), job: 'backfill' },
+      okRun('workorder.orders', 899),
+    ]);
+    const h = await checkHealth(runtime(ch), ['outage.events', 'workorder.orders'], now);
+    expect(h.sources.find((s) => s.source === 'outage.events')).toMatchObject({ ok: false, lagSeconds: 901 });
+    expect(h.sources.find((s) => s.source === 'workorder.orders')).toMatchObject({ ok: true, lagSeconds: 899 });
+    expect(h.status).toBe('degraded');
+
+    // 899 s: within the limit.
+    const later = await checkHealth(runtime(ch), ['outage.events', 'workorder.orders'], now - 2000);
+    expect(later.sources.find((s) => s.source === 'outage.events')).toMatchObject({ ok: true, lagSeconds: 899 });
+    expect(later.status).toBe('ok');
+  });
+
   it('says down, without throwing, when ClickHouse is unreachable', async () => {
     const dead = new ClickHouse({ url: 'http://127.0.0.1:9', database: 'monitor', queryTimeoutMs: 2000 });
     const h = await checkHealth(runtime(dead), ['hall-queue.tickets']);
