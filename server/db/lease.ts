@@ -65,6 +65,8 @@ export interface LeaseKeeperOptions {
   onLost?: (reason: LeaseLossReason) => void;
   /** Database errors while acquiring or renewing (the keeper keeps trying). */
   onError?: (err: unknown) => void;
+  /** The local monotonic clock in ms; default performance.now (a test seam). */
+  now?: () => number;
 }
 
 /**
@@ -74,7 +76,7 @@ export interface LeaseKeeperOptions {
  */
 export class LeaseKeeper {
   private held = false;
-  /** performance.now() after which the lease may have expired server-side. */
+  /** Time on the local monotonic clock (`now`) after which the lease may have expired server-side. */
   private deadline = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -82,9 +84,11 @@ export class LeaseKeeper {
   private readonly intervalMs: number;
 
   private readonly prisma: LeaseClient;
+  private readonly now: () => number;
 
   constructor(private readonly opts: LeaseKeeperOptions) {
     this.prisma = opts.prisma;
+    this.now = opts.now ?? (() => performance.now());
     if (!(opts.ttlMs > 0)) throw new RangeError(`lease ttlMs must be positive, got ${opts.ttlMs}`);
     this.intervalMs = opts.intervalMs ?? Math.max(1, Math.floor(opts.ttlMs / 3));
     if (this.intervalMs >= opts.ttlMs)
@@ -99,7 +103,7 @@ export class LeaseKeeper {
   }
 
   isHeld(): boolean {
-    if (this.held && performance.now() >= this.deadline) this.lose('expired');
+    if (this.held && this.now() >= this.deadline) this.lose('expired');
     return this.held;
   }
 
@@ -135,7 +139,7 @@ export class LeaseKeeper {
 
   private async attempt(): Promise<void> {
     // Measured before sending: the database computes expiry from its own now(), which is no earlier.
-    const sentAt = performance.now();
+    const sentAt = this.now();
     let ok: boolean;
     try {
       ok = await acquireLease(this.prisma, this.opts.name, this.opts.holder, this.opts.ttlMs);

@@ -186,11 +186,24 @@ describe('time limits and records', () => {
       levels: { red: 24, yellow: 20 },
     });
     await evaluate([recon], NOW);
-    for (const e of await events(recon)) {
+    const ev = await events(recon);
+    expect(ev.length).toBeGreaterThan(0);
+    for (const e of ev) {
       expect(e.value).toBeGreaterThanOrEqual(20);
       expect(e.value).toBeLessThan(24 * 200); // paid within the disconnection look-back, not at the epoch
       expect(e.severity).toBe(e.value! >= 24 ? 'red' : 'yellow');
     }
+    // One alert per customer paid 20 h or more ago and still disconnected (disconnected in the last 120 days).
+    const [row] = await ch.query(
+      'test.awaiting-reconnection',
+      `SELECT count() AS n FROM fact_reconnection FINAL
+       WHERE paid_at IS NOT NULL AND reconnected_at IS NULL AND startsWith(county_code, '53')
+         AND disconnected_at >= {since:DateTime64(3, 'UTC')} AND paid_at <= {cutoff:DateTime64(3, 'UTC')}`,
+      { since: chTime(NOW - 120 * 86_400_000), cutoff: chTime(NOW - 20 * 3_600_000) },
+      z.object({ n: z.coerce.number() }),
+    );
+    expect(new Set(ev.map((e) => e.subject)).size).toBe(row!.n);
+    expect(ev).toHaveLength(row!.n);
   });
 
   it('a dissatisfied rating and a failed SMS batch are alerts of their own', async () => {

@@ -58,10 +58,13 @@ describe('ClickHouse migrations', () => {
     const single = readdirSync(path.join(MIGRATIONS_ROOT, 'single')).sort();
     const cluster = readdirSync(path.join(MIGRATIONS_ROOT, 'cluster')).sort();
     expect(cluster).toEqual(single);
+    expect(single.length).toBeGreaterThan(0); // two empty folders are not "in step"
+    let tables = 0;
     for (const file of single) {
       const created = (text: string) => [...text.matchAll(/CREATE TABLE IF NOT EXISTS \{\{db\}\}\.(\w+)/g)].map((m) => m[1]);
       const s = created(readFileSync(path.join(MIGRATIONS_ROOT, 'single', file), 'utf8'));
       const c = readFileSync(path.join(MIGRATIONS_ROOT, 'cluster', file), 'utf8');
+      tables += s.length;
       for (const table of s) {
         // Canonical name is the Distributed table; data lives in the replicated _local table.
         expect(c).toMatch(
@@ -70,6 +73,7 @@ describe('ClickHouse migrations', () => {
         expect(c).toMatch(new RegExp(`CREATE TABLE IF NOT EXISTS \\{\\{db\\}\\}\\.${table} ON CLUSTER[\\s\\S]*?ENGINE = Distributed`));
       }
     }
+    expect(tables).toBeGreaterThan(8); // the pattern found the schema's tables, so the loop above checked them
   });
 
   it('writes clustered statements the ClickHouse parser accepts', async () => {

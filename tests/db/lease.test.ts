@@ -3,15 +3,35 @@ import type { Db } from '@/server/db/client';
 import { acquireLease, LeaseKeeper, type LeaseLossReason, readLease, releaseLease } from '@/server/db/lease';
 import { BACKENDS, createTestDb, type TestDb } from './helpers';
 
+// No real-time ceilings here: expiry on the database clock is brought about by a 1 ms ttl and waited for,
+// the keepers' own ttl is a minute (so a slow machine never lets a lease lapse between renewals), their
+// local clock is injected where a test is about it, and every wait is for an event with a generous timeout.
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+/** Waits until `cond` holds; the timeout only turns a hang into a failure, it is no bound on speed. */
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await sleep(20);
   }
 }
+
+/** The keeper's client, counting its acquire/renew attempts (acquireLease is its only $queryRaw). */
+function counted(prisma: Db['prisma']): { prisma: Db['prisma']; attempts: () => number } {
+  let n = 0;
+  const client = {
+    $queryRaw: (...args: unknown[]) => {
+      n++;
+      return Reflect.apply(prisma.$queryRaw, prisma, args) as unknown;
+    },
+    $executeRaw: (...args: unknown[]) => Reflect.apply(prisma.$executeRaw, prisma, args) as unknown,
+  };
+  return { prisma: client as unknown as Db['prisma'], attempts: () => n };
+}
+
+const MINUTE = 60_000;
 
 describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
   let t: TestDb;
@@ -48,14 +68,16 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
     const renewed = (await readLease(db.prisma, 'renew'))!;
     expect(renewed).toMatchObject({ holder: 'A', live: true });
     expect(renewed.acquiredAt.getTime()).toBe(first.acquiredAt.getTime());
-    expect(renewed.expiresAt.getTime()).toBeGreaterThan(first.expiresAt.getTime() + 50_000);
+    // now() + 120 s at the renewal against now() + 60 s at the first take: at least 60 s later, however slow.
+    expect(renewed.expiresAt.getTime()).toBeGreaterThanOrEqual(first.expiresAt.getTime() + 60_000);
   });
 
   it('lets another holder take over once the lease has expired, and the old holder cannot renew', async () => {
-    expect(await acquireLease(db.prisma, 'expiry', 'A', 300)).toBe(true);
-    expect(await acquireLease(other.prisma, 'expiry', 'B', 300)).toBe(false);
-    await sleep(400);
-    expect((await readLease(db.prisma, 'expiry'))?.live).toBe(false);
+    expect(await acquireLease(db.prisma, 'expiry', 'A', MINUTE)).toBe(true);
+    expect(await acquireLease(other.prisma, 'expiry', 'B', MINUTE)).toBe(false);
+    // A renews for 1 ms; the database clock runs past it.
+    expect(await acquireLease(db.prisma, 'expiry', 'A', 1)).toBe(true);
+    await waitFor(async () => (await readLease(db.prisma, 'expiry'))?.live === false, 'lease expired');
     expect(await acquireLease(other.prisma, 'expiry', 'B', 60_000)).toBe(true);
     expect(await acquireLease(db.prisma, 'expiry', 'A', 60_000)).toBe(false);
     expect((await readLease(db.prisma, 'expiry'))?.holder).toBe('B');
@@ -81,23 +103,28 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
         prisma,
         name: 'keeper-handover',
         holder,
-        ttlMs: 900,
+        ttlMs: MINUTE,
         intervalMs: 100,
         onAcquired: () => events.push(`${holder}:acquired`),
         onLost: (reason: LeaseLossReason) => events.push(`${holder}:lost:${reason}`),
       });
-    const a = keeper(db.prisma, 'A');
-    const b = keeper(other.prisma, 'B');
+    const ca = counted(db.prisma);
+    const cb = counted(other.prisma);
+    const a = keeper(ca.prisma, 'A');
+    const b = keeper(cb.prisma, 'B');
     try {
       expect(await a.start()).toBe(true);
       expect(await b.start()).toBe(false);
-      await sleep(350); // several renewals by A, several failed attempts by B
+      // Several renewals by A, several failed attempts by B.
+      await waitFor(() => ca.attempts() >= 4 && cb.attempts() >= 4, 'renewals and attempts');
       expect([a.isHeld(), b.isHeld()]).toEqual([true, false]);
       expect(events).toEqual(['A:acquired']);
 
       await a.stop();
       expect(a.isHeld()).toBe(false);
-      await waitFor(() => b.isHeld(), 2_000); // well before A's last ttl would have run out
+      expect((await readLease(db.prisma, 'keeper-handover'))?.holder).not.toBe('A'); // released, not left to lapse
+      // B takes it at one of its next attempts, long before A's last minute-long ttl could have run out.
+      await waitFor(() => b.isHeld(), 'B holds the lease');
       expect(events).toEqual(['A:acquired', 'A:lost:stopped', 'B:acquired']);
       expect((await readLease(db.prisma, 'keeper-handover'))?.holder).toBe('B');
     } finally {
@@ -113,7 +140,7 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
       prisma: db.prisma,
       name: 'keeper-taken',
       holder: 'A',
-      ttlMs: 900,
+      ttlMs: MINUTE, // A's own deadline is far away: the only way to lose it here is to find it taken
       intervalMs: 100,
       onLost: (r) => lost.push(r),
     });
@@ -122,7 +149,7 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
       // As if A had stalled past its ttl and B had legitimately taken over.
       await db.prisma
         .$executeRaw`UPDATE scheduler_leases SET holder = 'B', expires_at = now() + interval '1 minute' WHERE name = 'keeper-taken'`;
-      await waitFor(() => !k.isHeld(), 2_000);
+      await waitFor(() => !k.isHeld(), 'A notices');
       expect(lost).toEqual(['taken']);
       expect((await readLease(db.prisma, 'keeper-taken'))?.holder).toBe('B');
     } finally {
@@ -134,6 +161,7 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
 
   it('LeaseKeeper: stops claiming the lease as soon as it may have expired, even if renewals could not run', async () => {
     const lost: LeaseLossReason[] = [];
+    let clock = 1_000; // the keeper's monotonic clock, moved by hand
     const k = new LeaseKeeper({
       prisma: db.prisma,
       name: 'keeper-stall',
@@ -141,13 +169,15 @@ describe.each(BACKENDS)('scheduler lease on %s', (backend) => {
       ttlMs: 300,
       intervalMs: 100,
       onLost: (r) => lost.push(r),
+      now: () => clock,
     });
     try {
-      expect(await k.start()).toBe(true);
-      const until = Date.now() + 350;
-      while (Date.now() < until) {
-        // a blocked event loop: no timer (and so no renewal) can run
-      }
+      expect(await k.start()).toBe(true); // sent at 1000: may have expired from 1300 on
+      // No await from here on: as on a blocked event loop, no timer (and so no renewal) can run.
+      clock += 299;
+      expect(k.isHeld()).toBe(true);
+      expect(lost).toEqual([]);
+      clock += 1;
       expect(k.isHeld()).toBe(false);
       expect(lost).toEqual(['expired']);
     } finally {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EtlJob, JobResult } from '@/etl/runtime/job';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { loadEnv } from '@/core/env';
@@ -12,8 +12,11 @@ import { testRuntime } from '../helpers/runtime';
 
 // First-start ordering: a simulated system's first tick (a fresh start's catch-up of yesterday and today)
 // must end before any job reading that system runs, by its first pass or by its cron schedule.
+// node-cron arms its ticks with setTimeout and reads new Date(), so these tests run it on vitest's fake
+// timers: "two cron seconds go by" is two seconds of the fake clock, whatever the load on the machine.
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Lets `ms` of fake time pass, firing the cron ticks due in it and settling the work they start. */
+const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 const deferred = () => {
   let resolve!: () => void;
   let reject!: (err: Error) => void;
@@ -74,32 +77,37 @@ function fakeSystem() {
 }
 
 let scheduler: Scheduler | undefined;
-afterEach(async () => {
-  await scheduler?.stop();
-  scheduler = undefined;
-});
 
 describe('scheduler first start', () => {
+  // Half a second past a whole second: the cron seconds fall at +0.5 s, +1.5 s, … of each test.
+  beforeEach(() => void vi.useFakeTimers({ now: new Date('2026-11-23T02:00:00.500Z') }));
+  afterEach(async () => {
+    await scheduler?.stop(); // before the real timers come back: its tasks were armed on the fake ones
+    scheduler = undefined;
+    vi.useRealTimers();
+  });
+
   it('runs the jobs a simulated system feeds only after its first tick, by first pass or cron', async () => {
     const sys = fakeSystem();
     const rt = runtime();
     scheduler = new Scheduler(rt, sys.sources);
     await scheduler.start();
     // Two cron seconds go by while the catch-up is still writing.
-    await sleep(2300);
+    await pass(2300);
     expect(sys.events.filter((e) => e.includes('queue.'))).toEqual([]);
-    expect(sys.events).toContain('run api.calls');
+    // They did go by: the API-only job ran its first pass and then on both cron seconds.
+    expect(sys.events.filter((e) => e === 'run api.calls').length).toBeGreaterThanOrEqual(3);
     expect(sys.events[0]).toBe('tick start');
 
     sys.firstTick.resolve();
-    await sleep(300);
+    await pass(300);
     const end = sys.events.indexOf('tick end');
     expect(end).toBeGreaterThan(0);
     expect(sys.events.indexOf('run queue.halls')).toBeGreaterThan(end);
     expect(sys.events.indexOf('run queue.tickets')).toBeGreaterThan(end);
     // And their schedules run from then on.
     const runs = sys.events.filter((e) => e === 'run queue.halls').length;
-    await sleep(1300);
+    await pass(1300);
     expect(sys.events.filter((e) => e === 'run queue.halls').length).toBeGreaterThan(runs);
     expect(rt.jobs.lastTick['sim.queue']).toMatchObject({ ok: true });
   });
@@ -109,7 +117,7 @@ describe('scheduler first start', () => {
     scheduler = new Scheduler(runtime(), sys.sources);
     await scheduler.start();
     sys.firstTick.reject(new Error('disk full'));
-    await sleep(300);
+    await pass(300);
     expect(sys.events).toContain('run queue.halls');
     expect(sys.events).toContain('run queue.tickets');
   });
@@ -121,7 +129,7 @@ describe('scheduler first start', () => {
     await scheduler.stop();
     expect(sys.closed()).toBe(true);
     sys.firstTick.resolve();
-    await sleep(1300);
+    await pass(1300);
     expect(sys.events.filter((e) => e.includes('queue.'))).toEqual([]);
   });
 });

@@ -162,19 +162,21 @@ describe('point clouds', () => {
     const h = hallSiteCloud(d.sites!, new Map([['530103', [103.5, 25.5] as [number, number]]]), 10);
     expect(h.ids).toEqual(['530103001', '530102001']);
   });
-  it('builds 100k points into flat buffers quickly (the bench feeds synthetic points through here)', () => {
+  // How fast is bench/wall-map.ts's business (its "layer build in Node" table); a test does not time the machine.
+  it('builds 100k points into flat buffers (the bench feeds synthetic points through here)', () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({
       position: [97.5 + (i % 1000) / 140, 21 + i / 12_000] as [number, number],
       radius: 2,
       color: [58, 184, 255, 160],
     }));
-    const t0 = performance.now();
     const cloud = buildPointCloud(items);
-    const ms = performance.now() - t0;
     expect(cloud.length).toBe(100_000);
     expect(cloud.positions).toHaveLength(200_000);
     expect(cloud.colors).toHaveLength(400_000);
-    expect(ms).toBeLessThan(2000); // ~20 ms on an idle core; loose for a busy CI machine
+    // The last point landed at its own slots (not just buffers of the right size).
+    expect(cloud.positions[199_998]).toBeCloseTo(97.5 + 999 / 140, 4);
+    expect(cloud.positions[199_999]).toBeCloseTo(21 + 99_999 / 12_000, 4);
+    expect([...cloud.colors.subarray(399_996)]).toEqual([58, 184, 255, 160]);
     const layers = buildOutageMapLayers({ counties, affected: new Map(), calls: cloud, halls: buildPointCloud([]) });
     const calls = layers.find((l) => l.id === 'call-density') as ScatterplotLayer;
     const d = calls.props.data as unknown as { length: number; attributes: { getPosition: { value: Float32Array } } };
