@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { kpiQueryInput } from '../kpi/query/schema';
 import { PANEL_TYPES, panelSchema, type PanelSpec } from './layout';
-import { breakdownFor, kpiParam, orgForKpi, PANEL_CATALOG } from './panel-catalog';
+import { DEMO_LAYOUTS } from './demo-layouts';
+import { breakdownFor, kpiParam, orgForKpi, PANEL_CATALOG, tilePeriod } from './panel-catalog';
 
 const panel = (type: PanelSpec['type'], params: Record<string, unknown> = {}): PanelSpec => panelSchema.parse({ id: 'p', type, params });
 
@@ -75,5 +76,47 @@ describe('breakdownFor / orgForKpi', () => {
     expect(orgForKpi('call.agents_ready', '5301')).toBe('53');
     expect(orgForKpi('call.inbound', '530102001')).toBe('530102');
     expect(orgForKpi('queue.length', '530102001')).toBe('530102001');
+  });
+
+  it('asks a queue day ranking or board for the last business day too, with the ticket questions that choose', () => {
+    const r = PANEL_CATALOG.ranking!.needs(panel('ranking', { kpi: 'queue.avg_wait', by: 'city' }), { orgCode: '53' });
+    expect(r.kpi.map((x) => [x.key, x.kpis, x.by, x.time])).toEqual([
+      ['p', ['queue.avg_wait'], 'city', { preset: 'today' }],
+      ['p~yesterday', ['queue.avg_wait'], 'city', { preset: 'yesterday' }],
+      ['p:day-tickets', ['queue.tickets'], 'total', { preset: 'today' }],
+      ['p:day-before', ['queue.tickets'], 'total', { preset: 'yesterday' }],
+    ]);
+    // A live KPI, a call KPI or a chosen period: nothing more to ask.
+    for (const params of [{ kpi: 'queue.length' }, { kpi: 'call.loss_rate' }, { kpi: 'queue.avg_wait', time: 'last_7d' }])
+      expect(PANEL_CATALOG.ranking!.needs(panel('ranking', params), { orgCode: '53' }).kpi).toHaveLength(1);
+    const b = PANEL_CATALOG.queue_board!.needs(panel('queue_board'), { orgCode: '5301' });
+    expect(b.kpi.map((x) => [x.key, x.kpis, x.by])).toEqual([
+      ['p', ['queue.length', 'queue.longest_wait_now', 'queue.avg_wait'], 'hall'],
+      ['p~yesterday', ['queue.avg_wait'], 'hall'],
+      ['p:day-tickets', ['queue.tickets'], 'total'],
+      ['p:day-before', ['queue.tickets'], 'total'],
+    ]);
+  });
+
+  it('asks a billing KPI tile for its natural period, not today (no export has today yet)', () => {
+    expect(tilePeriod('arrears.recovery_rate', 'today')).toEqual({ preset: 'this_year', compare: 'yoy' });
+    expect(tilePeriod('arrears.reconnect_in_limit', 'today')).toEqual({
+      preset: 'this_month',
+      compare: 'previous',
+      fallback: 'last_month',
+    });
+    expect(tilePeriod('arrears.amount', 'today')).toEqual({ preset: 'today', compare: 'previous' });
+    expect(tilePeriod('call.loss_rate', 'today')).toEqual({ preset: 'today', compare: 'previous' });
+    expect(tilePeriod('arrears.recovery_rate', 'last_month')).toEqual({ preset: 'last_month', compare: 'previous' });
+    // The demo wall's 欠费指标 (indicator zone): no billing KPI is asked for today.
+    const zone = DEMO_LAYOUTS[0]!.zones!.find((z) => z.id === 'indicator')!;
+    const spec = panelSchema.parse(zone.panels!.find((x) => x.id === 'kpi-arrears'));
+    const asked = PANEL_CATALOG.kpi_tiles!.needs(spec, { orgCode: '53' }).kpi;
+    for (const kpi of ['arrears.recovery_rate', 'arrears.reconnect_in_limit']) {
+      const own = asked.filter((x) => x.kpis.includes(kpi));
+      expect(own.length, kpi).toBeGreaterThan(0);
+      for (const x of own) expect(x.time, kpi).not.toEqual({ preset: 'today' });
+    }
+    expect(asked.find((x) => x.kpis.includes('arrears.recovery_rate'))).toMatchObject({ key: 'kpi-arrears~this_year', compare: ['yoy'] });
   });
 });

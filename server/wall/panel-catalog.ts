@@ -110,6 +110,89 @@ function byQuery(key: string, kpis: string[], orgCode: string, by: By | null, ov
   return by ? [q({ key, kpis, orgCode, by, ...over })] : [];
 }
 
+// ---- periods: which time a figure is asked for ----
+
+/**
+ * Suffixes of the keys of a panel's "last business day" questions (the desktop home's rule, see
+ * app/_components/home/home-batch.ts): today's tickets of the zone's node, the day before's, and the panel's
+ * day figures asked again for the day before. When today has no ticket yet (the halls are closed) while the
+ * day before had some, the panel shows the day before, labelled with its date; live figures stay live.
+ */
+export const DAY_KEYS = { ticketsToday: ':day-tickets', ticketsBefore: ':day-before', dayBefore: '~yesterday' } as const;
+
+/** A day figure of the hall queue (a period KPI, not a live one): at night the wall shows the last business day's. */
+export function followsBusinessDay(kpiId: string): boolean {
+  const k = KPI_BY_ID.get(kpiId);
+  return !!k && k.family === 'queue' && !k.fixedTime;
+}
+
+/** The two one-figure questions that say whether today has tickets yet and the day before had some. */
+function dayTicketQueries(panelId: string, orgCode: string): KpiQuery[] {
+  return [
+    q({ key: `${panelId}${DAY_KEYS.ticketsToday}`, kpis: ['queue.tickets'], orgCode, time: { preset: 'today' } }),
+    q({ key: `${panelId}${DAY_KEYS.ticketsBefore}`, kpis: ['queue.tickets'], orgCode, time: { preset: 'yesterday' } }),
+  ];
+}
+
+/** A tile's period: asked for `preset`, compared by `compare`; `fallback` when `preset` has no figure yet. */
+export interface TilePeriod {
+  preset: Preset;
+  compare: 'previous' | 'yoy';
+  fallback?: Preset;
+}
+
+/**
+ * The period a KPI tile asks for. The panel's own (params.time) when set to anything but today; for today, a
+ * KPI whose data comes with the marketing system's daily exports (DOMAIN.md §2.4: bills, payments, dunning,
+ * reconnections) has no figure for today, so it asks for its natural period instead: the fee recovery rate
+ * (and billed / collected: bill months) year to date, compared with last year; the others this month, else
+ * last month (early in a month before its first export), compared with the month before.
+ */
+export function tilePeriod(kpiId: string, panelPreset: Preset): TilePeriod {
+  const k = KPI_BY_ID.get(kpiId);
+  const f = FAMILY_BY_ID.get(k?.family ?? '');
+  if (panelPreset !== 'today' || !k || !f || k.fixedTime) return { preset: panelPreset, compare: 'previous' };
+  if (!f.sources.every((s) => s.startsWith('billing.'))) return { preset: panelPreset, compare: 'previous' };
+  if (f.id === 'bill') return { preset: 'this_year', compare: 'yoy' };
+  return { preset: 'this_month', compare: 'previous', fallback: 'last_month' };
+}
+
+/** Key of a tile group asked for a period other than the panel's (`panelId~this_month`, `panelId@53~last_month`). */
+export const periodKey = (key: string, preset: Preset) => `${key}~${preset}`;
+
+/**
+ * The kpi_tiles queries: one per org the KPIs need (perOrg) and period (tilePeriod), plus the fallback
+ * periods, plus the last-business-day questions when a tile shows a queue day figure for today.
+ */
+export function tileQueries(panel: PanelSpec, orgCode: string): KpiQuery[] {
+  const preset = presetParam(panel.params.time, 'today');
+  const kpis = kpiParam(panel.params.kpis, KPI_TILES_DEFAULT);
+  const groups = new Map<string, { period: TilePeriod; kpis: string[] }>();
+  for (const k of kpis) {
+    const period = tilePeriod(k, preset);
+    const id = JSON.stringify(period);
+    groups.set(id, { period, kpis: [...(groups.get(id)?.kpis ?? []), k] });
+  }
+  const out: KpiQuery[] = [];
+  for (const { period, kpis: ids } of groups.values()) {
+    const own = period.preset === preset && !period.fallback;
+    const ask = (p: Preset, compare: 'previous' | 'yoy') =>
+      perOrg(panel.id, ids, orgCode, { time: { preset: p }, compare: [compare] }).map((x) =>
+        own && p === preset ? x : { ...x, key: periodKey(x.key!, p) },
+      );
+    out.push(...ask(period.preset, period.compare));
+    if (period.fallback) out.push(...ask(period.fallback, period.compare));
+  }
+  const day = preset === 'today' ? kpis.filter(followsBusinessDay) : [];
+  if (day.length) {
+    out.push(
+      ...perOrg(`${panel.id}${DAY_KEYS.dayBefore}`, day, orgCode, { time: { preset: 'yesterday' }, compare: ['previous'] }),
+      ...dayTicketQueries(panel.id, orgCode),
+    );
+  }
+  return out;
+}
+
 export const KPI_TILES_DEFAULT = [
   'queue.tickets',
   'queue.longest_wait_now',
@@ -158,19 +241,25 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
   kpi_tiles: {
     label: { zh: '核心指标', en: 'Headline KPIs' },
     visitorSafe: true,
-    needs: (p, z) => ({
-      kpi: perOrg(p.id, kpiParam(p.params.kpis, KPI_TILES_DEFAULT), z.orgCode, {
-        time: { preset: presetParam(p.params.time, 'today') },
-        compare: ['previous'],
-      }),
-    }),
+    needs: (p, z) => ({ kpi: tileQueries(p, z.orgCode) }),
   },
   queue_board: {
     label: { zh: '营业厅排队看板', en: 'Hall queue board' },
     visitorSafe: false,
-    needs: (p, z) => ({
-      kpi: byQuery(p.id, QUEUE_BOARD_KPIS, z.orgCode, breakdownFor(z.orgCode, 'hall')),
-    }),
+    needs: (p, z) => {
+      const by = breakdownFor(z.orgCode, 'hall');
+      // The live queue stays live; today's average wait is the last business day's while the halls are closed.
+      const day = QUEUE_BOARD_KPIS.filter(followsBusinessDay);
+      return {
+        kpi: by
+          ? [
+              ...byQuery(p.id, QUEUE_BOARD_KPIS, z.orgCode, by),
+              ...byQuery(`${p.id}${DAY_KEYS.dayBefore}`, day, z.orgCode, by, { time: { preset: 'yesterday' } }),
+              ...dayTicketQueries(p.id, z.orgCode),
+            ]
+          : [],
+      };
+    },
   },
   call_trend: {
     label: { zh: '95598话务趋势', en: '95598 call trend' },
@@ -262,12 +351,16 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
       const [kpi] = kpiParam(p.params.kpi, ['call.loss_rate']) as [string];
       const org = orgForKpi(kpi, z.orgCode);
       const wanted: By = p.params.by === 'county' ? 'county' : 'city';
-      return {
-        kpi: byQuery(p.id, [kpi], org, breakdownFor(org, wanted, 'county'), {
-          time: { preset: presetParam(p.params.time, 'today') },
-          compare: ['previous'],
-        }),
-      };
+      const by = breakdownFor(org, wanted, 'county');
+      const preset = presetParam(p.params.time, 'today');
+      const kpi_ = byQuery(p.id, [kpi], org, by, { time: { preset }, compare: ['previous'] });
+      // A queue day figure for today: the last business day's while the halls are closed (DAY_KEYS).
+      if (by && preset === 'today' && followsBusinessDay(kpi))
+        kpi_.push(
+          ...byQuery(`${p.id}${DAY_KEYS.dayBefore}`, [kpi], org, by, { time: { preset: 'yesterday' }, compare: ['previous'] }),
+          ...dayTicketQueries(p.id, org),
+        );
+      return { kpi: kpi_ };
     },
   },
   alert_banner: {

@@ -2,10 +2,12 @@
 // an outage…) as labelled, formatted pairs. Values are put in the unit people read: KPI values in the KPI's
 // unit (percent KPIs as percent), the graded value and the threshold in the rule's unit. Pure.
 
+import { DISPLAY_TIME_ZONE } from '../../_i18n/format';
 import type { MessageKey, Translate } from '../../_i18n/locale';
 import { kpiValueScale, ruleValueScale, toDisplay, type SpecShape, type ValueScale } from '../rules/rule-values';
 
-export const DISPLAY_TZ = 'Asia/Shanghai';
+/** Beijing time (app/_i18n/format.ts): every time a person reads. */
+export const DISPLAY_TZ = DISPLAY_TIME_ZONE;
 
 const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
   timeZone: DISPLAY_TZ,
@@ -37,6 +39,12 @@ export function formatValue(v: number | null | undefined, scale: ValueScale, t: 
   return `${text}${t(`valueUnit.${scale.unit}` as MessageKey)}`;
 }
 
+/** Yuan to the fen: 1234.5 → "1,234.50 元". */
+export function formatMoney(v: number | null | undefined, t: Translate): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return `${v.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${t('valueUnit.yuan')}`;
+}
+
 /** A source system's code as its label (fault_repair → 故障报修), or the code when it has none. */
 export function codeLabel(code: string, t: Translate): string {
   const k = `code.${code}` as MessageKey;
@@ -61,12 +69,20 @@ export interface Figure {
 
 const COUNT_KEYS = new Set(['count', 'affected', 'unnotified', 'sent', 'failed', 'outages', 'faultCalls']);
 const HOUR_KEYS = new Set(['hoursToStart', 'hoursSincePayment']);
-const TIME_KEYS = new Set(['dueAt', 'paidAt', 'at', 'firstSent']);
+const TIME_KEYS = new Set(['dueAt', 'paidAt', 'at', 'firstSent', 'snapshotAt']);
+/** Money in yuan, to the fen (a fee-controlled customer's balance and expected charge). */
+const MONEY_KEYS = new Set(['balance', 'expectedCharge']);
+/** Fractions shown as percent (the SMS failure share; balance / expected charge at the warning point). */
+const PERCENT_KEYS = new Set(['share', 'ratio']);
+/** Flags stored as 1/0 (or true/false), shown as 是/否. */
+const FLAG_KEYS = new Set(['keyAccount']);
+/** An ISO instant that no key above claims still reaches people in Beijing time, never raw. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const KPI_KEYS = new Set(['value', 'base', 'baseline', 'spread']);
 /** Shown elsewhere or folded into another figure. */
 const HIDDEN = new Set(['comparator']);
 /** Code values (work-order type, status, customer class…) with a label in the dictionary (`code.<value>`). */
-const CODE_KEYS = new Set(['type', 'status', 'class', 'businessType', 'reason']);
+const CODE_KEYS = new Set(['type', 'status', 'class', 'businessType', 'reason', 'control']);
 /** Figures first in this order, the rest after in the order the server wrote them. */
 const ORDER = ['value', 'threshold', 'base', 'baseline', 'spread', 'z', 'count'];
 
@@ -100,7 +116,9 @@ export function alertFigures(
     let text: string;
     if (key === 'threshold' && typeof v === 'number') text = `${comparatorSymbol(f.comparator as string)} ${formatValue(v, ruleScale, t)}`;
     else if (KPI_KEYS.has(key) && typeof v === 'number') text = formatValue(v, kpiScale, t);
-    else if (key === 'share' && typeof v === 'number') text = formatValue(v, { unit: 'percent', scale: 100 }, t);
+    else if (PERCENT_KEYS.has(key) && typeof v === 'number') text = formatValue(v, { unit: 'percent', scale: 100 }, t);
+    else if (MONEY_KEYS.has(key) && typeof v === 'number') text = formatMoney(v, t);
+    else if (FLAG_KEYS.has(key) && (typeof v === 'number' || typeof v === 'boolean')) text = t(v ? 'figure.yes' : 'figure.no');
     else if (key === 'z' && typeof v === 'number') text = formatValue(v, { unit: 'sigma', scale: 1 }, t);
     else if (COUNT_KEYS.has(key) && typeof v === 'number') text = formatValue(v, { unit: 'count', scale: 1 }, t);
     else if (HOUR_KEYS.has(key) && typeof v === 'number') text = formatValue(v, { unit: 'hours', scale: 1 }, t);
@@ -108,7 +126,8 @@ export function alertFigures(
     else if (TIME_KEYS.has(key) && typeof v === 'string') text = formatShortDateTime(v);
     else if (CODE_KEYS.has(key) && typeof v === 'string') text = codeLabel(v, t);
     else if (typeof v === 'number') text = formatValue(v, { unit: 'count', scale: 1 }, t);
-    else text = String(v);
+    else if (typeof v === 'string' && ISO_TIME.test(v)) text = formatShortDateTime(v);
+    else text = Array.isArray(v) ? v.join('、') : String(v);
     out.push({ key, label: label(key), text });
   }
   // The graded value, when it is not the KPI value itself (a ratio, a change, σ).

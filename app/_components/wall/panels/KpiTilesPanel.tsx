@@ -26,7 +26,15 @@ export function KpiTilesPanel({ panel, data, locale }: PanelProps) {
             data-kpi={tile.kpi}
             title={`${tile.label}\n${tile.formula}`}
           >
-            <div className={styles.tileLabel}>{tile.label}</div>
+            <div className={styles.tileLabel}>
+              {tile.label}
+              {tile.period ? (
+                <span className={styles.period} data-testid={`period-${tile.kpi}`}>
+                  {' · '}
+                  {tile.period}
+                </span>
+              ) : null}
+            </div>
             <div className={styles.tileValueRow}>
               <span className={styles.tileValue} data-testid={`tile-${tile.kpi}`}>
                 {tile.value}
@@ -35,8 +43,7 @@ export function KpiTilesPanel({ panel, data, locale }: PanelProps) {
             </div>
             {tile.compared ? (
               <div className={styles.tileTrend}>
-                {t('wallp.trend.previous')}{' '}
-                {tile.trend ? <b style={{ color: TREND_COLORS[tile.trend.tone] }}>{tile.trend.text}</b> : <b>—</b>}
+                {tile.compareLabel} {tile.trend ? <b style={{ color: TREND_COLORS[tile.trend.tone] }}>{tile.trend.text}</b> : <b>—</b>}
                 <span className={styles.muted}> · {tile.previous}</span>
               </div>
             ) : (

@@ -3,6 +3,7 @@
 import { useMemo, useRef } from 'react';
 import { formatInt, formatMinutes, NO_VALUE } from '../../../_i18n/format';
 import { createTranslator } from '../../../_i18n/locale';
+import { lastDayLabel, panelDay } from './business-day';
 import styles from './panels.module.css';
 import { buildQueueBoard, rowsThatFit } from './queue-board';
 import { cssVars, type PanelProps } from './types';
@@ -15,7 +16,9 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
   const t = useMemo(() => createTranslator(locale), [locale]);
   const ref = useRef<HTMLDivElement>(null);
   const size = usePanelSize(ref);
-  const board = useMemo(() => buildQueueBoard(data), [data]);
+  // The average wait is today's, or the last business day's while today has no ticket yet (queue now stays live).
+  const day = useMemo(() => panelDay(data), [data]);
+  const board = useMemo(() => buildQueueBoard(day.data), [day]);
   const limit =
     typeof panel.params.limit === 'number' && panel.params.limit > 0 ? Math.min(40, panel.params.limit) : rowsThatFit(size?.height);
   const shown = board.rows.slice(0, limit);
@@ -33,6 +36,12 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
               warn: formatInt(board.warn),
               alarm: formatInt(board.alarm),
             })}
+            {day.previousDay ? (
+              <b className={styles.period} data-testid="period">
+                {' · '}
+                {t('wallp.queue.avgDay', { day: lastDayLabel(day.date, t) })}
+              </b>
+            ) : null}
           </div>
           <div className={styles.table} style={cssVars({ '--rows': limit + 1 })}>
             <div className={`${styles.row} ${styles.head}`} style={cssVars({ '--cols': COLS })}>

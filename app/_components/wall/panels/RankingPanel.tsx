@@ -5,6 +5,7 @@ import { shortDivisionName } from '../../../_i18n/format';
 import { createTranslator } from '../../../_i18n/locale';
 import { formatFigureText, kpiName } from './kpi-data';
 import styles from './panels.module.css';
+import { lastDayLabel } from './business-day';
 import { buildRanking, rankingLayout } from './ranking';
 import { cssVars, type PanelProps } from './types';
 import { usePanelSize } from './usePanelSize';
@@ -31,6 +32,12 @@ export function RankingPanel({ panel, data, locale }: PanelProps) {
         <div className={styles.note}>
           {t('wallp.ranking.by', { kpi: kpiName(kpi, locale), n: ranking.total })}
           {ranking.truncated ? ` · ${t('wallp.ranking.worst', { n: ranking.rows.length, total: ranking.total })}` : ''}
+          {ranking.previousDate !== null ? (
+            <b className={styles.period} data-testid="period">
+              {' · '}
+              {lastDayLabel(ranking.previousDate, t)}
+            </b>
+          ) : null}
         </div>
         <div className={styles.rankGrid} style={cssVars({ '--cols': cols, '--rows': perCol })}>
           {ranking.rows.map((r) => (

@@ -32,7 +32,9 @@ describe('buildTiles', () => {
   });
   it('shows — for a KPI without a figure and for a panel without data, never 0', () => {
     expect(buildTiles(panel, data, 'zh-CN', zh)[2]).toMatchObject({ value: '—', trend: null });
-    for (const tile of buildTiles(panel, undefined, 'zh-CN', zh)) expect(tile).toMatchObject({ value: '—', previous: '—', status: 'none' });
+    const empty = buildTiles(panel, undefined, 'zh-CN', zh);
+    expect(empty.map((x) => x.kpi)).toEqual(['call.loss_rate', 'queue.tickets', 'call.agents_ready']); // a tile per KPI, still
+    for (const tile of empty) expect(tile).toMatchObject({ value: '—', previous: '—', status: 'none' });
   });
 });
 

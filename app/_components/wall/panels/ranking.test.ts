@@ -52,7 +52,7 @@ describe('buildRanking', () => {
     expect(r.rows[4]!.bar).toBe(1);
   });
   it('is empty without data', () => {
-    expect(buildRanking(undefined, 10)).toEqual({ kpi: null, rows: [], total: 0, truncated: false });
+    expect(buildRanking(undefined, 10)).toEqual({ kpi: null, previousDate: null, rows: [], total: 0, truncated: false });
   });
 });
 

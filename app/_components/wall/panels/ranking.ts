@@ -3,6 +3,7 @@
 import type { KpiPoint } from '@/server/kpi/query/result';
 import type { PanelData } from '@/server/wall/types';
 import { isNum } from '../../../_i18n/format';
+import { panelDay } from './business-day';
 import { kpiDef, rankPoints } from './kpi-data';
 
 export interface RankRow {
@@ -18,6 +19,11 @@ export interface Ranking {
   total: number;
   /** Only the bottom of the ranking is shown (more units than fit). */
   truncated: boolean;
+  /**
+   * The business date the ranking describes when it is not today (YYYY-MM-DD): a queue day figure at night,
+   * when today has no ticket yet, is the last business day's (panelDay). Null for today.
+   */
+  previousDate: string | null;
 }
 
 /**
@@ -27,8 +33,10 @@ export interface Ranking {
  * since 95 % and 99 % would otherwise look the same.
  */
 export function buildRanking(data: PanelData | undefined, capacity: number): Ranking {
-  const series = data?.kpi.flatMap((r) => r.kpis)[0] ?? null;
-  if (!series) return { kpi: null, rows: [], total: 0, truncated: false };
+  const day = panelDay(data);
+  const previousDate = day.previousDay ? (day.date ?? '') : null;
+  const series = day.data?.kpi.flatMap((r) => r.kpis)[0] ?? null;
+  if (!series) return { kpi: null, rows: [], total: 0, truncated: false, previousDate };
   const ranked = rankPoints(series.kpi, series.points);
   const values = ranked.map((p) => p.value).filter(isNum);
   const hi = values.length ? Math.max(...values) : 0;
@@ -43,7 +51,7 @@ export function buildRanking(data: PanelData | undefined, capacity: number): Ran
   const rows = ranked.map((p) => ({ rank: isNum(p.value) ? ++rank : null, point: p, bar: bar(p.value) }));
   const cap = Math.max(1, capacity);
   const truncated = rows.length > cap;
-  return { kpi: series.kpi, rows: truncated ? rows.slice(rows.length - cap) : rows, total: rows.length, truncated };
+  return { kpi: series.kpi, rows: truncated ? rows.slice(rows.length - cap) : rows, total: rows.length, truncated, previousDate };
 }
 
 /** Columns and rows per column for `n` ranking rows in a box `height` px tall. */
