@@ -26,9 +26,10 @@ export const wallPanelsZhCN = {
   'wallp.queue.avg': '平均等候',
   'wallp.queue.summary': '{halls} 个营业厅 · 排队 {queue} 人 · 预警 {warn} · 告警 {alarm}',
   'wallp.queue.showing': '按状态与最长等候排序，前 {n} / {total}',
+  'wallp.queue.showingShort': '前 {n} / {total}',
   'wallp.queue.empty': '暂无营业厅排队数据',
   'wallp.queue.minutesNote': '等候单位：分钟',
-  'wallp.queue.avgDay': '平均等候为{day}',
+  'wallp.queue.avgDay': '平均等候（分钟）：{day}',
 
   'wallp.call.axisCalls': '话务量',
   'wallp.call.axisRate': '比率',
@@ -113,9 +114,10 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.queue.avg': 'Avg wait',
   'wallp.queue.summary': '{halls} halls · {queue} waiting · {warn} warning · {alarm} alarm',
   'wallp.queue.showing': 'By status and longest wait, top {n} of {total}',
+  'wallp.queue.showingShort': 'top {n} of {total}',
   'wallp.queue.empty': 'No hall queue data yet',
   'wallp.queue.minutesNote': 'waits in minutes',
-  'wallp.queue.avgDay': 'avg wait: {day}',
+  'wallp.queue.avgDay': 'avg wait (min): {day}',
 
   'wallp.call.axisCalls': 'Calls',
   'wallp.call.axisRate': 'Rate',

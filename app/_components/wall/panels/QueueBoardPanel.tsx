@@ -36,12 +36,6 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
               warn: formatInt(board.warn),
               alarm: formatInt(board.alarm),
             })}
-            {day.previousDay ? (
-              <b className={styles.period} data-testid="period">
-                {' · '}
-                {t('wallp.queue.avgDay', { day: lastDayLabel(day.date, t) })}
-              </b>
-            ) : null}
           </div>
           <div className={styles.table} style={cssVars({ '--rows': limit + 1 })}>
             <div className={`${styles.row} ${styles.head}`} style={cssVars({ '--cols': COLS })}>
@@ -69,7 +63,15 @@ export function QueueBoardPanel({ panel, data, locale }: PanelProps) {
             ))}
           </div>
           <div className={styles.note}>
-            {t('wallp.queue.showing', { n: shown.length, total: board.halls })} · {t('wallp.queue.minutesNote')}
+            {t(day.previousDay ? 'wallp.queue.showingShort' : 'wallp.queue.showing', { n: shown.length, total: board.halls })} ·{' '}
+            {/* The day replaces the unit note: the summary and this line fill a zone's width and would cut it off. */}
+            {day.previousDay ? (
+              <b className={styles.period} data-testid="period">
+                {t('wallp.queue.avgDay', { day: lastDayLabel(day.date, t) })}
+              </b>
+            ) : (
+              t('wallp.queue.minutesNote')
+            )}
           </div>
         </div>
       )}
