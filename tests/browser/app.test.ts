@@ -123,9 +123,12 @@ describe('fresh start on embedded defaults', () => {
     const [city, province] = await Promise.all([kpiTotals('5301', preset), kpiTotals('53', preset)]);
     const shown = Number((await page.getByTestId('kpi-tickets-value').innerText()).replace(/[^\d]/g, ''));
     assert.ok(shown > 0 && shown <= city['queue.tickets']!.value! && shown < province['queue.tickets']!.value!, `city ${shown}`);
+    // The chart's canvas is drawn by client code only: once it is there the page is hydrated, and the select's
+    // change handler is attached (a change before hydration changes the DOM and navigates nowhere).
+    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 60_000 });
     await page.getByTestId('org-select').selectOption('5303');
-    await page.waitForURL(/org=5303/, { timeout: 15_000 });
-    await page.getByText('曲靖市').first().waitFor({ timeout: 15_000 });
+    await page.waitForURL(/org=5303/, { timeout: 60_000 });
+    await page.getByText('曲靖市').first().waitFor({ timeout: 30_000 });
     await page.close();
   });
 
@@ -134,10 +137,12 @@ describe('fresh start on embedded defaults', () => {
     const page = await context.newPage();
     await page.goto(app.url);
     await page.getByTestId('kpi-tickets').waitFor();
+    // Hydrated (the chart is drawn by client code only) before the switch is clicked: see the test above.
+    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: /English/ }).click();
-    await page.getByText(/Queue/i).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/Queue/i).first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: /中文/ }).click();
-    await page.getByText('当前排队').first().waitFor({ timeout: 15_000 });
+    await page.getByText('当前排队').first().waitFor({ timeout: 30_000 });
     await context.close();
   });
 });
