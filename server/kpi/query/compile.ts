@@ -181,7 +181,11 @@ export function rawAgg(name: string, m: Measure): string {
   }
 }
 
-function rollupAgg(name: string, m: Measure): string {
+/**
+ * A stored measure re-aggregated from rollup rows. `state`: keep a distinct count as its state (the refresher
+ * writes days from hours and counties from halls); otherwise finish it into a number (a query's answer).
+ */
+export function rollupAgg(name: string, m: Measure, state = false): string {
   switch (m.kind) {
     case 'count':
     case 'sum':
@@ -191,7 +195,7 @@ function rollupAgg(name: string, m: Measure): string {
     case 'min_time':
       return `min(${name}) AS m_${name}`;
     case 'uniq':
-      return `uniqExactMerge(${name}) AS m_${name}`;
+      return `${state ? 'uniqExactMergeState' : 'uniqExactMerge'}(${name}) AS m_${name}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Family, Grain, Measure } from '../families/types';
-import { basePool, bind, rawAgg, type CompileContext } from '../query/compile';
+import { basePool, bind, rawAgg, rollupAgg, type CompileContext } from '../query/compile';
 import { keyColumns, measureColumns, rollupTable } from './columns';
 
 // The SQL the refresher runs to keep the rollup tables equal to the facts: each statement writes the fresh
@@ -31,7 +31,7 @@ export function compileRefreshDays(f: Family, days: readonly string[], version: 
   const dayKeys = keyColumns(f, 'day');
   const measures = measureColumns(f);
   const day = 'toDate(bucket, {tz:String})';
-  const aggs = measures.map(({ name, m }) => mergeAgg(name, m));
+  const aggs = measures.map(({ name, m }) => rollupAgg(name, m, true));
   const rest = hourKeys.slice(1).map((k) => k.name);
   const fresh = `SELECT ${day} AS k_bucket${rest.map((k) => `, ${k}`).join('')}, ${aggs.join(', ')}, {vNew:UInt64} AS version
 FROM ${rollupTable(f, 'hour')} FINAL
@@ -45,27 +45,12 @@ GROUP BY k_bucket${rest.map((k) => `, ${k}`).join('')}`;
   return bind(`INSERT INTO ${rollupTable(f, 'day')} (${cols})\n${fresh}\nUNION ALL\n${zeros}`, pool);
 }
 
-/** A stored measure re-aggregated from rollup rows (days from hours, counties from halls and dimensions). */
-function mergeAgg(name: string, m: Measure): string {
-  switch (m.kind) {
-    case 'count':
-    case 'sum':
-      return `sum(${name}) AS m_${name}`;
-    case 'max':
-      return `max(${name}) AS m_${name}`;
-    case 'min_time':
-      return `min(${name}) AS m_${name}`;
-    case 'uniq':
-      return `uniqExactMergeState(${name}) AS m_${name}`;
-  }
-}
-
 /** County rollups of the given buckets from the grain's full table (see hasCountyRollup). */
 export function compileRefreshCounty(f: Family, grain: Grain, buckets: readonly string[], version: number) {
   const keys = keyColumns(f, grain, true);
   const measures = measureColumns(f);
   const type = grain === 'hour' ? "Array(DateTime('UTC'))" : 'Array(Date)';
-  const fresh = `SELECT bucket AS k_bucket, city_code AS k_city, county_code AS k_county, ${measures.map(({ name, m }) => mergeAgg(name, m)).join(', ')},
+  const fresh = `SELECT bucket AS k_bucket, city_code AS k_city, county_code AS k_county, ${measures.map(({ name, m }) => rollupAgg(name, m, true)).join(', ')},
   {vNew:UInt64} AS version
 FROM ${rollupTable(f, grain)} FINAL
 WHERE bucket IN {buckets:${type}}
