@@ -4,6 +4,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+/**
+ * Credentials every started app gets (issue 13): the first administrator's password and an administrator
+ * service token. HTTP probes send `authorization: Bearer ${TEST_ADMIN_TOKEN}`; browser tests sign in as
+ * `admin` / TEST_ADMIN_PASSWORD.
+ */
+export const TEST_ADMIN_TOKEN = 'e2e-admin-service-token-0123456789abcdef';
+export const TEST_ADMIN_PASSWORD = 'e2e-Admin-passw0rd!';
+export const ADMIN_AUTH = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const;
+
 export interface RunningApp {
   url: string;
   dataDir: string;
@@ -38,6 +47,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
       DATA_DIR: dataDir,
       SIMULATOR_HISTORY_DAYS: '1',
       SIMULATOR_CUSTOMERS: '5000',
+      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
