@@ -2,8 +2,9 @@ import { offsetMs, parseLocal } from './time';
 
 // Working-day arithmetic for time limits counted in working days (complaints: contact within 1 working
 // day, reply within 7, DOMAIN §2.5). Saturdays, Sundays and the listed public holidays are not working
-// days. The list is the simulated years' statutory holidays; a deployment replaces it with the utility's
-// own calendar (make-up working weekends, 调休, are not modelled).
+// days, except the make-up working days (调休) the State Council moves onto a weekend around a holiday.
+// The lists are the simulated years' statutory calendar; an administrator edits them (calendar.holidays,
+// calendar.makeupWorkdays) and a deployment passes its own.
 
 /** Local dates (YYYY-MM-DD) of public holidays. */
 export const HOLIDAYS: ReadonlySet<string> = new Set([
@@ -31,6 +32,17 @@ export const HOLIDAYS: ReadonlySet<string> = new Set([
   '2027-01-01',
 ]);
 
+/** Local dates (YYYY-MM-DD) of weekend days worked in exchange for a holiday (调休上班). */
+export const MAKEUP_WORKDAYS: ReadonlySet<string> = new Set([
+  // 2026 (State Council notice on the 2026 holidays): New Year, Spring Festival, Labour Day, National Day
+  '2026-01-04',
+  '2026-02-14',
+  '2026-02-28',
+  '2026-05-09',
+  '2026-09-20',
+  '2026-10-10',
+]);
+
 const DAY = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Local calendar fields of an instant; offsetMs is cached per hour, so this stays cheap in bulk. */
@@ -47,9 +59,15 @@ function ymdOf(ms: number, tz: string) {
   return { ymd: `${p.year}-${pad(p.month)}-${pad(p.day)}`, weekday: d.getUTCDay(), p };
 }
 
-/** Whether the local date containing `ms` is a working day. */
-export function isWorkingDay(ms: number, tz: string, holidays: ReadonlySet<string> = HOLIDAYS): boolean {
+/** Whether the local date containing `ms` is a working day: a make-up day, or a weekday that is no holiday. */
+export function isWorkingDay(
+  ms: number,
+  tz: string,
+  holidays: ReadonlySet<string> = HOLIDAYS,
+  makeup: ReadonlySet<string> = MAKEUP_WORKDAYS,
+): boolean {
   const { ymd, weekday } = ymdOf(ms, tz);
+  if (makeup.has(ymd)) return true;
   return weekday !== 0 && weekday !== 6 && !holidays.has(ymd);
 }
 
@@ -65,17 +83,23 @@ function nextMidnight(ms: number, tz: string): number {
  * starts at the next working day's midnight when `ms` falls on a weekend or holiday, so an order created
  * on Saturday with a 1-working-day limit is due at the end of Monday.
  */
-export function addWorkingDays(ms: number, n: number, tz: string, holidays: ReadonlySet<string> = HOLIDAYS): number {
+export function addWorkingDays(
+  ms: number,
+  n: number,
+  tz: string,
+  holidays: ReadonlySet<string> = HOLIDAYS,
+  makeup: ReadonlySet<string> = MAKEUP_WORKDAYS,
+): number {
   let at = ms;
-  if (!isWorkingDay(at, tz, holidays)) {
-    while (!isWorkingDay(at, tz, holidays)) at = nextMidnight(at, tz);
+  if (!isWorkingDay(at, tz, holidays, makeup)) {
+    while (!isWorkingDay(at, tz, holidays, makeup)) at = nextMidnight(at, tz);
   }
   const { p } = ymdOf(at, tz);
   const clock = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
   let day = at;
   for (let left = n; left > 0;) {
     day = nextMidnight(day, tz);
-    if (isWorkingDay(day, tz, holidays)) left--;
+    if (isWorkingDay(day, tz, holidays, makeup)) left--;
   }
   const { ymd } = ymdOf(day, tz);
   return parseLocal(`${ymd} ${clock}`, tz)! + (at % 1000);

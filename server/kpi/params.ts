@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOLIDAYS } from '@/core/working-days';
+import { HOLIDAYS, MAKEUP_WORKDAYS } from '@/core/working-days';
 
 // The definition parameters an administrator may change without a deploy (DOMAIN.md: every default there
 // is one). Stored in the relational store (kpi_parameters), validated here; anything absent takes its
@@ -20,6 +20,11 @@ export const PARAM_SCHEMAS = {
   'call.countBlocked': z.boolean(),
   'call.serviceLevelSec': z.number().int().min(1).max(300),
   'outage.leadHours': z.object({ planned: hours, temporary: hours, peak_shifting: hours }),
+  'outage.faultNotifyMinutes': z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   'arrears.largeCustomerMinBill': z.number().min(0).max(1e9),
   'arrears.dunningPaidWithinDays': z.number().int().min(1).max(60),
   'arrears.reconnectLimitHours': z.number().int().min(1).max(240),
@@ -51,6 +56,7 @@ export const PARAM_DEFAULTS: KpiParams = {
   'call.countBlocked': true,
   'call.serviceLevelSec': 20,
   'outage.leadHours': { planned: 168, temporary: 24, peak_shifting: 24 },
+  'outage.faultNotifyMinutes': 30,
   'arrears.largeCustomerMinBill': 10_000,
   'arrears.dunningPaidWithinDays': 7,
   'arrears.reconnectLimitHours': 24,
@@ -67,7 +73,7 @@ export const PARAM_DEFAULTS: KpiParams = {
   },
   'calendar.dayResetHour': 0,
   'calendar.holidays': [...HOLIDAYS].sort(),
-  'calendar.makeupWorkdays': [],
+  'calendar.makeupWorkdays': [...MAKEUP_WORKDAYS].sort(),
 };
 
 export const PARAM_LABELS: Record<ParamKey, { zh: string; en: string; unit?: string }> = {
@@ -79,6 +85,7 @@ export const PARAM_LABELS: Record<ParamKey, { zh: string; en: string; unit?: str
   'call.countBlocked': { zh: '系统阻塞计入呼损', en: 'Blocked calls count as lost' },
   'call.serviceLevelSec': { zh: '服务水平应答时限（秒）', en: 'Service-level answer time (s)', unit: 's' },
   'outage.leadHours': { zh: '停电通知提前量（小时，按类型）', en: 'Notification lead time per outage type (h)', unit: 'h' },
+  'outage.faultNotifyMinutes': { zh: '故障停电通知时限（分钟）', en: 'Fault outage: notify within (min)', unit: 'min' },
   'arrears.largeCustomerMinBill': { zh: '大客户月电费下限（元）', en: 'Large customer: monthly bill from (CNY)', unit: 'CNY' },
   'arrears.dunningPaidWithinDays': { zh: '催费后缴费统计天数', en: 'Dunning: paid within (days)', unit: 'd' },
   'arrears.reconnectLimitHours': { zh: '欠费复电时限（小时）', en: 'Reconnection limit after payment (h)', unit: 'h' },

@@ -23,7 +23,8 @@ let ctx: CompileContext;
 let params: KpiParams;
 
 const deps = (over: Partial<EngineDeps> = {}): EngineDeps => ({ ch, ctx, rollupReady: () => true, ...over });
-const regional = KPIS.filter((k) => k.family !== 'agent').map((k) => k.id);
+// The call centre's agents are province-wide (no org below it): not broken down by city or county.
+const regional = KPIS.filter((k) => FAMILIES.find((f) => f.id === k.family)?.leaf !== 'none').map((k) => k.id);
 
 beforeAll(async () => {
   ch = await testClickHouse();

@@ -167,4 +167,26 @@ export const CALL_KPIS: KpiDef[] = [
     fixedTime: 'now',
     digits: 0,
   })),
+  ...(
+    [
+      ['ready', '坐席空闲时长', 'Agent hours ready', '就绪'],
+      ['talking', '坐席通话时长', 'Agent hours talking', '通话'],
+      ['after_call_work', '坐席话后整理时长', 'Agent hours in after-call work', '话后整理'],
+      ['away', '坐席小休时长', 'Agent hours away', '小休/离席'],
+    ] as const
+  ).map(([m, zh, en, szh]): KpiDef => ({
+    id: `call.agent_hours_${m}`,
+    family: 'agent_time',
+    domain: 'call',
+    name: { zh, en },
+    formula: {
+      zh: `期间开始的“${szh}”状态时段时长之和（未结束的计到当前）；按坐席细看明细`,
+      en: `Σ length of the ${en.replace('Agent hours ', '')} spells that started in the period (a spell still going counts to now); per agent in the rows`,
+    },
+    unit: 'hours',
+    direction: 'neutral',
+    calc: { op: 'sum', m: `${m}_ms`, scale: 3_600_000 },
+    parts: { numerator: { zh: `${szh}时段`, en: 'State spells' } },
+    digits: 2,
+  })),
 ];

@@ -240,3 +240,49 @@ export const reconnectionFamily: Family = {
   },
   defaultSort: 'disconnected_at',
 };
+
+/** A fee-controlled customer at or below the balance warning point: balance / expected charge ≤ ratio. */
+const AT_WARNING = 'toFloat64(balance) <= {balanceWarnRatio:Float64} * toFloat64(expected_charge)';
+
+/**
+ * 电费预警点 (DOMAIN.md §2.4): one row per fee-controlled customer (prepaid, or a key account on load control)
+ * with its latest balance snapshot. A customer whose latest snapshot is more than 48 hours old is no longer
+ * snapshotted (left fee control) and is out. Live: the balances now.
+ */
+export const balanceFamily: Family = {
+  id: 'balance',
+  label: { zh: '费控余额', en: 'Fee-controlled balances' },
+  sources: ['billing.balances'],
+  sourceTables: ['fact_balance_latest'],
+  from: `(SELECT * FROM fact_balance_latest FINAL
+          WHERE snapshot_at <= {now:DateTime64(3, 'UTC')} AND snapshot_at > {now:DateTime64(3, 'UTC')} - INTERVAL 48 HOUR
+            AND expected_charge > 0 AND {{where}})`,
+  timeColumn: 'snapshot_at',
+  timeType: 'datetime',
+  leaf: 'county',
+  dims: {
+    class: CLASS,
+    control: { sql: 'control', label: { zh: '费控方式', en: 'Control' }, values: ['prepaid', 'load_control'] },
+  },
+  measures: {
+    controlled: { kind: 'count', where: '1', live: true },
+    at_warning: { kind: 'count', where: AT_WARNING, live: true },
+  },
+  params: (p) => ({ balanceWarnRatio: p['arrears.balanceWarnRatio'] }),
+  grains: [],
+  rows: {
+    customer_id: { sql: 'customer_id', label: { zh: '户号', en: 'Customer' }, type: 'string', personal: true },
+    county_code: { sql: 'county_code', label: { zh: '区县', en: 'County' }, type: 'string' },
+    class: { sql: 'class', label: { zh: '用户类别', en: 'Class' }, type: 'string' },
+    control: { sql: 'control', label: { zh: '费控方式', en: 'Control' }, type: 'string' },
+    balance: { sql: 'balance', label: { zh: '余额（元）', en: 'Balance' }, type: 'money' },
+    expected_charge: { sql: 'expected_charge', label: { zh: '预计电费（元）', en: 'Expected charge' }, type: 'money' },
+    ratio: {
+      sql: 'round(toFloat64(balance) / toFloat64(expected_charge), 4)',
+      label: { zh: '余额/预计电费', en: 'Balance / expected' },
+      type: 'number',
+    },
+    snapshot_at: { sql: 'snapshot_at', label: { zh: '快照时间', en: 'Snapshot' }, type: 'time' },
+  },
+  defaultSort: 'snapshot_at',
+};

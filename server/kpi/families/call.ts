@@ -97,3 +97,52 @@ export const agentFamily: Family = {
   },
   defaultSort: 'since',
 };
+
+/** A spell's length: to its end, or to now while it lasts. */
+const SPELL_MS = "dateDiff('millisecond', started_at, least(ifNull(ended_at, {now:DateTime64(3, 'UTC')}), {now:DateTime64(3, 'UTC')}))";
+const spell = (state: string) =>
+  ({
+    count: { kind: 'count', where: `state = '${state}'`, live: true },
+    sum: { kind: 'sum', expr: SPELL_MS, where: `state = '${state}'`, rowsOf: `${state}_spells`, live: true },
+  }) as const;
+const READY = spell('ready');
+const TALKING = spell('talking');
+const ACW = spell('after_call_work');
+const AWAY = spell('away');
+
+/**
+ * Agent time in state (DOMAIN.md §2.2): one row per state spell the CTI reported, dated by when it started;
+ * a spell still going counts up to now. Live (reads {now}), no org (one call center).
+ */
+export const agentTimeFamily: Family = {
+  id: 'agent_time',
+  label: { zh: '坐席状态时长', en: 'Agent time in state' },
+  sources: ['cti.agent-states'],
+  sourceTables: ['fact_agent_state'],
+  from: `(SELECT * FROM fact_agent_state FINAL WHERE started_at <= {now:DateTime64(3, 'UTC')} AND {{where}})`,
+  timeColumn: 'started_at',
+  timeType: 'datetime',
+  leaf: 'none',
+  dims: { skill_group: { sql: 'skill_group', label: { zh: '技能组', en: 'Skill group' } } },
+  measures: {
+    ready_spells: READY.count,
+    ready_ms: READY.sum,
+    talking_spells: TALKING.count,
+    talking_ms: TALKING.sum,
+    after_call_work_spells: ACW.count,
+    after_call_work_ms: ACW.sum,
+    away_spells: AWAY.count,
+    away_ms: AWAY.sum,
+  },
+  params: () => ({}),
+  grains: [],
+  rows: {
+    agent_id: { sql: 'agent_id', label: { zh: '坐席', en: 'Agent' }, type: 'string' },
+    skill_group: { sql: 'skill_group', label: { zh: '技能组', en: 'Skill group' }, type: 'string' },
+    state: { sql: 'state', label: { zh: '状态', en: 'State' }, type: 'string' },
+    started_at: { sql: 'started_at', label: { zh: '开始', en: 'Started' }, type: 'time' },
+    ended_at: { sql: 'ended_at', label: { zh: '结束', en: 'Ended' }, type: 'time' },
+    minutes: { sql: `round(${SPELL_MS} / 60000, 1)`, label: { zh: '时长（分）', en: 'Minutes' }, type: 'number' },
+  },
+  defaultSort: 'started_at',
+};

@@ -1,5 +1,5 @@
-import { billFamily, dunningFamily, paymentFamily, reconnectionFamily } from './arrears';
-import { agentFamily, callFamily } from './call';
+import { balanceFamily, billFamily, dunningFamily, paymentFamily, reconnectionFamily } from './arrears';
+import { agentFamily, agentTimeFamily, callFamily } from './call';
 import { outageFamily } from './outage';
 import { queueFamily } from './queue';
 import type { Family } from './types';
@@ -9,11 +9,13 @@ export const FAMILIES = [
   queueFamily,
   callFamily,
   agentFamily,
+  agentTimeFamily,
   outageFamily,
   billFamily,
   paymentFamily,
   dunningFamily,
   reconnectionFamily,
+  balanceFamily,
   workOrderFamily,
 ] as const satisfies readonly Family[];
 

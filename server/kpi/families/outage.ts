@@ -4,6 +4,8 @@ import type { Family } from './types';
 const LEAD_H = `multiIf(outage_type = 'planned', {leadPlannedH:UInt32}, outage_type = 'temporary', {leadTemporaryH:UInt32},
   outage_type = 'peak_shifting', {leadPeakH:UInt32}, 0)`;
 const NOTIFIED = 'first_delivered_at IS NOT NULL';
+/** A fault outage whose power has gone: the notice clock starts when it went (DOMAIN.md §2.3). */
+const FAULT_GONE = "outage_type = 'fault' AND actual_start IS NOT NULL";
 
 /**
  * 停电通知 (DOMAIN.md §2.3): one row per affected customer of an outage, with that customer's notices.
@@ -16,7 +18,7 @@ export const outageFamily: Family = {
   sourceTables: ['fact_outage', 'fact_outage_customer', 'fact_notice', 'fact_sms_report'],
   from: `(
     SELECT o.outage_id AS outage_id, o.city_code AS city_code, o.county_code AS county_code, o.outage_type AS outage_type,
-           o.feeder AS feeder, o.area AS area, o.planned_start AS planned_start, o.status AS outage_status,
+           o.feeder AS feeder, o.area AS area, o.planned_start AS planned_start, o.actual_start AS actual_start, o.status AS outage_status,
            c.customer_id AS customer_id, c.important AS important,
            n.first_delivered_at AS first_delivered_at, n.attempts AS attempts, n.sms_failed AS sms_failed, n.last_failure AS last_failure
     FROM (SELECT * FROM fact_outage FINAL WHERE status != 'cancelled' AND {{where}}) AS o
@@ -65,11 +67,18 @@ export const outageFamily: Family = {
     unnotified: { kind: 'count', where: `NOT ${NOTIFIED}` },
     sms_failed: { kind: 'sum', expr: 'sms_failed', where: 'sms_failed > 0', rowsOf: 'with_sms_failure' },
     with_sms_failure: { kind: 'count', where: 'sms_failed > 0' },
+    // Fault outages cannot be announced: their own rate, notified within N minutes after the power went.
+    fault_base: { kind: 'count', where: FAULT_GONE },
+    fault_timely: {
+      kind: 'count',
+      where: `${FAULT_GONE} AND ${NOTIFIED} AND first_delivered_at <= assumeNotNull(actual_start) + toIntervalMinute({faultNotifyMin:UInt32})`,
+    },
   },
   params: (p) => ({
     leadPlannedH: p['outage.leadHours'].planned,
     leadTemporaryH: p['outage.leadHours'].temporary,
     leadPeakH: p['outage.leadHours'].peak_shifting,
+    faultNotifyMin: p['outage.faultNotifyMinutes'],
   }),
   grains: ['hour', 'day'],
   rows: {
@@ -78,6 +87,7 @@ export const outageFamily: Family = {
     county_code: { sql: 'county_code', label: { zh: '区县', en: 'County' }, type: 'string' },
     feeder: { sql: 'feeder', label: { zh: '线路', en: 'Feeder' }, type: 'string' },
     planned_start: { sql: 'planned_start', label: { zh: '计划停电', en: 'Planned start' }, type: 'time' },
+    actual_start: { sql: 'actual_start', label: { zh: '实际停电', en: 'Actual start' }, type: 'time' },
     customer_id: { sql: 'customer_id', label: { zh: '客户编号', en: 'Customer' }, type: 'string', personal: true },
     important: { sql: 'important', label: { zh: '重要客户', en: 'Important' }, type: 'number' },
     first_delivered_at: { sql: 'first_delivered_at', label: { zh: '首次送达', en: 'First delivered' }, type: 'time' },
