@@ -1,7 +1,9 @@
 // `npm start`: builds the web app when there is no build yet or the sources changed since the last one,
-// then starts the single process (web + scheduler) with tsx. A fresh clone needs nothing else.
+// then starts the single process (web + scheduler) with tsx, and restarts it when it dies. A fresh clone
+// needs nothing else.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import path from 'node:path';
 
 const BUILD_ID = '.next/BUILD_ID';
@@ -31,9 +33,38 @@ if (built === 0 || Math.max(...SOURCES.map(newestMtime)) > built) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...process.env },
-});
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// The supervisor: the server process exits on a fatal error (heap exhausted, an uncaught throw) instead of
+// lingering, and comes back here after a back-off that grows while it keeps failing soon after start.
+// SIGINT/SIGTERM go to the child, which shuts down gracefully; then this process exits with its code.
+// Exit code 2 is a configuration error (a variable named in the log): restarting would only repeat it.
+const heapMb = Number(process.env.NODE_MAX_OLD_SPACE_MB) || Math.min(4096, Math.floor((totalmem() / 1048576) * 0.4));
+const CONFIG_ERROR = 2;
+const STABLE_MS = 60_000;
+let child = null;
+let stopping = false;
+let backoffMs = 1000;
+
+function run() {
+  const started = Date.now();
+  child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', 'server/main.ts', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+  });
+  child.on('exit', (code, signal) => {
+    child = null;
+    if (stopping || code === 0 || code === CONFIG_ERROR) process.exit(code ?? (signal ? 1 : 0));
+    if (Date.now() - started > STABLE_MS) backoffMs = 1000;
+    console.error(`[start] server exited (${signal ?? `code ${code}`}); restarting in ${backoffMs / 1000} s`);
+    setTimeout(run, backoffMs);
+    backoffMs = Math.min(backoffMs * 2, 30_000);
+  });
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true;
+    if (child) child.kill(sig);
+    else process.exit(0);
+  });
+}
+run();

@@ -20,6 +20,8 @@ export interface SourceHealth {
 
 export interface Health {
   status: 'ok' | 'degraded' | 'down';
+  /** Why the status is not `ok`, one line each (a store down, a late source, a failed history back-fill). */
+  reasons: string[];
   time: string;
   uptimeSeconds: number;
   clickhouse: { ok: boolean; engine: 'embedded' | 'server'; version: string | null; database: string; error?: string };
@@ -75,15 +77,24 @@ export async function checkHealth(rt: Infra, expectedSources: string[], now = Da
       };
     });
   }
-  const status = !clickhouse.ok || !database.ok ? 'down' : sources.every((s) => s.ok) ? 'ok' : 'degraded';
+  const history = rt.jobs.history;
+  const reasons = [
+    ...(clickhouse.ok ? [] : [`ClickHouse: ${clickhouse.error ?? 'unreachable'}`]),
+    ...(database.ok ? [] : [`database: ${database.error ?? 'unreachable'}`]),
+    ...sources.filter((s) => !s.ok).map((s) => `${s.source}: late${s.lagSeconds === null ? '' : ` (${s.lagSeconds} s)`}`),
+    // A back-fill that stopped leaves days missing from every comparison: not `ok` until it is resumed.
+    ...(history.state === 'failed' ? [`history back-fill failed: ${history.error ?? 'unknown error'}`] : []),
+  ];
+  const status = !clickhouse.ok || !database.ok ? 'down' : reasons.length === 0 ? 'ok' : 'degraded';
   return {
     status,
+    reasons,
     time: new Date(now).toISOString(),
     uptimeSeconds: Math.round((now - rt.bootedAt) / 1000),
     clickhouse,
     database,
     scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role, lastAlertRoundAt: lastAlertRound(rt.jobs.lastTick) },
-    history: rt.jobs.history,
+    history,
     sources,
   };
 }

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import next from 'next';
 import { EnvError, env } from '@/core/env';
+import { assertWritableDataDir, DataDirError } from './data-dir';
+import { guardRequest } from './http-guards';
 import { startScheduling } from './jobs/leader';
 import { getRuntime, shutdownRuntime } from './runtime';
 
@@ -12,8 +14,10 @@ async function main() {
   let e;
   try {
     e = env();
+    assertWritableDataDir(e.dataDir);
   } catch (err) {
-    if (err instanceof EnvError) {
+    // Exit 2: a configuration the supervisor (scripts/start.mjs) must not restart into.
+    if (err instanceof EnvError || err instanceof DataDirError) {
       console.error(err.message);
       process.exit(2);
     }
@@ -29,7 +33,12 @@ async function main() {
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = http.createServer((req, res) => void handle(req, res));
+  const limits = { maxBodyBytes: e.MAX_BODY_BYTES, maxUrlBytes: e.MAX_URL_BYTES };
+  const server = http.createServer((req, res) => {
+    // The client's address as the socket saw it (sign-in rate limits key on it); a client-sent value is overwritten.
+    req.headers['x-monitor-client-ip'] = req.socket.remoteAddress ?? '';
+    if (guardRequest(req, res, limits)) void handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(e.PORT, e.HOST, resolve);
@@ -56,6 +65,13 @@ async function main() {
 // A background task's stray rejection must not take the wall down; it is logged loudly instead.
 process.on('unhandledRejection', (reason) => {
   console.error('[web] unhandled rejection:', reason instanceof Error ? (reason.stack ?? reason.message) : reason);
+});
+// A thrown error nothing caught leaves the process in an unknown state (a store half-open, a timer gone):
+// exit instead of lingering, and the supervisor (scripts/start.mjs) starts a fresh one. Heap exhaustion
+// aborts on its own under --max-old-space-size, which start.mjs sets.
+process.on('uncaughtException', (err) => {
+  console.error('[web] fatal:', err.stack ?? err.message);
+  process.exit(70);
 });
 
 main().catch((err) => {

@@ -30,7 +30,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // One batched HTTP request per refresh, however many procedures a screen asks for.
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      // Below the server's bounds (TRPC_MAX_BATCH calls, MAX_URL_BYTES): a bigger batch is split, not refused.
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20, maxURLLength: 6000 })],
     }),
   );
   return (

@@ -16,6 +16,22 @@ export interface ClickHouseConfig {
   /** chDB data directory, or ':memory:' (tests). Ignored with `url`. */
   embeddedPath?: string;
   queryTimeoutMs?: number;
+  /** Bounds on every read (`query`); 0 or absent = the engine's own default. */
+  limits?: QueryLimits;
+}
+
+export interface QueryLimits {
+  /** Bytes one query may allocate (max_memory_usage). */
+  maxMemoryUsage?: number;
+  /** Seconds one query may run (max_execution_time). */
+  maxExecutionSeconds?: number;
+  /** Rows one answer may have (max_result_rows, result_overflow_mode=throw). */
+  maxResultRows?: number;
+}
+
+/** What one read may ask for itself: a tighter row bound than the process default (an API answer). */
+export interface QueryOptions {
+  maxResultRows?: number;
 }
 
 export type QueryParams = Record<string, unknown>;
@@ -101,7 +117,13 @@ export class ClickHouse {
     return this.ready;
   }
 
-  async query<S extends z.ZodType>(tag: string, sql: string, params: QueryParams, rowSchema: S): Promise<z.infer<S>[]> {
+  async query<S extends z.ZodType>(
+    tag: string,
+    sql: string,
+    params: QueryParams,
+    rowSchema: S,
+    opts: QueryOptions = {},
+  ): Promise<z.infer<S>[]> {
     await this.init();
     checkParams(tag, sql, params);
     try {
@@ -110,7 +132,7 @@ export class ClickHouse {
         query_params: params,
         format: 'JSONEachRow',
         query_id: this.queryId(tag),
-        clickhouse_settings: this.settings(tag),
+        clickhouse_settings: { ...this.settings(tag), ...readLimits(this.config.limits, opts) },
       });
       const rows = await rs.json<unknown>();
       return rows.map((row, i) => {
@@ -188,14 +210,39 @@ export class ClickHouse {
     }
   }
 
+  /**
+   * Every statement states its row bound: embedded chDB keeps a query's settings for the session, so one
+   * drill page's `max_result_rows = 51` would otherwise still hold for the next KPI query (refused at row 52).
+   * 0 = no bound; `query` narrows it (readLimits).
+   */
   private settings(tag: string): ClickHouseSettings {
-    return { log_comment: tag };
+    return { log_comment: tag, max_result_rows: '0' };
   }
 
   /** A server keeps query ids in system.query_log; prefixing them with the tag makes a slow query traceable. */
   private queryId(tag: string): string | undefined {
     return this.engine === 'server' ? `${tag}-${randomUUID()}` : undefined;
   }
+}
+
+/**
+ * The settings that bound one read: ClickHouse stops a query past them (memory, time, rows: codes 241, 159,
+ * 396), which the wrapper reports as a 'resource' or 'timeout' error, instead of the answer filling the
+ * process's heap. Reads only: the ETL's own inserts and rollup refreshes are code-side work sized by the code.
+ */
+export function readLimits(limits: QueryLimits | undefined, opts: QueryOptions = {}): ClickHouseSettings {
+  const out: ClickHouseSettings = {};
+  if (limits?.maxMemoryUsage) out.max_memory_usage = String(limits.maxMemoryUsage);
+  if (limits?.maxExecutionSeconds) {
+    out.max_execution_time = limits.maxExecutionSeconds;
+    out.timeout_overflow_mode = 'throw';
+  }
+  const rows = Math.min(...[limits?.maxResultRows, opts.maxResultRows].filter((n): n is number => !!n && n > 0));
+  if (Number.isFinite(rows)) {
+    out.max_result_rows = String(rows);
+    out.result_overflow_mode = 'throw';
+  }
+  return out;
 }
 
 function checkParams(tag: string, sql: string, params: QueryParams): void {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -411,7 +411,7 @@ export function unpaidAt(b: SimBill, at: number): boolean {
 export interface BillingSimulatorHandle {
   tasks: { name: string; schedule: string; tick(now: number): Promise<number>; feeds: string[] }[];
   /** Its part of the history back-fill (etl/simulator/start.ts's SimulatorHistorySystem). */
-  history: { name: string; sources: string[]; prepareDay(ymd: string): Promise<void> };
+  history: { name: string; sources: string[]; prepareDay(ymd: string): Promise<void>; verifyDay(ymd: string): Promise<string | null> };
   vars: Record<string, string>;
   close(): Promise<void>;
 }
@@ -456,6 +456,11 @@ export async function startBillingSimulator(opts: {
       // The master first: while one waits in the folder, the other exports' jobs leave their files there.
       sources: ['billing.customers', 'billing.bills', 'billing.payments', 'billing.dunning', 'billing.reconnections'],
       prepareDay: async (ymd) => void (await sim.writeHistoryDay(ymd)),
+      // The jobs take every waiting export of their kind; a `_history` file still there was not loaded.
+      verifyDay: async () => {
+        const left = (await readdir(billingDropDir(opts.dataDir))).filter((n) => !n.startsWith('.') && n.includes('_history'));
+        return left.length ? `${left.length} history export(s) not loaded, still waiting: ${left.slice(0, 3).join(', ')}` : null;
+      },
     },
     vars: {},
     close: async () => undefined,

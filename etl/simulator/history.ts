@@ -107,6 +107,9 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
           const r = await loadDay(job, day);
           if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
         }
+        // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
+        const missing = await system.verifyDay?.(day);
+        if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
         if (i > SOURCE_RETENTION_DAYS) await system.purgeDay?.(day);
         await writeWatermark(rt.ch, system.key, { ts: day, id: '' });
         system.done = i;

@@ -21,6 +21,11 @@ export interface SimulatorHistorySystem {
   prepareDay?(ymd: string): Promise<void>;
   /** After the day is loaded: drop it from sources that keep only recent data. */
   purgeDay?(ymd: string): Promise<void>;
+  /**
+   * After the day's jobs ran: why the day is not loaded after all (what prepareDay wrote still waiting), or
+   * null. A run that reports `ok` without taking the day's files must not count the day as loaded.
+   */
+  verifyDay?(ymd: string): Promise<string | null>;
 }
 
 /** How the simulator writes its past into its source systems, for the history back-fill. */

@@ -6,6 +6,7 @@ import type { AlertEventCreateManyInput } from '../db/generated/models/AlertEven
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { FAMILY_BY_ID } from '../kpi/families';
 import { KPI_BY_ID } from '../kpi/definitions';
+import { INTERNAL_MAX_CELLS } from '../kpi/query/cost';
 import type { KpiQueryResult } from '../kpi/query/result';
 import type { KpiQuery } from '../kpi/query/schema';
 import type { KpiService } from '../kpi/service';
@@ -173,7 +174,9 @@ export class AlertEngine {
     const distinct = [...unique.values()].map((u) => u.q);
     const results: KpiQueryResult[] = [];
     for (let i = 0; i < distinct.length; i += KPI_BATCH)
-      results.push(...(await this.kpi.query(distinct.slice(i, i + KPI_BATCH), now, { cached: false })).results);
+      results.push(
+        ...(await this.kpi.query(distinct.slice(i, i + KPI_BATCH), now, { cached: false, maxCells: INTERNAL_MAX_CELLS })).results,
+      );
     for (const p of kpiPlans) {
       const mine = p.queries.map((q) => results[unique.get(JSON.stringify(q))!.i]!);
       try {

@@ -1,6 +1,7 @@
 import { KPI_BY_ID, isLive } from '../kpi/definitions';
 import type { KpiPoint } from '../kpi/query/result';
 import { kpiQueryInput } from '../kpi/query/schema';
+import { INTERNAL_MAX_CELLS } from '../kpi/query/cost';
 import { replayRecords, type ReplayRow } from '../repositories/alert-records';
 import { localMinute } from './evaluators/format';
 import { step, type SubjectState } from './hysteresis';
@@ -126,7 +127,8 @@ async function previewKpi(
     filters: spec.scope.filters,
     compare: spec.kind === 'compare' ? [spec.against] : [],
   });
-  const [result] = (await svc.query([q], now)).results;
+  // One rule's replay, bounded by the rule schema (≤ 30 days, ≤ 12 baseline weeks); it answers counts, not points.
+  const [result] = (await svc.query([q], now, { maxCells: INTERNAL_MAX_CELLS })).results;
   const series = (id: string) => result?.kpis.find((s) => s.kpi === id)?.points ?? [];
   const byOrg = new Map<string, KpiPoint[]>();
   for (const p of series(kpiId)) {

@@ -10,6 +10,7 @@ import { KPI_BY_ID, KPIS } from './definitions';
 import { FAMILIES, FAMILY_BY_ID } from './families';
 import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
 import type { CompileContext } from './query/compile';
+import { DEFAULT_MAX_CELLS } from './query/cost';
 import type { KpiQueryResult } from './query/result';
 import { runKpiBatch, runKpiRows, type EngineDeps } from './query/run';
 import type { KpiQuery, KpiRowsQuery } from './query/schema';
@@ -45,7 +46,7 @@ export class KpiService {
   constructor(
     private readonly ch: ClickHouse,
     private readonly db: Db,
-    private readonly env: Pick<Env, 'BUSINESS_TZ'>,
+    private readonly env: Pick<Env, 'BUSINESS_TZ'> & Partial<Pick<Env, 'KPI_MAX_CELLS'>>,
     /** When this process started expecting data (the lateness rule's start-up grace). */
     private readonly since: number = Date.now(),
   ) {}
@@ -122,16 +123,18 @@ export class KpiService {
   async query(
     queries: KpiQuery[],
     now: number,
-    opts: { cached?: boolean } = {},
+    /** `maxCells`: the batch's budget (query/cost.ts); KPI_MAX_CELLS unless a server-side caller says otherwise. */
+    opts: { cached?: boolean; maxCells?: number } = {},
   ): Promise<{ asOf: string; results: KpiQueryResult[]; freshness: Freshness[] }> {
-    const key = JSON.stringify(queries);
+    const maxCells = opts.maxCells ?? this.env.KPI_MAX_CELLS ?? DEFAULT_MAX_CELLS;
+    const key = JSON.stringify([queries, maxCells]);
     const hit = this.results.get(key);
     // The alert engine asks right after a batch committed: an answer from before the batch would be wrong.
     if (opts.cached !== false && hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value as ReturnType<KpiService['query']>;
     const value = (async () => {
       const deps = await this.deps(now);
       const [results, freshness] = await Promise.all([
-        runKpiBatch(queries, deps),
+        runKpiBatch(queries, { ...deps, maxCells }),
         this.freshness(
           queries.flatMap((q) => q.kpis),
           now,
@@ -205,7 +208,7 @@ export class KpiService {
     const next: Record<string, unknown> = { ...current };
     const errors: string[] = [];
     for (const [key, value] of Object.entries(changes)) {
-      const schema = PARAM_SCHEMAS[key as ParamKey];
+      const schema = Object.hasOwn(PARAM_SCHEMAS, key) ? PARAM_SCHEMAS[key as ParamKey] : undefined;
       if (!schema) {
         errors.push(`unknown parameter ${key}`);
         continue;

@@ -29,6 +29,14 @@ describe('ClickHouse wrapper', () => {
     expect(tables).toHaveLength(1);
   });
 
+  it("bounds one read's rows without bounding the next (embedded chDB keeps settings per session)", async () => {
+    const n = z.object({ n: z.coerce.number() });
+    const five = 'SELECT number AS n FROM numbers(5)';
+    await expect(ch.query('test.bounded', five, {}, n, { maxResultRows: 2 })).rejects.toThrow();
+    expect(await ch.query('test.one', 'SELECT 1 AS n', {}, n, { maxResultRows: 1 })).toEqual([{ n: 1 }]);
+    expect(await ch.query('test.after', five, {}, n)).toHaveLength(5);
+  });
+
   it('refuses a query whose placeholders and values disagree', async () => {
     await expect(ch.query('test.missing', 'SELECT {a:String} AS a', {}, z.object({ a: z.string() }))).rejects.toThrow(
       /missing value for parameter \{a\}/,

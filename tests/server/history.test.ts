@@ -125,6 +125,33 @@ describe('history progress per simulated system', () => {
   });
 });
 
+describe('a history day that was not loaded', () => {
+  let rt: { ch: ClickHouse };
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it('is not recorded as loaded: the back-fill fails with the reason and the next start loads it', async () => {
+    const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+    const prepared: string[] = [];
+    let waiting: string | null = '缴费流水_20260609_history.csv still waiting';
+    const system = {
+      name: 'billing',
+      sources: [],
+      prepareDay: async (ymd: string) => void prepared.push(ymd),
+      verifyDay: async () => waiting,
+    };
+    const s = status();
+    await loadHistory(rt, { liveSince: live, systems: [system] }, [], { days: 2, tz: TZ, status: s, stopped: () => false });
+    expect(s).toMatchObject({ state: 'failed', daysDone: 0, oldestDay: null });
+    expect(s.error).toContain('缴费流水_20260609_history.csv');
+
+    waiting = null;
+    await loadHistory(rt, { liveSince: live, systems: [system] }, [], { days: 2, tz: TZ, status: s, stopped: () => false });
+    expect(prepared).toEqual(['2026-06-09', '2026-06-09', '2026-06-08']);
+    expect(s).toMatchObject({ state: 'done', daysDone: 2, oldestDay: '2026-06-08' });
+  });
+});
+
 describe('history of the outage system, the billing exports and the work orders', () => {
   // The simulators started live at NOW: billing's first exports begin at its previous run (2026-10-05 02:00),
   // the outage system's at the start of the day before (2026-11-22). The history asked for here lies before

@@ -80,12 +80,20 @@ function groupExpr(f: Family, orgCode: string, by: 'total' | Level): string {
   return `${by}_code`;
 }
 
+/**
+ * A code-side name list (a family's dimensions or drill columns) looked up by a name from the client: own
+ * properties only, so `constructor`, `__proto__` or `toString` name nothing instead of Object.prototype's.
+ */
+export function ownEntry<T>(list: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(list, name) ? list[name] : undefined;
+}
+
 function dimPredicates(f: Family, filters: Record<string, readonly string[]>, path: 'raw' | 'rollup') {
   const parts: string[] = [];
   const pool: Record<string, unknown> = {};
   const stored = new Set(storedDims(f).map(([n]) => n));
   for (const [name, values] of Object.entries(filters)) {
-    const dim = f.dims[name];
+    const dim = ownEntry(f.dims, name);
     if (!dim) throw new KpiQueryError(`${f.label.zh}没有维度 ${name} (no dimension ${name}; have ${Object.keys(f.dims).join(', ')})`);
     if (dim.values) {
       const bad = values.filter((v) => !dim.values!.includes(v));
@@ -344,7 +352,7 @@ export function compileRows(spec: RowsSpec, ctx: CompileContext) {
   const f = spec.family;
   const m = f.measures[spec.measure];
   if (!m || (m.kind !== 'count' && m.kind !== 'uniq')) throw new Error(`${f.id}.${spec.measure} is not a countable measure`);
-  const col = f.rows[spec.sort.column];
+  const col = ownEntry(f.rows, spec.sort.column);
   if (!col) throw new KpiQueryError(`不能按 ${spec.sort.column} 排序 (sortable: ${Object.keys(f.rows).join(', ')})`);
   const org = orgPredicate(f, spec.orgCode);
   const dims = dimPredicates(f, spec.filters, 'raw');

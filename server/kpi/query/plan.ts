@@ -4,6 +4,7 @@ import { FAMILY_BY_ID } from '../families';
 import type { Family, Grain } from '../families/types';
 import { hasCountyRollup } from '../rollup/columns';
 import { compileAggregate, KpiQueryError, levelOf, type AggregateSpec, type CompileContext } from './compile';
+import { partCells, unitsBelow } from './cost';
 import type { KpiQuery } from './schema';
 import {
   alignedToDays,
@@ -91,6 +92,8 @@ export interface Part {
   range: Range | null;
   /** Where the comparisons asked for are in spec.periods. */
   compare: { previous?: number; yoy?: number };
+  /** Values the part computes (org units × buckets × KPIs × periods): what the batch budget counts. */
+  cells: number;
 }
 
 /** A result row of a part with its measures by name. */
@@ -123,7 +126,7 @@ export function withFixedFilters(
       out[name] = values;
       continue;
     }
-    const closed = f.dims[name]?.values;
+    const closed = Object.hasOwn(f.dims, name) ? f.dims[name]!.values : undefined;
     const bad = closed ? mine.filter((v) => !closed.includes(v)) : [];
     if (bad.length) throw new KpiQueryError(`维度 ${name} 不含 ${bad.join(', ')} (allowed: ${closed!.join(', ')})`);
     out[name] = mine.filter((v) => values.includes(v));
@@ -144,7 +147,7 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
     const range = kpiRange(k, q, ctx.now, ctx.cal);
     const filters = withFixedFilters(f, q.filters, k.fixedFilters);
     // Filters the family does not have are an error only when no KPI of the query can take them.
-    for (const name of Object.keys(q.filters)) if (!f.dims[name]) delete filters[name];
+    for (const name of Object.keys(q.filters)) if (!Object.hasOwn(f.dims, name)) delete filters[name];
     const live = isLive(k);
     const key = JSON.stringify([f.id, range, live, filters]);
     const g = groups.get(key) ?? { f, defs: [], range, live, filters };
@@ -152,14 +155,17 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
     groups.set(key, g);
   }
   for (const name of Object.keys(q.filters)) {
-    if (!defs.some((k) => FAMILY_BY_ID.get(k.family)!.dims[name]))
+    if (!defs.some((k) => Object.hasOwn(FAMILY_BY_ID.get(k.family)!.dims, name)))
       throw new KpiQueryError(`所选指标都没有维度 ${name} (none of the KPIs has a dimension ${name})`);
   }
 
+  const hallCounties = deps.hallNames ? [...deps.hallNames.values()].map((h) => h.countyCode) : undefined;
+  const units = unitsBelow(q.orgCode, q.by, hallCounties);
   const parts = [...groups.values()].map(({ f, defs: gdefs, range, live, filters }): Part => {
     const granularity = effectiveGranularity(f, gdefs[0]!, range, q.granularity);
     const periods: Range[] = [];
     const compare: Part['compare'] = {};
+    let buckets = 1;
     if (range) {
       periods.push(range);
       const comparable = gdefs[0]!.fixedTime !== 'open_orders' && gdefs[0]!.fixedTime !== 'arrears_book';
@@ -168,6 +174,7 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
       const n = bucketStarts(range, granularity, ctx.cal).length;
       if (n > MAX_BUCKETS[granularity])
         throw new KpiQueryError(`粒度过细：${n} 个时间段 (too many ${granularity} buckets: ${n}; at most ${MAX_BUCKETS[granularity]})`);
+      buckets = n;
     }
     const measures = [...new Set(gdefs.flatMap((k) => [...kpiMeasures(k), drillMeasures(k).numerator]))];
     const grain = pickGrain(f, live, periods, granularity, deps);
@@ -175,7 +182,8 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
     const county = !!grain && hasCountyRollup(f) && Object.keys(filters).length === 0 && q.by !== 'hall' && levelOf(q.orgCode) !== 'hall';
     const spec: AggregateSpec = { family: f, measures, orgCode: q.orgCode, by: q.by, periods, granularity, filters, grain, county };
     const { sql, params } = compileAggregate({ ...spec, untimed: range === null }, ctx);
-    return { spec, sql, params, kpis: gdefs, range, compare };
+    const cells = partCells({ units, buckets, kpis: gdefs.length, periods: Math.max(1, periods.length) });
+    return { spec, sql, params, kpis: gdefs, range, compare, cells };
   });
   return { query: q, parts };
 }

@@ -4,6 +4,7 @@ import { drillMeasures, KPI_BY_ID } from '../definitions';
 import { FAMILY_BY_ID } from '../families';
 import { assemblePart, assembleResult } from './assemble';
 import { compileRows, KpiQueryError, unionParts } from './compile';
+import { assertDrillDepth, assertWithinBudget, DEFAULT_MAX_CELLS } from './cost';
 import { foldScan, mergeScans } from './merge-scans';
 import { kpiRange, planQuery, withFixedFilters, type Part, type PlanDeps } from './plan';
 import type { KpiQueryResult, KpiRowsResult, KpiSeries } from './result';
@@ -14,6 +15,8 @@ import type { KpiQuery, KpiRowsQuery } from './schema';
 
 export interface EngineDeps extends PlanDeps {
   ch: ClickHouse;
+  /** Values one batch may compute (cost.ts); DEFAULT_MAX_CELLS when absent. */
+  maxCells?: number;
 }
 
 const aggRow = z.object({
@@ -32,6 +35,11 @@ const aggRow = z.object({
 export async function runKpiBatch(queries: readonly KpiQuery[], deps: EngineDeps): Promise<KpiQueryResult[]> {
   const plans = queries.map((q) => planQuery(q, deps));
   const parts = plans.flatMap((p) => p.parts);
+  // Priced before anything runs: a batch past its budget is refused with how to narrow it.
+  assertWithinBudget(
+    parts.reduce((sum, p) => sum + p.cells, 0),
+    deps.maxCells ?? DEFAULT_MAX_CELLS,
+  );
   const { scans, own } = mergeScans(parts, deps);
   const { sql, params } = unionParts([...scans, ...own]);
   const rows = await deps.ch.query(`kpi.batch.${scans.length + own.length}`, sql, params, aggRow);
@@ -60,6 +68,7 @@ export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePerso
   const parts = drillMeasures(k);
   const measure = q.part === 'numerator' ? parts.numerator : parts.denominator;
   if (!measure) throw new KpiQueryError(`指标 ${k.id} 没有分母 (${k.id} has no denominator)`);
+  assertDrillDepth(q.page, q.pageSize);
   const range = kpiRange(k, q, deps.ctx.now, deps.ctx.cal);
   // The caller's filters narrow the KPI's own (an age bucket within the overdue ages), as in the figure.
   const filters = withFixedFilters(f, q.filters ?? {}, k.fixedFilters);
@@ -79,7 +88,7 @@ export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePerso
     deps.ctx,
   );
   const [data, n] = await Promise.all([
-    deps.ch.query(`kpi.rows.${f.id}`, rows.sql, rows.params, z.record(z.string(), z.unknown())),
+    deps.ch.query(`kpi.rows.${f.id}`, rows.sql, rows.params, z.record(z.string(), z.unknown()), { maxResultRows: q.pageSize }),
     deps.ch.query(`kpi.rows.count.${f.id}`, count.sql, count.params, z.object({ n: z.coerce.number() })),
   ]);
   const times = columns.filter((c) => c.type === 'time').map((c) => c.name);

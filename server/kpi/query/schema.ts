@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KPI_IDS } from '../definitions';
+import { FAMILIES } from '../families';
 import { PRESETS } from './time';
 
 // The declarative KPI query (DOMAIN.md §1 drill path, §2 KPIs). Only ids, codes and enumerated names come
@@ -9,11 +10,38 @@ export const orgCodeInput = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, '单
 
 const bound = z.string().regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/, '时间格式为 YYYY-MM-DD 或 YYYY-MM-DD HH:mm (local business time)');
 
+// Names the client may use, from the code-side lists (own keys only): a name outside them (`constructor`,
+// `__proto__`, a typo) is refused here with the list, before any lookup could reach Object.prototype.
+const DIMENSION_NAMES: ReadonlySet<string> = new Set(FAMILIES.flatMap((f) => Object.keys(f.dims)));
+const ROW_COLUMNS: ReadonlySet<string> = new Set(FAMILIES.flatMap((f) => Object.keys(f.rows)));
+
+const filterName = z
+  .string()
+  .max(64)
+  .refine((n) => DIMENSION_NAMES.has(n), {
+    error: (i) => `未知维度 ${String(i.input)} (unknown dimension; one of: ${[...DIMENSION_NAMES].join(', ')})`,
+  });
+const filterValue = z
+  .string()
+  .max(64)
+  .refine((v) => !v.includes('\0'), '不能含 NUL 字符 (must not contain NUL)');
+const filtersInput = z.record(filterName, z.array(filterValue).min(1).max(50)).default({});
+const sortColumn = z
+  .string()
+  .max(64)
+  .refine((n) => ROW_COLUMNS.has(n), {
+    error: (i) => `不能按 ${String(i.input)} 排序 (unknown column; one of: ${[...ROW_COLUMNS].join(', ')})`,
+  });
+
 export const timeInput = z.union([z.object({ preset: z.enum(PRESETS) }), z.object({ from: bound, to: bound })]);
 
 export const kpiQueryInput = z.object({
   /** Caller's label for the query, echoed back (a wall tile id). */
-  key: z.string().max(64).optional(),
+  key: z
+    .string()
+    .max(64)
+    .refine((v) => !v.includes('\0'), '不能含 NUL 字符 (must not contain NUL)')
+    .optional(),
   kpis: z.array(z.enum(KPI_IDS)).min(1).max(60),
   orgCode: orgCodeInput,
   /** Break the figures down one or more levels below orgCode; 'total' = the node itself. */
@@ -21,7 +49,7 @@ export const kpiQueryInput = z.object({
   time: timeInput.default({ preset: 'today' }),
   granularity: z.enum(['total', 'hour', 'day', 'month']).default('total'),
   /** Dimension filters, e.g. { category: ['fault_repair'] }; names are checked against each KPI's family. */
-  filters: z.record(z.string().regex(/^[a-z_]{1,32}$/), z.array(z.string().max(64)).min(1).max(50)).default({}),
+  filters: filtersInput,
   compare: z
     .array(z.enum(['previous', 'yoy']))
     .max(2)
@@ -36,10 +64,10 @@ export const kpiRowsInput = z.object({
   kpi: z.enum(KPI_IDS),
   orgCode: orgCodeInput,
   time: timeInput.default({ preset: 'today' }),
-  filters: z.record(z.string().regex(/^[a-z_]{1,32}$/), z.array(z.string().max(64)).min(1).max(50)).default({}),
+  filters: filtersInput,
   part: z.enum(['numerator', 'denominator']).default('numerator'),
   page: z.number().int().min(1).max(100_000).default(1),
   pageSize: z.number().int().min(1).max(500).default(50),
-  sort: z.object({ column: z.string().regex(/^[a-z_]{1,40}$/), dir: z.enum(['asc', 'desc']) }).optional(),
+  sort: z.object({ column: sortColumn, dir: z.enum(['asc', 'desc']) }).optional(),
 });
 export type KpiRowsQuery = z.output<typeof kpiRowsInput>;
