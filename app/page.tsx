@@ -1,5 +1,7 @@
 import { homeHallPlaces } from '@/server/desktop/home';
 import { getRuntime } from '@/server/runtime';
+import { forbidden, redirect } from 'next/navigation';
+import { hasPermission, requireSignIn } from './_auth/server';
 import { serverCaller } from './_trpc/server';
 import { homeBatch, homeOrg, homeThresholds, wantsPreviousDay } from './_components/home/home-batch';
 import { HomeLive } from './_components/home/HomeLive';
@@ -11,7 +13,14 @@ export const dynamic = 'force-dynamic';
  * through `kpi.query` like a wall zone. The first paint carries real figures; the page then refreshes itself.
  */
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const org = homeOrg((await searchParams).org);
+  const param = (await searchParams).org;
+  const me = await requireSignIn(param ? `/?org=${String(param)}` : '/');
+  // A paired wall screen that lands here belongs on its wall.
+  if (me.kind === 'display' && me.layoutId) redirect(`/wall/${me.layoutId}${me.zoneId ? `/${me.zoneId}` : ''}`);
+  if (!hasPermission(me, 'kpi.read')) forbidden();
+  // The principal's own node unless they asked for one inside it.
+  const asked = homeOrg(param);
+  const org = param && asked.startsWith(me.orgCode) ? asked : me.orgCode;
   const caller = await serverCaller();
   const [today, defs, hallPlaces] = await Promise.all([
     caller.kpi.query({ queries: homeBatch(org, 'today') }).catch(() => null),

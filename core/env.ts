@@ -48,23 +48,69 @@ export const envSchema = z
         .optional(),
     ),
     CLICKHOUSE_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    // Bounds on every read query (core/clickhouse/client.ts): a query past them is stopped by ClickHouse and
+    // answered 4xx/503 instead of taking the process (or the server) down with it.
+    CLICKHOUSE_MAX_MEMORY_USAGE: z.coerce.number().int().min(0).default(2_000_000_000),
+    CLICKHOUSE_MAX_EXECUTION_SECONDS: z.coerce.number().int().min(0).default(30),
+    CLICKHOUSE_MAX_RESULT_ROWS: z.coerce.number().int().min(0).default(1_000_000),
 
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
       z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgresql:// URL' }).optional(),
     ),
 
+    /** The first administrator's password (user `admin`), used only when there is no administrator yet. */
+    ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(10, 'at least 10 characters').max(200).optional()),
+    /** When set, this value is a valid administrator service token (`Authorization: Bearer …`). */
+    ADMIN_API_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'at least 24 characters').max(400).optional()),
+    /** Signs session cookies. Unset: a random secret is kept in DATA_DIR/auth-secret (one web process). */
+    AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters').optional()),
+    /** The address users open (https://monitor.example.cn); unset: taken from each request. */
+    AUTH_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional()),
+    /** Further origins allowed to post sign-in forms and mutations, comma-separated. */
+    AUTH_TRUSTED_ORIGINS: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** Single sign-on (OpenID Connect): the issuer's discovery URL, client id and secret; all three or none. */
+    SSO_DISCOVERY_URL: z.preprocess(emptyAsUndefined, z.url({ message: 'expected the .well-known/openid-configuration URL' }).optional()),
+    SSO_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+    SSO_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+    /** The sign-in button's label, e.g. 统一身份认证. */
+    SSO_NAME: z.string().default('统一身份认证 (SSO)'),
+    /** Role and org node of a user's first single sign-on (an administrator adjusts them afterwards). */
+    SSO_DEFAULT_ROLE: z.enum(['viewer', 'manager', 'hall_manager', 'duty_officer']).default('viewer'),
+    SSO_DEFAULT_ORG: z
+      .string()
+      .regex(/^\d{2,9}$/, 'an org code')
+      .default('53'),
+
     SCHEDULER: z.enum(['web', 'worker'], { message: "expected 'web' or 'worker'" }).default('web'),
     SIMULATOR: bool.default(true),
     SIMULATOR_SEED: z.coerce.number().int().nonnegative().default(20_261_123),
-    /** Until sign-in exists, the role every request acts as (the built-in duty account of the province). */
-    BUILTIN_USER_ROLE: z.enum(['viewer', 'operator', 'admin']).default('admin'),
     SIMULATOR_CUSTOMERS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     SIMULATOR_HISTORY_DAYS: z.coerce.number().int().min(0).max(3660).default(395),
     ETL_SOURCES_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    // Request bounds (server/main.ts, app/api/trpc): what one request may ask of the process.
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(4 * 1024 * 1024),
+    MAX_URL_BYTES: z.coerce.number().int().min(1024).default(8192),
+    TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(40),
+    /** Values one KPI batch may compute (org units × time buckets × KPIs × periods, summed over its queries). */
+    KPI_MAX_CELLS: z.coerce.number().int().min(1000).default(250_000),
+    /** Read by scripts/start.mjs (--max-old-space-size); validated here so a wrong value names the variable. */
+    NODE_MAX_OLD_SPACE_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(256).optional()),
   })
   .superRefine((v, ctx) => {
+    const sso = [v.SSO_DISCOVERY_URL, v.SSO_CLIENT_ID, v.SSO_CLIENT_SECRET].filter((x) => x !== undefined).length;
+    if (sso !== 0 && sso !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SSO_DISCOVERY_URL'],
+        message: 'set SSO_DISCOVERY_URL, SSO_CLIENT_ID and SSO_CLIENT_SECRET together',
+      });
+    }
     // chDB lives inside one process; a separate worker could not open it (Code 76, file lock).
     if (v.SCHEDULER === 'worker' && !v.CLICKHOUSE_URL) {
       ctx.addIssue({

@@ -4,6 +4,9 @@ import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { env } from '@/core/env';
 import { divisionOrgUnits } from '@/core/org/org-units';
 import { AlertEngine } from './alerts/engine';
+import { ensureAdministrator } from './auth/bootstrap';
+import { authSecret } from './auth/secret';
+import { AuthService } from './auth/service';
 import { seedStarterRules } from './alerts/starter-rules';
 import { createDb } from './db/client';
 import { applyMigrations } from './db/migrate';
@@ -26,15 +29,21 @@ export interface Runtime extends Infra {
   alerts: AlertEngine;
   wall: WallService;
   wallEvents: WallEvents;
+  auth: AuthService;
 }
 
 /** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
-export function composeRuntime(infra: Infra): Runtime {
+export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {}): Runtime {
   const kpi = new KpiService(infra.ch, infra.db, infra.env, infra.bootedAt);
   const alerts = new AlertEngine(infra.ch, infra.db, kpi, infra.env.BUSINESS_TZ, infra.bootedAt);
   const wallEvents = new WallEvents();
   const wall = new WallService({ ch: infra.ch, db: infra.db, env: infra.env, kpi, events: wallEvents, bootedAt: infra.bootedAt });
-  return { ...infra, kpi, alerts, wall, wallEvents };
+  const auth = new AuthService({
+    db: infra.db,
+    env: infra.env,
+    secret: opts.authSecret ?? authSecret(infra.env.AUTH_SECRET, infra.env.dataDir, false),
+  });
+  return { ...infra, kpi, alerts, wall, wallEvents, auth };
 }
 
 const KEY = Symbol.for('yingxiao.runtime');
@@ -59,6 +68,11 @@ async function boot(): Promise<Runtime> {
     cluster: e.CLICKHOUSE_CLUSTER,
     embeddedPath: path.join(e.dataDir, 'chdb'),
     queryTimeoutMs: e.CLICKHOUSE_QUERY_TIMEOUT_MS,
+    limits: {
+      maxMemoryUsage: e.CLICKHOUSE_MAX_MEMORY_USAGE,
+      maxExecutionSeconds: e.CLICKHOUSE_MAX_EXECUTION_SECONDS,
+      maxResultRows: e.CLICKHOUSE_MAX_RESULT_ROWS,
+    },
   });
   const chResult = await migrateClickHouse(ch);
   if (chResult.applied.length) console.log(`[boot] ClickHouse migrations applied: ${chResult.applied.join(', ')}`);
@@ -68,7 +82,17 @@ async function boot(): Promise<Runtime> {
   await seedOrgUnits(db.prisma, divisionOrgUnits());
   const seeded = await seedStarterRules(db);
   if (seeded) console.log(`[boot] ${seeded} starter early-warning rules written`);
-  const rt = composeRuntime({ env: e, ch, db, bootedAt: Date.now(), jobs: initialJobsStatus() });
+  const admin = await ensureAdministrator(db, e.ADMIN_PASSWORD);
+  if (admin.generatedPassword) {
+    // Printed once, never stored in clear: the administrator changes it after signing in.
+    console.log(
+      `\n[auth] ┌──────────────────────────────────────────────────────────────\n[auth] │ 首个管理员已创建 first administrator created\n[auth] │ 用户名 user: admin   密码 password: ${admin.generatedPassword}\n[auth] │ 仅显示这一次，请登录后修改 (shown once; change it after signing in)\n[auth] └──────────────────────────────────────────────────────────────\n`,
+    );
+  } else if (admin.created) console.log('[auth] first administrator `admin` created with ADMIN_PASSWORD');
+  const rt = composeRuntime(
+    { env: e, ch, db, bootedAt: Date.now(), jobs: initialJobsStatus() },
+    { authSecret: authSecret(e.AUTH_SECRET, e.dataDir, true) },
+  );
   const walls = await rt.wall.seedDemoLayouts();
   if (walls.length) console.log(`[boot] demo wall layouts written: ${walls.join(', ')}`);
   return rt;

@@ -3,6 +3,7 @@
 // shared/DOMAIN.md (排队, 取号量, 当前排队人数, 平均等待时长, 满意率 …).
 // Placeholders are written `{name}` and filled by the translator in ./locale.ts.
 import { alertsEn, alertsZhCN } from './alerts-dictionary';
+import { identityEn, identityZhCN } from './identity-dictionary';
 import { wallPanelsEn, wallPanelsZhCN } from './wall-panels-dictionary';
 
 export const zhCN = {
@@ -119,6 +120,7 @@ export const zhCN = {
   'locale.switchTo': 'English',
   'locale.switchTitle': 'Switch to English',
   ...alertsZhCN,
+  ...identityZhCN,
   ...wallPanelsZhCN,
 } as const;
 
@@ -244,5 +246,6 @@ export const en: Dictionary = {
   'locale.switchTo': '中文',
   'locale.switchTitle': '切换到中文',
   ...alertsEn,
+  ...identityEn,
   ...wallPanelsEn,
 };

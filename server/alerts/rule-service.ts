@@ -1,3 +1,4 @@
+import type { Prisma } from '../db/generated/client';
 import type { Db } from '../db/client';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { NotFoundError } from '@/core/errors';
@@ -25,9 +26,10 @@ export interface RuleRuntime {
   alerts: AlertEngine;
 }
 
-export async function listRules(rt: RuleRuntime) {
+/** Rules matching `where` (the caller's org scope: server/auth/scope.ts `prismaApplies`). */
+export async function listRules(rt: RuleRuntime, where: Prisma.AlertRuleWhereInput = {}) {
   const [rules, open] = await Promise.all([
-    rt.db.prisma.alertRule.findMany({ orderBy: { createdAt: 'asc' } }),
+    rt.db.prisma.alertRule.findMany({ where, orderBy: { createdAt: 'asc' } }),
     rt.db.prisma.alertEvent.groupBy({ by: ['ruleId', 'severity'], where: { state: 'firing' }, _count: { _all: true } }),
   ]);
   const lastEval = await rt.db.prisma.alertRuleState.groupBy({ by: ['ruleId'], _max: { evaluatedAt: true } });
@@ -149,8 +151,8 @@ export async function setRuleEnabled(rt: RuleRuntime, id: string, enabled: boole
 }
 
 /** Every rule as the JSON an import takes back. */
-export async function exportRules(rt: RuleRuntime): Promise<RuleInput[]> {
-  const rules = await rt.db.prisma.alertRule.findMany({ orderBy: { createdAt: 'asc' } });
+export async function exportRules(rt: RuleRuntime, where: Prisma.AlertRuleWhereInput = {}): Promise<RuleInput[]> {
+  const rules = await rt.db.prisma.alertRule.findMany({ where, orderBy: { createdAt: 'asc' } });
   return rules.map((r) => ruleInput.parse({ name: r.name, nameEn: r.nameEn ?? undefined, enabled: r.enabled, spec: r.spec }));
 }
 

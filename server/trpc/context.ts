@@ -1,31 +1,32 @@
+import type { Principal } from '../auth/principal';
+import type { OrgScope } from '../auth/scope';
 import { getRuntime, type Runtime } from '../runtime';
-import { PROVINCE } from '@/core/org/divisions';
 
-export type Role = 'viewer' | 'operator' | 'admin';
-export interface SessionUser {
-  id: string;
-  name: string;
-  role: Role;
-  /** Org node the user may see (and below); the province for headquarters staff. */
-  orgCode: string;
-}
+/** The principal a procedure runs as (server/auth/principal.ts). */
+export type SessionUser = Principal;
 
 export interface Context {
   rt: Runtime;
+  /** Who is asking; null when nobody signed in (public procedures only). */
   user: SessionUser | null;
+  /** Set by the sign-in middleware from `user`: the one org scope every procedure applies. */
+  scope?: OrgScope;
+  /** Why `user` is null when a token was presented but is not valid. */
+  authFailure?: 'invalid-token';
   headers: Headers;
   /** The clock every procedure reads "now" from, so tests can pin a business day. */
   now: () => number;
 }
 
-/**
- * Sign-in arrives with the authentication issue. Until then every request acts as the built-in duty
- * account of the province, with the role BUILTIN_USER_ROLE gives it (admin by default, so the demo can
- * edit rules; operator on a shared screen).
- */
-export const BUILTIN_DUTY_USER: SessionUser = { id: 'builtin-duty', name: '值班员', role: 'operator', orgCode: PROVINCE.code };
-
 export async function createContext(opts: { headers: Headers }): Promise<Context> {
   const rt = await getRuntime();
-  return { rt, user: { ...BUILTIN_DUTY_USER, role: rt.env.BUILTIN_USER_ROLE }, headers: opts.headers, now: Date.now };
+  const now = Date.now;
+  const r = await rt.auth.resolve(opts.headers, now());
+  return {
+    rt,
+    user: r.principal,
+    ...(r.principal === null && r.reason === 'invalid-token' ? { authFailure: 'invalid-token' as const } : {}),
+    headers: opts.headers,
+    now,
+  };
 }

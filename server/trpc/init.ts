@@ -1,89 +1,72 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
-import { ZodError, z } from 'zod';
-import { isClickHouseQueryError } from '@/core/clickhouse/errors';
-import { isDomainError, type DomainErrorKind } from '@/core/errors';
+import { z } from 'zod';
 import type { Context } from './context';
-import { assertOrgAccess } from './org-access';
+import { formatError, mapErrors } from './errors';
+import { guardedTransformer } from './input-guards';
+import { can, ROLE_LABELS, type Permission } from '../auth/roles';
+import { orgScope } from '../auth/scope';
+import type { Policy, ProcedureMeta } from './policy';
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  // The one error formatter: invalid input comes back with the fields and messages, nothing internal.
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        zodError: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : null,
-      },
-    };
-  },
+export { DOMAIN_TO_TRPC } from './errors';
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  // superjson, with the raw input checked first (no `__proto__` keys, no NUL bytes): input-guards.ts.
+  transformer: guardedTransformer,
+  // The one error formatter (errors.ts): actionable messages for invalid input, nothing internal.
+  errorFormatter: formatError,
 });
 
-/** A domain error's kind (core/errors.ts) as the tRPC code it arrives with; its message goes through as is. */
-export const DOMAIN_TO_TRPC = {
-  not_found: 'NOT_FOUND',
-  invalid: 'BAD_REQUEST',
-  conflict: 'CONFLICT',
-  forbidden: 'FORBIDDEN',
-  unavailable: 'SERVICE_UNAVAILABLE',
-} as const satisfies Record<DomainErrorKind, TRPCError['code']>;
-
-const CH_TO_TRPC = {
-  resource: 'TOO_MANY_REQUESTS',
-  timeout: 'GATEWAY_TIMEOUT',
-  unavailable: 'SERVICE_UNAVAILABLE',
-  syntax: 'INTERNAL_SERVER_ERROR',
-  schema: 'INTERNAL_SERVER_ERROR',
-  query: 'INTERNAL_SERVER_ERROR',
-} as const;
-
-/**
- * The one error-handling middleware: domain errors (a layout or rule that does not exist, a question the KPI
- * layer cannot answer as asked, a stale save, a unit the user may not see) and data-layer failures become
- * typed tRPC errors with a plain message. Recognised by brand, not `instanceof`: the error may come from the
- * other copy of its module (Next bundles the route handlers apart from the custom server).
- */
-const errors = t.middleware(async ({ next, path }) => {
-  const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (isDomainError(cause)) throw new TRPCError({ code: DOMAIN_TO_TRPC[cause.kind], message: cause.message, cause });
-    if (isClickHouseQueryError(cause)) {
-      console.error(`[trpc] ${path}: ${cause.message}`);
-      const message =
-        cause.kind === 'resource'
-          ? '数据查询超出资源限制，请缩小范围后重试 (query exceeded resource limits)'
-          : cause.kind === 'unavailable' || cause.kind === 'timeout'
-            ? '数据服务暂不可用 (analytics store unavailable)'
-            : '数据查询失败 (query failed)';
-      throw new TRPCError({ code: CH_TO_TRPC[cause.kind], message, cause });
-    }
-  }
-  return result;
-});
+/** The one error-handling middleware (errors.ts): domain and data-layer failures as typed tRPC errors. */
+const errors = t.middleware(mapErrors);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(errors);
+// Procedures stacked by access level. Each declares its policy as meta (the inventory test reads it and
+// fails on a procedure without one): public, or a permission (server/auth/roles.ts) that the principal's
+// role must grant. Org scope is then the procedure's to apply with `ctx.scope` (server/auth/scope.ts).
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录 (sign in required)' });
-  return next({ ctx: { ...ctx, user: ctx.user } });
+const base = t.procedure.use(errors);
+
+/** No sign-in needed (liveness only). */
+export const publicProcedure = base.meta({ policy: { access: 'public' } satisfies Policy });
+
+const signedIn = t.middleware(({ ctx, next }) => {
+  if (!ctx.user) {
+    const message =
+      ctx.authFailure === 'invalid-token' ? '令牌无效、已过期或已吊销 (token invalid, expired or revoked)' : '请先登录 (sign in required)';
+    throw new TRPCError({ code: 'UNAUTHORIZED', message });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, scope: orgScope(ctx.user) } });
 });
+
+/** Signed in as anyone (a person, a service token or a paired screen). */
+export const signedInProcedure = base.meta({ policy: { access: 'signed-in' } satisfies Policy }).use(signedIn);
+
+/** Signed in (a person, a service token or a paired screen) with a role that grants `permission`. */
+export function authedProcedure(permission: Permission) {
+  return base
+    .meta({ policy: { access: 'authed', permission } satisfies Policy })
+    .use(signedIn)
+    .use(({ ctx, next }) => {
+      if (!can(ctx.user.role, permission)) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: `${ROLE_LABELS[ctx.user.role].zh}无此权限 (role ${ctx.user.role} may not ${permission})`,
+        });
+      }
+      return next();
+    });
+}
 
 export const orgCodeSchema = z.string().regex(/^\d{2,9}$/, 'org code is 2–9 digits');
 
-/** Procedures whose input names an org node: the node must be the user's own or below it. */
-export const orgScopedProcedure = authedProcedure.input(z.object({ orgCode: orgCodeSchema })).use(({ ctx, input, next }) => {
-  assertOrgAccess(ctx.user, input.orgCode);
-  return next();
-});
-
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: '需要管理员权限 (administrator only)' });
-  return next();
-});
+/** As authedProcedure, for inputs that name an org node: the node must be the principal's own or below it. */
+export function orgScopedProcedure(permission: Permission) {
+  return authedProcedure(permission)
+    .input(z.object({ orgCode: orgCodeSchema }))
+    .use(({ ctx, input, next }) => {
+      ctx.scope.assert(input.orgCode);
+      return next();
+    });
+}

@@ -116,7 +116,7 @@ export class WallLayouts {
         id: r.id,
         name: parsed.success ? parsed.data.name : { zh: r.name, en: r.name },
         canvas: parsed.success ? parsed.data.canvas : null,
-        zones: parsed.success ? parsed.data.zones.map((z) => ({ id: z.id, kind: z.kind, name: z.name })) : [],
+        zones: parsed.success ? parsed.data.zones.map((z) => ({ id: z.id, kind: z.kind, name: z.name, orgCode: z.orgCode })) : [],
         valid: parsed.success,
         version: r.version,
         updatedBy: r.updatedBy,

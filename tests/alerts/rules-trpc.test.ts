@@ -21,7 +21,7 @@ let ch: ClickHouse;
 let db: Db;
 let rt: Runtime;
 const ADMIN: SessionUser = { id: 'admin-li', name: '李管理', role: 'admin', orgCode: '53' };
-const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'operator', orgCode: '53' };
+const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'duty_officer', orgCode: '53' };
 const CITY_VIEWER: SessionUser = { id: 'km-zhao', name: '赵', role: 'viewer', orgCode: '5301' };
 const caller = (user: SessionUser) => createCaller({ rt, user, headers: new Headers(), now: () => NOW } satisfies Context);
 

@@ -112,7 +112,9 @@ describe.each(BACKENDS)('org units and the generated client on %s', (backend) =>
   });
 
   it('does users: create, read with relation, update, unique violation, delete', async () => {
-    const u = await db.prisma.user.create({ data: { username: 'zhang.san', displayName: '张三', role: 'operator', orgUnitCode: '5301' } });
+    const u = await db.prisma.user.create({
+      data: { username: 'zhang.san', displayName: '张三', email: 'zhang.san@users.invalid', role: 'duty_officer', orgUnitCode: '5301' },
+    });
     expect(u.id).toMatch(/^c[a-z0-9]{20,}$/);
     expect(u.locale).toBe('zh-CN');
     expect(Math.abs(u.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
@@ -124,7 +126,9 @@ describe.each(BACKENDS)('org units and the generated client on %s', (backend) =>
     expect(updated.role).toBe('admin');
     expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(u.updatedAt.getTime());
 
-    const duplicate = db.prisma.user.create({ data: { username: 'zhang.san', displayName: 'x' } });
+    const duplicate = db.prisma.user.create({
+      data: { username: 'zhang.san', displayName: 'x', email: 'x@users.invalid', orgUnitCode: '53' },
+    });
     await expect(duplicate).rejects.toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
     await expect(duplicate).rejects.toMatchObject({ code: 'P2002' });
 
@@ -145,6 +149,10 @@ describe.each(BACKENDS)('org units and the generated client on %s', (backend) =>
     expect(b.detail).toBeNull();
     const recent = await db.prisma.auditLog.findMany({ where: { at: { gte: new Date(Date.now() - 60_000) } }, orderBy: { id: 'asc' } });
     expect(recent.map((r) => r.action)).toEqual(['alert.raise', 'alert.ack']);
+    // Append-only: the database itself refuses to change or remove an entry.
+    await expect(db.prisma.auditLog.update({ where: { id: a.id }, data: { actor: 'someone-else' } })).rejects.toThrow(/append-only/);
+    await expect(db.prisma.auditLog.delete({ where: { id: b.id } })).rejects.toThrow(/append-only/);
+    expect(await db.prisma.auditLog.count({ where: { id: { in: [a.id, b.id] } } })).toBe(2);
     const byPath = await db.prisma.auditLog.findMany({ where: { detail: { path: ['nested', 'note'], equals: '排队' } } });
     expect(byPath.map((r) => r.id)).toEqual([a.id]);
   });
@@ -152,14 +160,14 @@ describe.each(BACKENDS)('org units and the generated client on %s', (backend) =>
   it('rolls back an interactive transaction that throws', async () => {
     await expect(
       db.prisma.$transaction(async (tx) => {
-        await tx.user.create({ data: { username: 'tx.user', displayName: 'tx' } });
+        await tx.user.create({ data: { username: 'tx.user', displayName: 'tx', email: 'tx@users.invalid', orgUnitCode: '53' } });
         expect(await tx.user.count({ where: { username: 'tx.user' } })).toBe(1);
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
     expect(await db.prisma.user.count({ where: { username: 'tx.user' } })).toBe(0);
     // and the connection is usable afterwards
-    await db.prisma.user.create({ data: { username: 'tx.user', displayName: 'tx' } });
+    await db.prisma.user.create({ data: { username: 'tx.user', displayName: 'tx', email: 'tx@users.invalid', orgUnitCode: '53' } });
     expect(await db.prisma.user.count({ where: { username: 'tx.user' } })).toBe(1);
   });
 });

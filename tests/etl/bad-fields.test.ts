@@ -4,7 +4,8 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
 import type { Runtime } from '@/server/runtime';
-import { BUILTIN_DUTY_USER, type Context } from '@/server/trpc/context';
+import { type Context } from '@/server/trpc/context';
+import { PROVINCE_DUTY } from '../helpers/trpc';
 import { createCaller } from '@/server/trpc/root';
 import { transformTicket, type HallOrg } from '@/etl/sources/hall-queue/transform';
 import { transformNotice, transformOutage, transformOutageCustomer, transformSmsReport } from '@/etl/sources/outage/transform';
@@ -22,7 +23,7 @@ const HALLS = new Map<string, HallOrg>([['530102001', { countyCode: '530102', ci
 let ch: ClickHouse;
 let db: Db;
 let rt: Runtime;
-const caller = () => createCaller({ rt, user: BUILTIN_DUTY_USER, headers: new Headers(), now: () => NOW } satisfies Context);
+const caller = () => createCaller({ rt, user: PROVINCE_DUTY, headers: new Headers(), now: () => NOW } satisfies Context);
 const rowsTotal = async (
   kpi: 'queue.tickets' | 'queue.avg_wait' | 'outage.notified_rate',
   part: 'numerator' | 'denominator' = 'numerator',

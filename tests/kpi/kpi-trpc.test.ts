@@ -4,12 +4,12 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
 import type { Runtime } from '@/server/runtime';
-import { BUILTIN_DUTY_USER, type Context, type SessionUser } from '@/server/trpc/context';
+import { type Context, type SessionUser } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { testRuntime } from '../helpers/runtime';
-import { trpcError } from '../helpers/trpc';
+import { PROVINCE_DUTY, trpcError } from '../helpers/trpc';
 
 // The public face of the KPI layer: definitions, the batched declarative query, the drill-down, and
 // parameters only administrators change; every wrong question gets a 400 that says what is wrong.
@@ -20,8 +20,7 @@ let ch: ClickHouse;
 let db: Db;
 let rt: Runtime;
 const ADMIN: SessionUser = { id: 'admin-zhang', name: '张管理', role: 'admin', orgCode: '53' };
-const caller = (user: SessionUser = BUILTIN_DUTY_USER) =>
-  createCaller({ rt, user, headers: new Headers(), now: () => NOW } satisfies Context);
+const caller = (user: SessionUser = PROVINCE_DUTY) => createCaller({ rt, user, headers: new Headers(), now: () => NOW } satisfies Context);
 
 beforeAll(async () => {
   ch = await testClickHouse();
@@ -117,7 +116,7 @@ describe('kpi.query', () => {
   });
 
   it('keeps a city user inside the city', async () => {
-    const cityUser: SessionUser = { id: 'km', name: '昆明值班', role: 'operator', orgCode: '5301' };
+    const cityUser: SessionUser = { id: 'km', name: '昆明值班', role: 'duty_officer', orgCode: '5301' };
     const denied = await trpcError(caller(cityUser).kpi.query({ queries: [{ kpis: ['call.inbound'], orgCode: '5303' }] }));
     expect(denied.code).toBe('FORBIDDEN');
     const rows = await trpcError(caller(cityUser).kpi.rows({ kpi: 'call.inbound', orgCode: '53' }));

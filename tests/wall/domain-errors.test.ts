@@ -5,7 +5,7 @@ import { DOMAIN_ERROR_KINDS, DomainError, isDomainError } from '@/core/errors';
 import type { Runtime } from '@/server/runtime';
 import type { Context, SessionUser } from '@/server/trpc/context';
 import { createCallerFactory, DOMAIN_TO_TRPC, orgScopedProcedure, router } from '@/server/trpc/init';
-import { canSee } from '@/server/trpc/org-access';
+import { canSee } from '@/server/auth/scope';
 import { createCaller } from '@/server/trpc/root';
 import { WallNotFoundError } from '@/server/wall/layouts';
 import { trpcError } from '../helpers/trpc';
@@ -33,7 +33,7 @@ async function otherCopies() {
     import('@/server/alerts/rule-service'),
     import('@/server/kpi/service'),
     import('@/server/kpi/query/compile'),
-    import('@/server/trpc/org-access'),
+    import('@/server/auth/scope'),
     import('@/core/clickhouse/errors'),
   ]);
   return { errors, layouts, rotation, rules, kpi, compile, org, ch };
@@ -137,7 +137,7 @@ describe('org access', () => {
     const ctx = { rt, user: CITY_VIEWER, headers: new Headers(), now: () => 0 } satisfies Context;
     const caller = createCaller(ctx);
     // A procedure whose input names an org node (orgScopedProcedure).
-    const scoped = createCallerFactory(router({ probe: orgScopedProcedure.query(() => 'ok') }))(ctx);
+    const scoped = createCallerFactory(router({ probe: orgScopedProcedure('kpi.read').query(() => 'ok') }))(ctx);
     expect(await scoped.probe({ orgCode: '530102' })).toBe('ok');
     for (const [p, org] of [
       [caller.wall.zoneData({ layoutId: 'demo', zoneId: 'z' }), '5303'],

@@ -33,7 +33,7 @@ let ch: ClickHouse;
 let db: Db;
 let rt: Runtime;
 const ADMIN: SessionUser = { id: 'admin-li', name: '李管理', role: 'admin', orgCode: '53' };
-const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'operator', orgCode: '53' };
+const OPERATOR: SessionUser = { id: 'duty-wang', name: '王值班', role: 'duty_officer', orgCode: '53' };
 const VIEWER: SessionUser = { id: 'viewer-zhao', name: '赵', role: 'viewer', orgCode: '53' };
 const caller = (user: SessionUser, now = NOW) => createCaller({ rt, user, headers: new Headers(), now: () => now } satisfies Context);
 const SECRET_TITLE = '昆明市五华区营业厅客户张某某投诉未处理';

@@ -10,6 +10,7 @@ import type { Translate } from '../../_i18n/locale';
 import { LocaleSwitch } from '../../_i18n/LocaleSwitch';
 import { EChart } from '../charts/EChart';
 import { buildAreaWaitOption, buildHourlyOption } from '../charts/queue-options';
+import { UserMenu } from '../auth/UserMenu';
 import { AppNav } from '../nav/AppNav';
 import { homeHref, topLongestWaitHalls, type Band, type HomeView as HomeViewData } from './home-batch';
 import styles from './home.module.css';
@@ -119,6 +120,7 @@ export function HomeView({ view, hallPlaces, onSelectOrg, showLocaleSwitch = tru
           </div>
           <AppNav />
           {showLocaleSwitch ? <LocaleSwitch className={styles.localeSwitch} /> : null}
+          <UserMenu />
         </div>
       </header>
 

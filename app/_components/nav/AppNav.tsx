@@ -1,26 +1,37 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { Permission } from '@/server/auth/roles';
+import { useTRPC } from '@/app/_trpc/client';
 import { useT } from '../../_i18n/LocaleProvider';
 import type { MessageKey } from '../../_i18n/locale';
 import styles from './nav.module.css';
 
-const LINKS: { href: string; label: MessageKey; testId: string }[] = [
-  { href: '/', label: 'nav.overview', testId: 'nav-overview' },
-  { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts' },
-  { href: '/admin/rules', label: 'nav.rules', testId: 'nav-rules' },
+/** Each link shows only to roles whose grants include its permission (the pages and API refuse the rest). */
+const LINKS: { href: string; label: MessageKey; testId: string; perm: Permission }[] = [
+  { href: '/', label: 'nav.overview', testId: 'nav-overview', perm: 'kpi.read' },
+  { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts', perm: 'alerts.read' },
+  { href: '/admin/rules', label: 'nav.rules', testId: 'nav-rules', perm: 'rules.read' },
   // The walls: each layout's screen and console are opened from its list.
-  { href: '/admin/walls', label: 'nav.walls', testId: 'nav-walls' },
+  { href: '/admin/walls', label: 'nav.walls', testId: 'nav-walls', perm: 'wall.read' },
+  { href: '/admin/users', label: 'nav.users', testId: 'nav-users', perm: 'users.manage' },
+  { href: '/admin/tokens', label: 'nav.tokens', testId: 'nav-tokens', perm: 'tokens.manage' },
+  { href: '/admin/screens', label: 'nav.screens', testId: 'nav-screens', perm: 'screens.manage' },
+  { href: '/admin/audit', label: 'nav.audit', testId: 'nav-audit', perm: 'audit.read' },
 ];
 
 /** Links between the product's pages, the current one marked. */
 export function AppNav({ className }: { className?: string }) {
   const t = useT();
   const path = usePathname();
+  const trpc = useTRPC();
+  const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+  const granted = new Set<string>(me.data?.permissions ?? []);
   return (
     <nav className={`${styles.nav} ${className ?? ''}`} aria-label={t('nav.label')}>
-      {LINKS.map((l) => {
+      {LINKS.filter((l) => granted.has(l.perm)).map((l) => {
         const current = l.href === '/' ? path === '/' : path?.startsWith(l.href);
         return (
           <Link key={l.href} href={l.href} className={styles.link} data-testid={l.testId} aria-current={current ? 'page' : undefined}>

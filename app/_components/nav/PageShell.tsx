@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { useT } from '../../_i18n/LocaleProvider';
 import { LocaleSwitch } from '../../_i18n/LocaleSwitch';
+import { UserMenu } from '../auth/UserMenu';
 import { AppNav } from './AppNav';
 import styles from './shell.module.css';
 
@@ -21,6 +22,7 @@ export function PageShell({ title, aside, children, testId }: { title: string; a
           {aside}
           <AppNav />
           <LocaleSwitch className={styles.localeSwitch} />
+          <UserMenu />
         </div>
       </header>
       <main className={styles.main}>{children}</main>

@@ -91,6 +91,13 @@ export function useWallLive(initial: WallLayoutView) {
         seen();
         clock((JSON.parse((e as MessageEvent<string>).data) as { serverNow: number }).serverNow);
       });
+      // Revoked (the screen's display token, or the person disabled): stop and ask for pairing or sign-in again.
+      es.addEventListener('revoked', (e) => {
+        stopped = true;
+        es?.close();
+        const { reason } = JSON.parse((e as MessageEvent<string>).data) as { reason: string };
+        window.location.href = reason === 'token-revoked' ? '/wall/pair?revoked=1' : '/sign-in';
+      });
       es.onerror = () => {
         live = false;
         setConnection('polling');
@@ -118,8 +125,14 @@ export function useWallLive(initial: WallLayoutView) {
         clock(s.serverNow);
         setControls(s.controls);
         onVersion(s.version);
-      } catch {
-        // Server unreachable: the screens keep what they have; the panels say so.
+      } catch (err) {
+        // Signed out or revoked while the stream was down: the same as a `revoked` event.
+        if ((err as { data?: { code?: string } } | null)?.data?.code === 'UNAUTHORIZED') {
+          stopped = true;
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose: no cached data of the ended session may survive
+          window.location.href = '/wall/pair?revoked=1';
+        }
+        // Otherwise the server is unreachable: the screens keep what they have; the panels say so.
       }
     }, POLL_MS);
 

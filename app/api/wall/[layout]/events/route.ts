@@ -1,3 +1,5 @@
+import { can } from '@/server/auth/roles';
+import { orgScope } from '@/server/auth/scope';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -15,8 +17,19 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
   const { layout } = await params;
   if (!SLUG.test(layout)) return new Response('bad layout id', { status: 400 });
   const rt = await getRuntime();
+  // The same principal rules as wall.state: signed in with wall.read, a paired screen only for its layout.
+  const who = await rt.auth.resolve(req.headers, Date.now());
+  const principal = who.principal;
+  if (!principal) return new Response('sign in required', { status: 401 });
+  if (!can(principal.role, 'wall.read')) return new Response('forbidden', { status: 403 });
+  if (principal.kind === 'display' && principal.layoutId !== layout)
+    return new Response('screen not paired with this layout', { status: 403 });
   const svc = rt.wall;
-  if (!(await svc.getLayout(layout).catch(() => null))) return new Response(`no wall layout ${layout}`, { status: 404 });
+  const stored = await svc.getLayout(layout).catch(() => null);
+  if (!stored) return new Response(`no wall layout ${layout}`, { status: 404 });
+  // As wall.state: a layout is the principal's when one of its zones lies in their org scope.
+  const scope = orgScope(principal);
+  if (!stored.layout.zones.some((z) => scope.contains(z.orgCode))) return new Response('no access to this layout', { status: 403 });
 
   const enc = new TextEncoder();
   let cleanup: (() => void) | null = null;
@@ -34,6 +47,13 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
       // Subscribe before reading the snapshot, so a change in between is not lost (at worst it comes twice).
       const unsubscribe = rt.wallEvents.subscribe(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
       const unwatch = svc.watch(layout);
+      // Revoking the token (or disabling the user) closes the stream at once; the screen's reconnect is refused.
+      const unrevoke = rt.auth.events.subscribe((e) => {
+        if ((e.type === 'token-revoked' && e.tokenId === principal.tokenId) || (e.type === 'user-ended' && e.userId === principal.userId)) {
+          send('revoked', { reason: e.type });
+          cleanup?.();
+        }
+      });
       const heartbeat = setInterval(() => send('heartbeat', { serverNow: Date.now() }), HEARTBEAT_MS);
       cleanup = () => {
         if (closed) return;
@@ -41,6 +61,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
         clearInterval(heartbeat);
         unsubscribe();
         unwatch();
+        unrevoke();
         try {
           controller.close();
         } catch {

@@ -111,6 +111,7 @@ CREATE TABLE "screen_pairings" (
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "layout_id" TEXT,
     "zone_id" TEXT,
+    "org_unit_code" TEXT,
     "name" TEXT,
     "approved_by" TEXT,
     "approved_at" TIMESTAMPTZ(3),

@@ -1,0 +1,38 @@
+import type { Permission } from './roles';
+
+// Who may open each HTTP route and page that is not a tRPC procedure (those declare theirs as meta). The
+// inventory test (tests/auth/inventory.test.ts) lists every route.ts and page.tsx under app/ and fails on
+// one missing here, then tries each anonymously, with a wrong role and across cities.
+
+export type RoutePolicy =
+  | { access: 'public'; why: string }
+  | { access: 'authed'; permission: Permission; people?: boolean; why?: string }
+  | { access: 'per-procedure'; why: string };
+
+export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
+  // HTTP API
+  '/api/auth/[...all]': { access: 'public', why: 'sign-in, sign-out and single sign-on: better-auth, rate-limited and origin-checked' },
+  '/api/health': { access: 'public', why: 'liveness for load balancers and supervisors: status and time only without a credential' },
+  '/api/screens/pair': { access: 'public', why: 'a wall screen asks for a pairing code; open pairings are capped' },
+  '/api/screens/pair/poll': { access: 'public', why: 'the poll key only the pairing screen holds is the credential' },
+  '/api/trpc/[trpc]': { access: 'per-procedure', why: 'each procedure declares its policy (server/trpc/policy.ts)' },
+  '/api/wall/[layout]/events': {
+    access: 'authed',
+    permission: 'wall.read',
+    why: 'a screen only for its paired layout; revocation closes it',
+  },
+  // Pages
+  '/sign-in': { access: 'public', why: 'the sign-in page' },
+  '/wall/pair': { access: 'public', why: 'a screen with nobody at it shows its pairing code' },
+  '/': { access: 'authed', permission: 'kpi.read' },
+  '/alerts': { access: 'authed', permission: 'alerts.read' },
+  '/admin/rules': { access: 'authed', permission: 'rules.read' },
+  '/admin/walls': { access: 'authed', permission: 'wall.read', people: true },
+  '/admin/users': { access: 'authed', permission: 'users.manage' },
+  '/admin/tokens': { access: 'authed', permission: 'tokens.manage' },
+  '/admin/screens': { access: 'authed', permission: 'screens.manage' },
+  '/admin/audit': { access: 'authed', permission: 'audit.read' },
+  '/wall/[layout]': { access: 'authed', permission: 'wall.read' },
+  '/wall/[layout]/[zone]': { access: 'authed', permission: 'wall.read' },
+  '/wall/[layout]/control': { access: 'authed', permission: 'wall.read', people: true },
+};
