@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startApp, waitFor } from '../tests/browser/server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, pairScreenToken, startApp, waitFor } from '../tests/browser/server';
 import { saveSoakLayout, soakWall } from '../tests/browser/wall-soak';
 
 // `npm run bench` (part 5), or alone: `node --import tsx bench/wall-soak.ts`.
@@ -21,13 +21,14 @@ async function main() {
   try {
     await waitFor(
       'the wall to answer',
-      async () => ((await fetch(`${app.url}/wall/demo/control`)).status === 200 ? true : undefined),
+      async () => ((await fetch(`${app.url}/wall/demo/control`, { headers: ADMIN_AUTH })).status === 200 ? true : undefined),
       300_000,
       app.logs,
     );
     await saveSoakLayout(app.url, 'demo', 'soak');
     const t0 = Date.now();
     const r = await soakWall(browser, app.url, {
+      displayToken: await pairScreenToken(app, 'soak'),
       path: '/wall/soak',
       viewport: { width: 1920, height: 1080 },
       stepMs: 5_000,

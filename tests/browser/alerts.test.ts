@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, signedInPage, startApp, waitFor, type RunningApp } from './server';
 
 // The early-warning pages end to end: `npm start` on a fresh DATA_DIR (the starter rules are seeded, alerts
 // come only once data arrives and rules fire), then a real Chromium on /alerts and /admin/rules.
@@ -21,22 +21,24 @@ after(async () => {
 });
 
 async function trpcQuery<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+    headers: ADMIN_AUTH,
+  });
   const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
   return body.result.data.json;
 }
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   await waitFor(
     'the app to answer',
     async () => ((await fetch(`${app.url}/api/health`)).status === 200 ? true : undefined),
     240_000,
     app.logs,
   );
+  const page = await signedInPage(browser, app, { viewport: { width: 1920, height: 1080 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${app.url}${path}`, { waitUntil: 'domcontentloaded' });
   return { page, errors };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, signedInContext, signedInPage, startApp, waitFor, type RunningApp } from './server';
 
 // End to end on the real stack: `npm start` on a fresh DATA_DIR (chDB, PGlite, simulator, ETL), then a
 // real Chromium loading the page.
@@ -45,7 +45,9 @@ async function kpiTotals(orgCode: string, preset: 'today' | 'yesterday'): Promis
   // asked" must be a fresh answer, not the "before" one again while the first catch-up is still loading.
   const key = `test:total:${++asked}`;
   const input = { queries: [{ key, kpis, orgCode, by: 'total', time: { preset }, compare: ['previous'] }] };
-  const res = await fetch(`${app.url}/api/trpc/kpi.query?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  const res = await fetch(`${app.url}/api/trpc/kpi.query?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+    headers: ADMIN_AUTH,
+  });
   const body = (await res.json()) as { result: { data: { json: { results: { kpis: { kpi: string; points: Point[] }[] }[] } } } };
   return Object.fromEntries(body.result.data.json.results[0]!.kpis.map((s) => [s.kpi, s.points[0]!]));
 }
@@ -55,7 +57,7 @@ describe('fresh start on embedded defaults', () => {
     const health = await waitFor<Health>(
       'a healthy /api/health',
       async () => {
-        const res = await fetch(`${app.url}/api/health`);
+        const res = await fetch(`${app.url}/api/health`, { headers: ADMIN_AUTH });
         const body = (await res.json()) as Health;
         return res.status === 200 && body.sources.some((s) => s.source === 'hall-queue.tickets' && s.ok && s.rowsInLastSuccess > 0)
           ? body
@@ -80,7 +82,7 @@ describe('fresh start on embedded defaults', () => {
   });
 
   it('shows the home with figures from the KPI layer (kpi.query), a chart and the province map', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await signedInPage(browser, app, { viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Counts only grow (the first catch-up may still be loading): the page's figure lies between the KPI
@@ -119,7 +121,7 @@ describe('fresh start on embedded defaults', () => {
   });
 
   it('shows a city’s own figures (?org=5301) and switches city from the header', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await signedInPage(browser, app, { viewport: { width: 1920, height: 1080 } });
     await page.goto(`${app.url}/?org=5301`, { waitUntil: 'domcontentloaded' });
     await page.getByTestId('kpi-tickets').waitFor({ timeout: 30_000 });
     assert.match(await page.getByTestId('scope-name').innerText(), /昆明市/);
@@ -137,7 +139,7 @@ describe('fresh start on embedded defaults', () => {
   });
 
   it('switches to English and back', async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const context = await signedInContext(browser, app, { viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
     await page.goto(app.url);
     await page.getByTestId('kpi-tickets').waitFor();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, startApp, waitFor, type RunningApp } from './server';
 
 // One runtime per process, seen from outside: `npm start` runs the web routes (Next's bundle) and the scheduler
 // (the custom server's own module graph) in one process. A rule created, edited or switched off through the HTTP
@@ -26,8 +26,12 @@ async function trpc<T>(path: string, input: unknown, method: 'GET' | 'POST' = 'G
   const body = JSON.stringify({ json: input });
   const res =
     method === 'GET'
-      ? await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(body)}`)
-      : await fetch(`${app.url}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      ? await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers: ADMIN_AUTH })
+      : await fetch(`${app.url}/api/trpc/${path}`, {
+          method: 'POST',
+          headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+          body,
+        });
   const out = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!out.result) throw new Error(`${path}: ${JSON.stringify(out.error)}`);
   return out.result.data.json;
@@ -42,7 +46,8 @@ interface Alert {
 const alertsOf = async (ruleId: string, state: 'firing' | 'recovered') =>
   (await trpc<{ items: Alert[] }>('alerts.list', { ruleId, state, limit: 100 })).items;
 
-const lastRound = async () => (await (await fetch(`${app.url}/api/health`)).json()) as { scheduler: { lastAlertRoundAt: string | null } };
+const lastRound = async () =>
+  (await (await fetch(`${app.url}/api/health`, { headers: ADMIN_AUTH })).json()) as { scheduler: { lastAlertRoundAt: string | null } };
 
 /**
  * Resolves once the scheduler's alert engine has finished two rounds after `t`: the first may have started

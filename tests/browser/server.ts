@@ -1,3 +1,4 @@
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -98,3 +99,57 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** A browser context signed in as the administrator (the session cookie set by the real sign-in endpoint). */
+export async function signedInContext(
+  browser: Browser,
+  app: { url: string },
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  const res = await context.request.post(`${app.url}/api/auth/sign-in/username`, {
+    data: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    headers: { origin: app.url },
+  });
+  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+  return context;
+}
+
+/** A page in a fresh signed-in context; closing its context is the caller's (page.context().close()). */
+export async function signedInPage(browser: Browser, app: { url: string }, options: BrowserContextOptions = {}): Promise<Page> {
+  return (await signedInContext(browser, app, options)).newPage();
+}
+
+/**
+ * Pairs a wall screen the way an installer does: the screen asks for a code, the administrator approves it
+ * for the layout (or one zone), the screen's poll receives its display token. Returns the token's value.
+ */
+export async function pairScreenToken(app: { url: string }, layoutId: string, zoneId: string | null = null): Promise<string> {
+  const pairing = (await (await fetch(`${app.url}/api/screens/pair`, { method: 'POST' })).json()) as { code: string; pollKey: string };
+  const approve = await fetch(`${app.url}/api/trpc/screens.approve`, {
+    method: 'POST',
+    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      json: { code: pairing.code, layoutId, zoneId, name: `e2e ${layoutId}${zoneId ? `/${zoneId}` : ''} ${pairing.code}` },
+    }),
+  });
+  if (!approve.ok) throw new Error(`pairing approval failed: ${approve.status} ${await approve.text()}`);
+  const poll = await fetch(`${app.url}/api/screens/pair/poll`, { method: 'POST', body: JSON.stringify({ pollKey: pairing.pollKey }) });
+  const cookie = poll.headers.getSetCookie().find((c) => c.startsWith('ym_display='));
+  if (!cookie) throw new Error(`the paired screen got no display token: ${poll.status} ${await poll.text()}`);
+  return decodeURIComponent(cookie.split(';')[0]!.slice('ym_display='.length));
+}
+
+/** A browser context that is a paired wall screen (its display-token cookie, as the poll sets it). */
+export async function screenContext(
+  browser: Browser,
+  app: { url: string },
+  layoutId: string,
+  zoneId: string | null = null,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const token = await pairScreenToken(app, layoutId, zoneId);
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name: 'ym_display', value: token, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+  return context;
+}

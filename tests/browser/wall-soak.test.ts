@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, pairScreenToken, screenContext, startApp, waitFor, type RunningApp } from './server';
 import { saveSoakLayout, soakWall } from './wall-soak';
 
 // The wall running all day, in a real Chromium against `npm start`: a soak of the whole demo canvas (every zone,
@@ -26,7 +26,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   await waitFor(
     'the wall to answer',
-    async () => ((await fetch(`${app.url}/wall/demo/control`)).status === 200 ? true : undefined),
+    async () => ((await fetch(`${app.url}/wall/demo/control`, { headers: ADMIN_AUTH })).status === 200 ? true : undefined),
     240_000,
     app.logs,
   );
@@ -45,6 +45,7 @@ describe('大屏 24/7', () => {
     await saveSoakLayout(app.url, 'demo', 'soak');
     const steps = Number(process.env.WALL_SOAK_STEPS ?? 250);
     const r = await soakWall(browser, app.url, {
+      displayToken: await pairScreenToken(app, 'soak'),
       path: '/wall/soak',
       viewport: { width: 1920, height: 1080 },
       stepMs: 5_000,
@@ -81,7 +82,7 @@ describe('大屏 24/7', () => {
   });
 
   it('a source system that is down: its panels keep their place and say the data is late; the others stay fresh', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const context = await screenContext(browser, app, 'demo', null, { viewport: { width: 1920, height: 1080 } });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -91,7 +92,7 @@ describe('大屏 24/7', () => {
       const control = (action: object) =>
         fetch(`${app.url}/api/trpc/wall.control`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
           body: JSON.stringify({ json: { layoutId: 'demo', zoneId: 'indicator', action } }),
         });
       await page.getByTestId('zone-indicator').waitFor({ timeout: 30_000 });

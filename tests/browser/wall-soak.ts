@@ -1,3 +1,4 @@
+import { ADMIN_AUTH } from './server';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 
 // The wall soak, shared by the soak test (tests/browser/wall-soak.test.ts) and the bench (bench/wall-soak.ts):
@@ -22,6 +23,8 @@ export interface SoakOptions {
   onStep?: (i: number) => Promise<void> | void;
   /** Called with the page at the end, before it closes (checks of what the screen shows). */
   atEnd?: (page: Page) => Promise<void>;
+  /** The screen's display token (tests/browser/server.ts pairScreenToken): screens run paired, as installed. */
+  displayToken: string;
 }
 
 export interface MemoryReading {
@@ -60,6 +63,7 @@ const countOf = (s: string, needle: string) => s.split(needle).length - 1;
 export async function soakWall(browser: Browser, baseUrl: string, o: SoakOptions): Promise<SoakResult> {
   const stepMs = o.stepMs ?? 10_000;
   const context = await browser.newContext({ viewport: o.viewport, deviceScaleFactor: 1 });
+  await context.addCookies([{ name: 'ym_display', value: o.displayToken, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
   const page: Page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -199,7 +203,7 @@ export async function soakWall(browser: Browser, baseUrl: string, o: SoakOptions
  */
 export async function saveSoakLayout(baseUrl: string, fromId: string, soakId: string): Promise<void> {
   const q = encodeURIComponent(JSON.stringify({ json: { layoutId: fromId } }));
-  const res = await fetch(`${baseUrl}/api/trpc/wall.layout?input=${q}`);
+  const res = await fetch(`${baseUrl}/api/trpc/wall.layout?input=${q}`, { headers: ADMIN_AUTH });
   if (!res.ok) throw new Error(`wall.layout ${fromId}: HTTP ${res.status}`);
   const { layout } = ((await res.json()) as { result: { data: { json: { layout: Record<string, unknown> } } } }).result.data.json;
   type Panel = { durationSec: number };
@@ -213,7 +217,7 @@ export async function saveSoakLayout(baseUrl: string, fromId: string, soakId: st
   const spec = { ...layout, id: soakId, name: { zh: '浸泡测试', en: 'Soak' }, zones };
   const save = await fetch(`${baseUrl}/api/trpc/wall.saveLayout`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
     body: JSON.stringify({ json: { spec, expectedVersion: null, note: 'soak' } }),
   });
   if (!save.ok) throw new Error(`wall.saveLayout ${soakId}: HTTP ${save.status} ${await save.text()}`);

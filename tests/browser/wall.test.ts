@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, screenContext, signedInContext, startApp, waitFor, type RunningApp } from './server';
 
 // The wall end to end: `npm start` on a fresh DATA_DIR (the demo layouts are seeded at boot), a zone screen
 // and the console in two pages of a real Chromium; a console action reaches the screen by server push.
@@ -16,7 +16,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   await waitFor(
     'the wall to answer',
-    async () => ((await fetch(`${app.url}/wall/demo/control`)).status === 200 ? true : undefined),
+    async () => ((await fetch(`${app.url}/wall/demo/control`, { headers: ADMIN_AUTH })).status === 200 ? true : undefined),
     240_000,
     app.logs,
   );
@@ -37,7 +37,11 @@ async function open(
   viewport: { width: number; height: number },
   deviceScaleFactor = 1,
 ): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  // The console is a person's (signed in); the wall screens run on a paired display token, as installed.
+  const layout = path.split('/')[2]!;
+  const context = path.endsWith('/control')
+    ? await signedInContext(browser, app, { viewport, deviceScaleFactor })
+    : await screenContext(browser, app, layout, null, { viewport, deviceScaleFactor });
   contexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -155,7 +159,7 @@ describe('大屏 /wall', () => {
     // Hold the rotation on one page, so the same panels stay on screen while the network is cut.
     await fetch(`${app.url}/api/trpc/wall.control`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
       body: JSON.stringify({ json: { layoutId: 'demo', zoneId: 'indicator', action: { type: 'pause' } } }),
     });
     await page.locator('[data-testid="zone-indicator"][data-paused="true"]').waitFor({ timeout: 5_000 });
@@ -174,7 +178,7 @@ describe('大屏 /wall', () => {
     await page.locator(`[data-testid="badge-${first}"][data-kind="offline"]`).waitFor({ state: 'detached', timeout: 30_000 });
     await fetch(`${app.url}/api/trpc/wall.control`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
       body: JSON.stringify({ json: { layoutId: 'demo', zoneId: 'indicator', action: { type: 'reset' } } }),
     });
   });
@@ -209,7 +213,7 @@ describe('大屏 /wall', () => {
 
   it('streams control changes as server-sent events, unbuffered', async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`${app.url}/api/wall/demo/events`, { signal: ctrl.signal });
+    const res = await fetch(`${app.url}/api/wall/demo/events`, { signal: ctrl.signal, headers: ADMIN_AUTH });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const reader = res.body!.getReader();
@@ -222,8 +226,29 @@ describe('大屏 /wall', () => {
     }
     ctrl.abort();
     assert.match(text, /event: snapshot\ndata: \{"version":\d+,"controls":\{"monitoring"/);
-    assert.equal((await fetch(`${app.url}/api/wall/nope/events`)).status, 404);
-    assert.equal((await fetch(`${app.url}/wall/nope`)).status, 404);
+    assert.equal((await fetch(`${app.url}/api/wall/nope/events`, { headers: ADMIN_AUTH })).status, 404);
+    assert.equal((await fetch(`${app.url}/wall/nope`, { headers: ADMIN_AUTH })).status, 404);
+    assert.equal((await fetch(`${app.url}/api/wall/demo/events`)).status, 401);
+  });
+
+  it('runs a paired screen on its display token, and stops it the moment the token is revoked', async () => {
+    const { page } = await open('/wall/demo/indicator', { width: 1280, height: 720 });
+    await page.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 30_000 });
+    const screens = await fetch(`${app.url}/api/trpc/screens.list`, { headers: ADMIN_AUTH });
+    const list = ((await screens.json()) as { result: { data: { json: { id: string; revokedAt: string | null; layoutId: string }[] } } })
+      .result.data.json;
+    const mine = list.find((t) => t.layoutId === 'demo' && !t.revokedAt);
+    assert.ok(mine, 'the paired screen is listed');
+    const revoked = await fetch(`${app.url}/api/trpc/tokens.revoke`, {
+      method: 'POST',
+      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { id: mine.id } }),
+    });
+    assert.equal(revoked.status, 200);
+    // The stream closes with a `revoked` event and the screen goes back to pairing, with no reload needed.
+    await page.waitForURL(/\/wall\/pair\?revoked=1/, { timeout: 15_000 });
+    await page.getByTestId('pair-code').waitFor({ timeout: 15_000 });
+    assert.match(await page.getByTestId('pair-code').innerText(), /^[A-HJ-NP-Z2-9]{6}$/);
   });
 
   it('screenshots: the 3840×2160 demo, the 7680×2160 wall at 200 % scaling, a zone and the console', async () => {

@@ -170,7 +170,9 @@ export function AuditLog() {
                     <td>{r.actor}</td>
                     <td className={styles.mono}>{r.action}</td>
                     <td className={styles.mono}>{r.target ?? '—'}</td>
-                    <td className={`${styles.detail} ${styles.mono}`}>{detailText(r.detail)}</td>
+                    <td className={`${styles.detail} ${styles.mono}`}>
+                      <AuditDetail text={detailText(r.detail)} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -200,5 +202,18 @@ export function AuditLog() {
         </>
       )}
     </PageShell>
+  );
+}
+
+const DETAIL_PREVIEW = 160;
+
+/** A long detail (a whole saved layout) is shown folded: its start, the rest on request. */
+function AuditDetail({ text }: { text: string }) {
+  if (text.length <= DETAIL_PREVIEW) return <>{text}</>;
+  return (
+    <details>
+      <summary>{`${text.slice(0, DETAIL_PREVIEW)}…`}</summary>
+      {text}
+    </details>
   );
 }

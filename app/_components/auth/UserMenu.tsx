@@ -13,6 +13,8 @@ export function UserMenu() {
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
   if (!me.data) return null;
   const u = me.data;
+  const role = locale === 'en' ? u.roleLabel.en : u.roleLabel.zh;
+  const org = locale === 'en' ? (u.orgNameEn ?? u.orgName) : u.orgName;
   async function signOut() {
     await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(
       () => undefined,
@@ -22,11 +24,12 @@ export function UserMenu() {
   }
   return (
     <div className={styles.user} data-testid="user-menu" aria-label={t('user.menu')}>
-      <span data-testid="user-name">{u.name}</span>
-      <span>·</span>
-      <span data-testid="user-role">{locale === 'en' ? u.roleLabel.en : u.roleLabel.zh}</span>
-      <span>·</span>
-      <span>{locale === 'en' ? (u.orgNameEn ?? u.orgName) : u.orgName}</span>
+      <span data-testid="user-name" title={`${u.id} · ${role} · ${org}`}>
+        {u.name}
+      </span>
+      <span data-testid="user-role" className={styles.userRole}>
+        {role === u.name ? org : `${role} · ${org}`}
+      </span>
       {u.kind === 'user' && (
         <button type="button" onClick={() => void signOut()} data-testid="sign-out">
           {t('user.signOut')}

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { useT } from '../../_i18n/LocaleProvider';
 import { LocaleSwitch } from '../../_i18n/LocaleSwitch';
 import { UserMenu } from '../auth/UserMenu';
-import { AppNav } from './AppNav';
+import { AdminTabs, AppNav } from './AppNav';
 import styles from './shell.module.css';
 
 /** The frame of the desktop pages other than the wall overview: title, navigation, language switch. */
@@ -25,6 +25,7 @@ export function PageShell({ title, aside, children, testId }: { title: string; a
           <UserMenu />
         </div>
       </header>
+      <AdminTabs />
       <main className={styles.main}>{children}</main>
     </div>
   );
