@@ -9,13 +9,17 @@ import { UserAdmin } from './users';
 // revocation feed, user administration.
 
 export class AuthService {
-  readonly auth: Auth;
   readonly events = new AuthEvents();
   readonly users: UserAdmin;
+  private instance: Auth | null = null;
 
   constructor(private readonly deps: { db: Db; env: Env; secret: string }) {
-    this.auth = createAuth(deps);
     this.users = new UserAdmin(deps.db, this.events);
+  }
+
+  /** better-auth, built on first use: a runtime without a relational store (some tests) never needs it. */
+  get auth(): Auth {
+    return (this.instance ??= createAuth(this.deps));
   }
 
   resolve(headers: Headers, now: number): Promise<Resolution> {

@@ -112,6 +112,7 @@ export async function applyMigrations(db: Db, migrationsDir = 'prisma/migrations
       await applyOne(db, m);
       applied.push(m.name);
     }
+    if (local.some((m) => m.sql.includes('CREATE TABLE "audit_logs"'))) await ensureAuditAppendOnly(db);
     return { applied, alreadyApplied: appliedNames.size };
   });
 }
@@ -267,4 +268,20 @@ export function splitSqlStatements(script: string): string[] {
   }
   push(n);
   return out;
+}
+
+/**
+ * The audit log is append-only (DOMAIN.md §4): a trigger makes the database refuse UPDATE and DELETE on it,
+ * whoever asks. Installed here rather than in a migration.sql because Prisma's schema engine replays
+ * migrations through driver adapters that split scripts on every semicolon, which a function body breaks.
+ * Idempotent; runs after every migration pass.
+ */
+export async function ensureAuditAppendOnly(db: Db): Promise<void> {
+  await db.prisma.$executeRawUnsafe(
+    `CREATE OR REPLACE FUNCTION audit_logs_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_logs is append-only'; END; $$`,
+  );
+  await db.prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS audit_logs_no_update_or_delete ON audit_logs`);
+  await db.prisma.$executeRawUnsafe(
+    `CREATE TRIGGER audit_logs_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_logs FOR EACH ROW EXECUTE FUNCTION audit_logs_append_only()`,
+  );
 }

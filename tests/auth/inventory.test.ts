@@ -29,6 +29,14 @@ const P: Record<'admin' | 'kmManager' | 'kmAdmin' | 'kmDuty' | 'viewer' | 'scree
 const qj = { ruleId: '', rule: null as unknown, tokenId: '', userId: '', pairCode: '' };
 
 async function call(who: Who, proc: string, input?: unknown) {
+  try {
+    return await callOnce(who, proc, input);
+  } catch (err) {
+    throw new Error(`${proc}: ${String(err)}\n--- app log ---\n${app.logs.join('').slice(-3000)}`, { cause: err });
+  }
+}
+
+async function callOnce(who: Who, proc: string, input?: unknown) {
   const type = PROCEDURES.find(([p]) => p === proc)![1]._def.type;
   const headers: Record<string, string> = { ...(who as Record<string, string>) };
   let res: Response;
@@ -372,7 +380,12 @@ describe('every HTTP route and page', () => {
 
   it('sends anonymous visitors of every non-public page to sign-in, and refuses anonymous API calls', async () => {
     for (const [route, policy] of Object.entries(ROUTE_POLICIES)) {
-      const res = await fetch(`${app.url}${concrete(route)}`, { redirect: 'manual' });
+      // The pairing endpoints take POSTs (a screen asks for a code; it polls with its key).
+      const post = route.startsWith('/api/screens/');
+      const res = await fetch(`${app.url}${concrete(route)}`, {
+        redirect: 'manual',
+        ...(post ? { method: 'POST', body: JSON.stringify({ pollKey: 'x'.repeat(43) }) } : {}),
+      });
       await res.body?.cancel();
       if (policy.access === 'public') expect([route, res.status < 400]).toEqual([route, true]);
       else if (route.startsWith('/api/')) expect([route, res.status]).toEqual([route, 401]);
@@ -390,6 +403,11 @@ describe('every HTTP route and page', () => {
       if (!who) continue;
       const res = await fetch(`${app.url}${concrete(route)}`, { headers: P[who] as Record<string, string>, redirect: 'manual' });
       await res.body?.cancel();
+      if (route === '/' && who === 'screen') {
+        // A paired screen that lands on the desktop home is sent to its own wall, never shown the home.
+        expect([res.status, res.headers.get('location')]).toEqual([307, '/wall/demo']);
+        continue;
+      }
       expect([route, who, res.status]).toEqual([route, who, 403]);
     }
     const stream = async (who: Who, layout = 'demo') => {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import { useLocale, useT } from '../../_i18n/LocaleProvider';
 import { formatInt } from '../../_i18n/format';
@@ -15,8 +16,13 @@ export function DrillRows({ drill }: { drill: unknown }) {
   const t = useT();
   const locale = useLocale();
   const trpc = useTRPC();
-  const input = kpiRowsInput(drill, PAGE);
-  const q = useQuery({ ...trpc.kpi.rows.queryOptions(input!), enabled: input !== null, staleTime: 30_000 });
+  const base = kpiRowsInput(drill, PAGE);
+  // Personal fields come masked; a role with pii.reveal may ask for them in full (the server audits each reveal).
+  const [reveal, setReveal] = useState(false);
+  const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+  const mayReveal = me.data?.permissions.includes('pii.reveal') ?? false;
+  const input = base ? { ...base, reveal } : null;
+  const q = useQuery({ ...trpc.kpi.rows.queryOptions(input!), enabled: input !== null, staleTime: reveal ? 0 : 30_000 });
   if (!input) return null;
   if (q.isError) return <p className={styles.drillNote}>{t('alerts.drill.error', { message: q.error.message })}</p>;
   if (!q.data) return <p className={styles.drillNote}>{t('common.loading')}</p>;
@@ -24,7 +30,20 @@ export function DrillRows({ drill }: { drill: unknown }) {
   if (!rows.length) return <p className={styles.drillNote}>{t('alerts.drill.empty')}</p>;
   return (
     <div className={styles.drill} data-testid="drill-rows">
-      <p className={styles.drillNote}>{t('alerts.drill.total', { total: formatInt(total), shown: rows.length })}</p>
+      <p className={styles.drillNote}>
+        {t('alerts.drill.total', { total: formatInt(total), shown: rows.length })}
+        {columns.some((c) => c.masked) ? (
+          <>
+            {' · '}
+            <span data-testid="drill-masked">{t('pii.masked')}</span>
+            {mayReveal ? (
+              <button type="button" className={styles.revealButton} onClick={() => setReveal(true)} data-testid="drill-reveal">
+                {t('pii.reveal')}
+              </button>
+            ) : null}
+          </>
+        ) : null}
+      </p>
       <div className={styles.drillScroll}>
         <table className={styles.drillTable}>
           <thead>
