@@ -97,6 +97,8 @@ export const envSchema = z
       .default(4 * 1024 * 1024),
     MAX_URL_BYTES: z.coerce.number().int().min(1024).default(8192),
     TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(40),
+    /** Open wall event streams one client (principal and address) may hold; the next is refused with 429. */
+    SSE_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(24),
     /** Values one KPI batch may compute (org units × time buckets × KPIs × periods, summed over its queries). */
     KPI_MAX_CELLS: z.coerce.number().int().min(1000).default(250_000),
     /** Read by scripts/start.mjs (--max-old-space-size); validated here so a wrong value names the variable. */

@@ -15,6 +15,7 @@ import { initialJobsStatus, type Infra } from './infra';
 import { KpiService } from './kpi/service';
 import { WallEvents } from './wall/events';
 import { WallService } from './wall/service';
+import { StreamLimiter } from './wall/stream-limits';
 
 // The composition root: the process's one set of services. Nothing below imports this file; entry points
 // (server/main.ts, server/worker.ts, the route handlers, tests) do.
@@ -30,6 +31,8 @@ export interface Runtime extends Infra {
   wall: WallService;
   wallEvents: WallEvents;
   auth: AuthService;
+  /** Open wall event streams per client (app/api/wall/[layout]/events). */
+  streams: StreamLimiter;
 }
 
 /** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
@@ -43,7 +46,7 @@ export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {})
     env: infra.env,
     secret: opts.authSecret ?? authSecret(infra.env.AUTH_SECRET, infra.env.dataDir, false),
   });
-  return { ...infra, kpi, alerts, wall, wallEvents, auth };
+  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT) };
 }
 
 const KEY = Symbol.for('yingxiao.runtime');

@@ -87,7 +87,9 @@ describe('createMigrationFromSchema (npm run db:migrate:create)', () => {
       try {
         const applied = await applyMigrations(db, copy.dir);
         expect(applied.applied.at(-1)).toBe(created.migrationName);
-        await db.prisma.$executeRawUnsafe(`INSERT INTO org_units (code, name, level, updated_at) VALUES ('53', '云南省', 'province', now())`);
+        await db.prisma.$executeRawUnsafe(
+          `INSERT INTO org_units (code, name, level, updated_at) VALUES ('53', '云南省', 'province', now())`,
+        );
         await db.prisma.$executeRawUnsafe(
           `INSERT INTO users (id, username, display_name, email, org_unit_code, nickname, updated_at) VALUES ('u1', 'u1', 'U', 'u1@users.invalid', '53', 'nick', now())`,
         );

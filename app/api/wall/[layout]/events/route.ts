@@ -31,6 +31,11 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
   const scope = orgScope(principal);
   if (!stored.layout.zones.some((z) => scope.contains(z.orgCode))) return new Response('no access to this layout', { status: 403 });
 
+  // One client (principal and address) holds a bounded number of streams; the next is refused.
+  const client = `${principal.id}@${req.headers.get('x-monitor-client-ip') ?? '-'}`;
+  const release = rt.streams.acquire(client);
+  if (!release) return new Response('too many open event streams for this client', { status: 429 });
+
   const enc = new TextEncoder();
   let cleanup: (() => void) | null = null;
   const stream = new ReadableStream<Uint8Array>({
@@ -62,6 +67,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
         unsubscribe();
         unwatch();
         unrevoke();
+        release();
         try {
           controller.close();
         } catch {
