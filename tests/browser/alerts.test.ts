@@ -147,7 +147,8 @@ describe('预警规则 /admin/rules', () => {
     const row = page.getByTestId('rule-row').first();
     await row.waitFor({ timeout: 60_000 });
     const id = (await row.getAttribute('data-rule-id'))!;
-    const toggle = row.getByTestId('rule-enabled');
+    // The row of this rule wherever the list puts it once its state changes (not "the first row" again).
+    const toggle = page.locator(`[data-testid="rule-row"][data-rule-id="${id}"]`).getByTestId('rule-enabled');
     assert.equal(await toggle.isChecked(), true);
     await toggle.click({ force: true });
     await waitFor(

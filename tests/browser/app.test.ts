@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { ADMIN_AUTH, CHROMIUM_ARGS, signedInContext, signedInPage, startApp, waitFor, type RunningApp } from './server';
+import {
+  ADMIN_AUTH,
+  CHROMIUM_ARGS,
+  signedInContext,
+  signedInPage,
+  startApp,
+  TEST_ADMIN_PASSWORD,
+  waitFor,
+  type RunningApp,
+} from './server';
 
 // End to end on the real stack: `npm start` on a fresh DATA_DIR (chDB, PGlite, simulator, ETL), then a
 // real Chromium loading the page.
@@ -136,6 +145,32 @@ describe('fresh start on embedded defaults', () => {
     await page.waitForURL(/org=5303/, { timeout: 60_000 });
     await page.getByText('曲靖市').first().waitFor({ timeout: 30_000 });
     await page.close();
+  });
+
+  it('asks for sign-in, refuses a wrong password with a message, and returns to the page asked for', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.url}/alerts?state=firing`);
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByTestId('sign-in-form').waitFor();
+    await page.getByTestId('sign-in-username').fill('admin');
+    await page.getByTestId('sign-in-password').fill('not-the-password-1');
+    await page.getByTestId('sign-in-submit').click();
+    assert.match(await page.getByTestId('sign-in-error').innerText(), /用户名或密码错误/);
+    await page.getByTestId('sign-in-password').fill(TEST_ADMIN_PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForURL(/\/alerts\?state=firing$/, { timeout: 30_000 });
+    await page.getByTestId('user-menu').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('user-name').innerText(), /系统管理员/);
+    // Signing out ends the session: the next page asks for sign-in again.
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/sign-in/, { timeout: 30_000 });
+    await page.goto(`${app.url}/admin/rules`);
+    await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Frules/);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 
   it('switches to English and back', async () => {

@@ -149,6 +149,32 @@ describe('bad input answers 400 with a message, nothing internal', () => {
     expect(log).not.toMatch(/no-such-layout[\s\S]{0,400}\n\s+at /);
   });
 
+  it('bounds the event streams one client holds (429 past the limit) and frees a slot when one closes', async () => {
+    const open = async () => {
+      const ctrl = new AbortController();
+      const res = await fetch(`${app.url}/api/wall/demo/events`, { headers: ADMIN_AUTH, signal: ctrl.signal });
+      return { status: res.status, close: () => ctrl.abort() };
+    };
+    const streams = [];
+    for (let i = 0; i < 24; i++) streams.push(await open());
+    expect(streams.map((s) => s.status)).toEqual(Array(24).fill(200));
+    const extra = await open();
+    expect(extra.status).toBe(429);
+    await expectAlive();
+    streams.pop()!.close();
+    // The server sees the close asynchronously: the slot comes back within moments.
+    const again = await waitFor(
+      'a freed stream slot',
+      async () => {
+        const s = await open();
+        if (s.status === 200) return s;
+        return undefined;
+      },
+      10_000,
+    );
+    for (const s of [...streams, again]) s.close();
+  });
+
   it('gives every answer a request id', async () => {
     const r = await call(trpcGet('kpi.rows', rowsWithSort('constructor')));
     expect(r.requestId).toMatch(/^[0-9a-f]{12}$/);
