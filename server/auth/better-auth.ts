@@ -43,15 +43,22 @@ export function createAuth({ db, env, secret }: AuthDeps) {
   const auditFailure = async (name: string, reason: string) =>
     db.prisma.auditLog.create({ data: { actor: name.slice(0, 64) || '(empty)', action: 'auth.sign_in_failed', detail: { reason } } });
 
+  const configuredOrigins = [env.AUTH_URL, ...(env.AUTH_TRUSTED_ORIGINS ?? '').split(',')]
+    .map((s) => s?.trim())
+    .filter((s): s is string => !!s);
+
   return betterAuth({
     appName: '营销智能监控指挥中心',
     secret,
     ...(env.AUTH_URL ? { baseURL: env.AUTH_URL } : {}),
     basePath: AUTH_BASE_PATH,
-    trustedOrigins: (env.AUTH_TRUSTED_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    // The page's own origin (its Host, as the browser addressed it: a wall reached by IP, a desk by name) plus the
+    // configured ones. A cross-site form post carries the other site's Origin and is refused; better-auth checks
+    // Origin only for requests that carry cookies, which is where forgery matters.
+    trustedOrigins: async (request) => {
+      const host = request?.headers.get('host');
+      return [...configuredOrigins, ...(host ? [`http://${host}`, `https://${host}`] : [])];
+    },
     database: prismaAdapter(db.prisma, { provider: 'postgresql' }),
     telemetry: { enabled: false },
     logger: { level: 'error' },

@@ -141,6 +141,23 @@ describe('sign-in', () => {
     expect(res.status).toBe(403);
   });
 
+  it('signs out from the page (same origin, with the session cookie) and refuses a sign-out posted by another site', async () => {
+    const r = await signIn('admin', adminPassword, '10.0.0.5');
+    const signOut = (origin: string) =>
+      svc.auth.handler(
+        // As behind the custom server: the URL Next builds (localhost) is not the Host the browser used.
+        new Request('http://localhost:3000/api/auth/sign-out', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin, host: 'monitor.test', cookie: r.cookie },
+          body: '{}',
+        }),
+      );
+    expect((await signOut('https://evil.example')).status).toBe(403);
+    expect((await svc.resolve(new Headers({ cookie: r.cookie }), Date.now())).principal?.id).toBe('admin');
+    expect((await signOut(ORIGIN)).status).toBe(200);
+    expect((await svc.resolve(new Headers({ cookie: r.cookie }), Date.now())).principal).toBeNull();
+  });
+
   it('rate-limits sign-in attempts from one address (10 a minute), whichever accounts they try', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await signIn(`nobody-${i}`, 'wrong-password-1', '10.0.0.3')).status);
