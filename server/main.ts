@@ -39,6 +39,11 @@ async function main() {
     req.headers['x-monitor-client-ip'] = req.socket.remoteAddress ?? '';
     if (guardRequest(req, res, limits)) void handle(req, res);
   });
+  // An idle keep-alive connection outlives the clients' own idle timeout (undici 4 s, browsers and proxies
+  // up to 60 s), so the client is the one to close it: a server closing first races a request the client is
+  // just sending on it, which the client sees as ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(e.PORT, e.HOST, resolve);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,8 +55,14 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  child.stdout!.on('data', (b: Buffer) => logs.push(b.toString()));
-  child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
+  // Kept in memory for failure messages and on disk (the data dir's app.log) for a look afterwards.
+  const logFile = path.join(dataDir, 'app.log');
+  const keep = (b: Buffer) => {
+    logs.push(b.toString());
+    appendFileSync(logFile, b);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   let exit: string | null = null;
   child.on('exit', (code, signal) => (exit = `exited with ${signal ?? code}`));
