@@ -162,6 +162,17 @@ describe('预警规则 /admin/rules', () => {
     await page.waitForFunction((rid) => document.querySelector(`[data-rule-id="${rid}"]`)?.getAttribute('data-state') === 'off', id, {
       timeout: 20_000,
     });
+    // Switching off closes the rule's open alerts once the alert round in progress ends (setRuleEnabled waits
+    // for it): the switch stays disabled until then, and a click on a disabled switch does nothing. Under load a
+    // round takes tens of seconds.
+    await page.waitForFunction(
+      (rid) => {
+        const input = document.querySelector(`[data-rule-id="${rid}"] [data-testid="rule-enabled"]`) as HTMLInputElement | null;
+        return input !== null && !input.disabled && !input.checked;
+      },
+      id,
+      { timeout: 120_000 },
+    );
     await toggle.click({ force: true });
     await waitFor(
       'the rule to be on again',
@@ -169,7 +180,7 @@ describe('预警规则 /admin/rules', () => {
         (await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled === true
           ? true
           : undefined,
-      20_000,
+      60_000,
     );
     await page.close();
   });
