@@ -5,7 +5,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 // every page gets a Content-Security-Policy with a fresh nonce: scripts only from this origin or carrying the
 // nonce, nothing from elsewhere (the product ships every asset), no framing.
 
-const PUBLIC_PAGES = ['/sign-in', '/wall/pair'];
+// /ack/<token>: a signed link from a duty message, its own credential for that one action (server/duty/ack.ts).
+const PUBLIC_PAGES = ['/sign-in', '/wall/pair', '/ack'];
 const SESSION_COOKIES = ['ym.session_token', '__Secure-ym.session_token', 'ym_display'];
 
 function contentSecurityPolicy(nonce: string): string {

@@ -26,6 +26,9 @@ async function main() {
   const dev = process.argv.includes('--dev');
   const t0 = Date.now();
   const rt = await getRuntime();
+  // Every process hears duty events (LISTEN) and works the duty outbox; claims keep each message single.
+  await rt.duty.bus.start();
+  rt.duty.desk.start();
   console.log(
     `[boot] ClickHouse ${rt.ch.engine} (${rt.ch.database}), database ${rt.db.kind}, data in ${e.dataDir} — ${Date.now() - t0} ms`,
   );

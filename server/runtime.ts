@@ -13,6 +13,9 @@ import { applyMigrations } from './db/migrate';
 import { seedOrgUnits } from './db/org';
 import { initialJobsStatus, type Infra } from './infra';
 import { KpiService } from './kpi/service';
+import { DutyBus } from './duty/bus';
+import { DutyDesk } from './duty/desk';
+import { dutyServices, type DutyServices } from './duty/services';
 import { WallEvents } from './wall/events';
 import { WallService } from './wall/service';
 import { StreamLimiter } from './wall/stream-limits';
@@ -33,6 +36,17 @@ export interface Runtime extends Infra {
   auth: AuthService;
   /** Open wall event streams per client (app/api/wall/[layout]/events). */
   streams: StreamLimiter;
+  /** Duty work: the alert loop (desk, bus) and roster, run log, handover, supervision. */
+  duty: DutyRuntime;
+}
+
+export interface DutyRuntime extends DutyServices {
+  desk: DutyDesk;
+  bus: DutyBus;
+  /** Signs the acknowledge links in messages (derived again per use: server/duty/ack-link.ts). */
+  linkSecret: string;
+  /** Where the work-order system takes supervision write-back (the simulator's API once it runs). */
+  setWorkOrderApiUrl(url: string | null): void;
 }
 
 /** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
@@ -46,7 +60,38 @@ export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {})
     env: infra.env,
     secret: opts.authSecret ?? authSecret(infra.env.AUTH_SECRET, infra.env.dataDir, false),
   });
-  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT) };
+  const secret = opts.authSecret ?? authSecret(infra.env.AUTH_SECRET, infra.env.dataDir, false);
+  const duty = composeDuty(infra, secret);
+  // The engine's change rows are in the outbox already; the kick only spares them the wait for the next tick.
+  alerts.notices.on('alert', () => void duty.desk.kick());
+  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT), duty };
+}
+
+function composeDuty(infra: Infra, secret: string): DutyRuntime {
+  let workOrderApiUrl: string | null = null;
+  const services = dutyServices(infra.db, {
+    tz: infra.env.BUSINESS_TZ,
+    workOrderApiUrl: () => workOrderApiUrl,
+    sourceHealth: async () =>
+      Object.entries(infra.jobs.lastTick).map(([source, t]) => ({ source, status: t.ok ? 'ok' : 'failed', lagSeconds: null })),
+  });
+  const bus = new DutyBus(infra.db);
+  const desk = new DutyDesk({
+    db: infra.db,
+    bus,
+    tz: infra.env.BUSINESS_TZ,
+    secret,
+    publicUrl: () => (infra.env.AUTH_URL ?? `http://localhost:${infra.env.PORT}`).replace(/\/$/, ''),
+    roster: {
+      // Placeholder addresses of people without email (better-auth needs one) are not an address.
+      onDuty: async (orgCode, role, at) =>
+        (await services.roster.onDuty(orgCode, role, at)).map((p) => ({
+          ...p,
+          email: p.email.endsWith('@users.invalid') ? null : p.email,
+        })),
+    },
+  });
+  return { ...services, desk, bus, linkSecret: secret, setWorkOrderApiUrl: (url) => (workOrderApiUrl = url) };
 }
 
 const KEY = Symbol.for('yingxiao.runtime');
@@ -106,5 +151,7 @@ export async function shutdownRuntime(): Promise<void> {
   const rt = await g[KEY]?.catch(() => undefined);
   delete g[KEY];
   if (!rt) return;
+  await rt.duty.desk.stop();
+  await rt.duty.bus.close();
   await Promise.allSettled([rt.ch.close(), rt.db.close()]);
 }

@@ -21,6 +21,9 @@ async function main() {
     throw err;
   }
   const rt = await getRuntime();
+  // Every process hears duty events (LISTEN) and works the duty outbox; claims keep each message single.
+  await rt.duty.bus.start();
+  rt.duty.desk.start();
   const scheduling = await startScheduling(rt, 'worker');
   const stop = async () => {
     await scheduling.stop();

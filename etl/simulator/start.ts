@@ -10,6 +10,7 @@ import { startBalanceSimulator } from '@/etl/simulator/billing-balances';
 import { billingDropDir, startBillingSimulator } from '@/etl/simulator/billing-source';
 import { startOutageSimulator } from '@/etl/simulator/outage-source';
 import { startWorkOrderSimulator } from '@/etl/simulator/workorder-api';
+import { DEMO_LIMITS, demoChannelConfigs, startReceivers } from '@/etl/simulator/receivers';
 import type { Env } from '@/core/env';
 import { shiftDay } from './history';
 import type { Simulator } from './types';
@@ -55,6 +56,8 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
     customers: e.SIMULATOR_CUSTOMERS,
   });
   const workOrders = await startWorkOrderSimulator({ seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ, host: '127.0.0.1', now: clock });
+  // The services duty messages go to (robots, SMS, SMPP, SMTP, webhook), each checking what the real one checks.
+  const receivers = await startReceivers({ host: '127.0.0.1', now: clock, limits: DEMO_LIMITS });
   return {
     tasks: [
       { name: 'simulator.hall-queue', schedule: '*/5 * * * * *', tick: (now) => hallQueue.advanceTo(now), feeds: ['hall-queue.'] },
@@ -80,9 +83,11 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
       ],
     },
     vars: { SIMULATOR_CTI_URL: cti.url, ...outage.vars, ...workOrders.vars, ...billing.vars },
+    receivers,
+    demoChannels: demoChannelConfigs(receivers),
     async close() {
       db.close();
-      await Promise.all([cti.close(), outage.close(), workOrders.close(), billing.close()]);
+      await Promise.all([cti.close(), outage.close(), workOrders.close(), billing.close(), receivers.close()]);
     },
   };
 }

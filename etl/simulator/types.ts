@@ -1,3 +1,4 @@
+import type { DemoChannelConfig, Receivers } from './receivers';
 // The shape of the built-in simulator as the scheduler and the history back-fill see it.
 
 export interface SimulatorTask {
@@ -42,5 +43,9 @@ export interface Simulator {
   history?: SimulatorHistory;
   /** Placeholder values for the sources file, e.g. SIMULATOR_CTI_URL. */
   vars: Record<string, string>;
+  /** The local receivers playing the duty channels' services (robots, SMS, SMTP …), when the simulator runs. */
+  receivers?: Receivers;
+  /** Channel rows pointing at those receivers, for the demo's duty set-up. */
+  demoChannels?: DemoChannelConfig[];
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
+import { supervisionDesk } from './workorder-supervision';
 import { MAX_ORDER_LIFETIME_MS, changeTimes, planWorkOrderDay, type PlannedWorkOrder, type WorkOrderStep } from './workorder-day';
 
 // Plays the customer-service system's work-order API: transferred orders, paged, by the time of their last
@@ -139,8 +140,12 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
   const fail = (res: ServerResponse, status: number, message: string) =>
     send(res, status, { success: false, errorCode: String(status), errorMessage: message, result: null });
 
+  // 督办 write-back: POST /api/supervision, GET /api/supervision/{id} (workorder-supervision.ts).
+  const supervision = supervisionDesk({ seed: opts.seed, tz, now: opts.now, fail });
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (supervision.route(req, res, url)) return;
     if (req.method !== 'GET' || url.pathname !== WORK_ORDERS_PATH) return fail(res, 404, 'not found');
     const from = parseInstant(url.searchParams.get('updatedFrom'), tz);
     const to = parseInstant(url.searchParams.get('updatedTo'), tz);

@@ -388,6 +388,11 @@ export class AlertEngine {
     const changed = [...w.states.keys()];
     const rows = [...w.states.entries()].filter((e): e is [string, StateRow] => e[1] !== null);
     const plainCloses = w.closes.filter((c) => !c.reason).map((c) => c.id);
+    const outbox = [
+      ...w.creates.map((c) => ({ eventId: c.id!, change: 'fired', at })),
+      ...w.updates.filter((u) => 'severity' in u.data).map((u) => ({ eventId: u.id, change: 'severity', at })),
+      ...w.closes.map((c) => ({ eventId: c.id, change: 'recovered', at })),
+    ];
     await prisma.$transaction([
       ...(w.creates.length ? [prisma.alertEvent.createMany({ data: w.creates })] : []),
       ...w.updates.map((u) => prisma.alertEvent.update({ where: { id: u.id }, data: u.data })),
@@ -413,6 +418,8 @@ export class AlertEngine {
             },
           }),
         ),
+      // The duty router's change data, in the same transaction as the change (server/duty/router.ts).
+      ...(outbox.length ? [prisma.alertOutbox.createMany({ data: outbox })] : []),
       ...(changed.length ? [prisma.alertRuleState.deleteMany({ where: { ruleId: rule.id, subject: { in: changed } } })] : []),
       ...(rows.length
         ? [

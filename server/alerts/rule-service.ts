@@ -140,11 +140,15 @@ export async function setRuleEnabled(rt: RuleRuntime, id: string, enabled: boole
     // Between rounds, so a round that loaded the rule before the switch cannot open one after the close.
     await rt.alerts.exclusive(async () => {
       const at = new Date();
-      await rt.db.prisma.alertEvent.updateMany({
-        where: { ruleId: id, state: 'firing' },
-        data: { state: 'recovered', openKey: null, recoveredAt: at, updatedAt: at, closeReason: 'rule_disabled' },
+      await rt.db.prisma.$transaction(async (tx) => {
+        const open = await tx.alertEvent.findMany({ where: { ruleId: id, state: 'firing' }, select: { id: true } });
+        await tx.alertEvent.updateMany({
+          where: { id: { in: open.map((e) => e.id) } },
+          data: { state: 'recovered', openKey: null, recoveredAt: at, updatedAt: at, closeReason: 'rule_disabled' },
+        });
+        await tx.alertOutbox.createMany({ data: open.map((e) => ({ eventId: e.id, change: 'recovered', at })) });
+        await tx.alertRuleState.deleteMany({ where: { ruleId: id } });
       });
-      await rt.db.prisma.alertRuleState.deleteMany({ where: { ruleId: id } });
     });
   }
   return out;

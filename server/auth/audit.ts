@@ -26,6 +26,19 @@ export const AUDIT_ACTIONS = [
   'kpi.parameters',
   'wall.layout.save',
   'wall.control',
+  'alert.transition',
+  'alert.ack_link',
+  'routing.save',
+  'channel.save',
+  'silence.create',
+  'silence.expire',
+  'duty.settings',
+  'roster.save',
+  'handover.submit',
+  'handover.acknowledge',
+  'runlog.write',
+  'supervision.create',
+  'supervision.verify',
 ] as const;
 
 export interface AuditEntry {

@@ -42,6 +42,16 @@ export const PERMISSIONS = [
   'tokens.manage',
   'screens.manage',
   'audit.read',
+  /** The duty desk: alerts' life cycle, roster, handover, run log, supervision items (read). */
+  'duty.read',
+  /** Act on alerts (acknowledge, assign, handle, verify, close), write the run log, hand over a shift. */
+  'duty.act',
+  /** Open a supervision item (督办) to a responsible unit, verify its reply. */
+  'duty.supervise',
+  /** Edit the duty roster. */
+  'duty.roster',
+  /** Routing policies, channels, silences, noise and quiet-hour settings. */
+  'duty.config',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,9 +59,9 @@ const READ: readonly Permission[] = ['kpi.read', 'rows.read', 'alerts.read', 'ru
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  duty_officer: [...READ, 'pii.reveal', 'wall.control', 'export'],
-  manager: [...READ, 'export'],
-  hall_manager: [...READ, 'pii.reveal', 'export'],
+  duty_officer: [...READ, 'pii.reveal', 'wall.control', 'export', 'duty.read', 'duty.act', 'duty.supervise', 'duty.roster'],
+  manager: [...READ, 'export', 'duty.read', 'duty.supervise'],
+  hall_manager: [...READ, 'pii.reveal', 'export', 'duty.read', 'duty.act'],
   viewer: READ,
   // A screen reads its own layout's figures and nothing else (server/trpc/policy.ts binds it to the layout).
   wall_display: ['wall.read'],

@@ -15,6 +15,11 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   '/api/health': { access: 'public', why: 'liveness for load balancers and supervisors: status and time only without a credential' },
   '/api/screens/pair': { access: 'public', why: 'a wall screen asks for a pairing code; open pairings are capped' },
   '/api/screens/pair/poll': { access: 'public', why: 'the poll key only the pairing screen holds is the credential' },
+  '/api/duty/events': { access: 'authed', permission: 'alerts.read', why: "alert changes in the caller's org scope (duty desk, toasts)" },
+  '/api/duty/ack/[token]': {
+    access: 'public',
+    why: 'the signed, expiring link in a duty message is the credential for acknowledging its alerts; audited',
+  },
   '/api/trpc/[trpc]': { access: 'per-procedure', why: 'each procedure declares its policy (server/trpc/policy.ts)' },
   '/api/wall/[layout]/events': {
     access: 'authed',
@@ -24,6 +29,8 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // Pages
   '/sign-in': { access: 'public', why: 'the sign-in page' },
   '/wall/pair': { access: 'public', why: 'a screen with nobody at it shows its pairing code' },
+  '/ack/[token]': { access: 'public', why: 'shows the alerts a signed duty-message link names; changes nothing (the button posts)' },
+  '/duty': { access: 'authed', permission: 'duty.read', people: true },
   '/': { access: 'authed', permission: 'kpi.read' },
   '/alerts': { access: 'authed', permission: 'alerts.read' },
   '/admin/rules': { access: 'authed', permission: 'rules.read' },

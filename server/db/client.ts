@@ -17,6 +17,13 @@ export interface Db {
    * single connection in a single process, so there `fn` simply runs.
    */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on a channel: every process on this database hears every NOTIFY (PostgreSQL), so a change made on
+   * one web process reaches the screens connected to another. Returns the unlisten function.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** NOTIFY with a payload (PostgreSQL caps it below 8,000 bytes; send ids, not documents). */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,9 +63,53 @@ async function createPostgresDb(databaseUrl: string): Promise<Db> {
     throw new Error(`Cannot connect to PostgreSQL (DATABASE_URL ${redactUrl(databaseUrl)}): ${errorMessage(err)}`, { cause: err });
   }
   let closed = false;
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listenClient: Promise<pg.Client> | undefined;
+  // One dedicated connection holds every LISTEN of this process; when it drops, a new one listens again.
+  const listenConn = (): Promise<pg.Client> => {
+    listenClient ??= (async () => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      c.on('notification', (n) => {
+        for (const fn of listeners.get(n.channel) ?? []) fn(n.payload ?? '');
+      });
+      c.on('error', (err) => {
+        console.error('[db] LISTEN connection lost:', err.message);
+        listenClient = undefined;
+        if (!closed && listeners.size)
+          setTimeout(() => {
+            void listenConn()
+              .then(async (again) => {
+                for (const ch of listeners.keys()) await again.query(`LISTEN ${quoteIdent(ch)}`);
+              })
+              .catch(() => undefined);
+          }, 1000).unref();
+      });
+      await c.connect();
+      return c;
+    })();
+    listenClient.catch(() => (listenClient = undefined));
+    return listenClient;
+  };
   return {
     prisma,
     kind: 'postgresql',
+    async listen(channel, onPayload) {
+      const set = listeners.get(channel) ?? new Set();
+      const first = !listeners.has(channel);
+      listeners.set(channel, set);
+      set.add(onPayload);
+      if (first) await (await listenConn()).query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        set.delete(onPayload);
+        if (!set.size && listeners.get(channel) === set) {
+          listeners.delete(channel);
+          await listenClient?.then((c) => c.query(`UNLISTEN ${quoteIdent(channel)}`)).catch(() => undefined);
+        }
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
     async withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T> {
       const conn = await pool.connect();
       let lockHeld = false;
@@ -82,6 +133,7 @@ async function createPostgresDb(databaseUrl: string): Promise<Db> {
     async close() {
       if (closed) return;
       closed = true;
+      await listenClient?.then((c) => c.end()).catch(() => undefined);
       await prisma.$disconnect();
       await pool.end();
     },
@@ -111,6 +163,11 @@ async function createPgliteDb(opts: CreateDbOptions): Promise<Db> {
     prisma,
     kind: 'embedded-pglite',
     withAdvisoryLock: (_key, fn) => fn(),
+    // One process owns the embedded database, so PGlite's own LISTEN/NOTIFY reaches everyone there is.
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
+    async notify(channel, payload) {
+      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -176,4 +233,9 @@ function redactUrl(url: string): string {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Channel names are ours (code-side constants), quoted all the same. */
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -7,6 +7,8 @@ import type { Runtime } from '../runtime';
 import { loadHistory } from '@/etl/simulator/history';
 import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from '@/etl/simulator/start';
 import { SerialRunner } from './serial-runner';
+import { seedDemoDuty } from '../duty/demo';
+import { seedDemoRoster } from '../duty/roster';
 
 /** Where the scheduler gets its simulator and jobs; tests substitute their own. */
 export interface SchedulerSources {
@@ -59,6 +61,40 @@ export class Scheduler {
     }
     this.sim = sim;
     const jobs = this.sources.etlJobs(rt.env, sim.vars);
+    rt.duty.setWorkOrderApiUrl(sim.vars.SIMULATOR_WORKORDER_URL ?? null);
+    if (sim.demoChannels) {
+      const seeded = await seedDemoDuty(rt.db, sim.demoChannels, Date.now(), rt.env.BUSINESS_TZ).catch((err: unknown) => {
+        console.error('[duty] demo duty set-up failed:', err instanceof Error ? err.message : err);
+        return null;
+      });
+      if (seeded)
+        console.log(
+          `[duty] demo channels ${seeded.channels}, routing policies written ${seeded.policies}, roster people ${seeded.users}, shifts ${seeded.shifts}`,
+        );
+      // The demo roster runs two days ahead; topped up every hour.
+      this.tasks.push(
+        cron.schedule(
+          '0 7 * * * *',
+          () =>
+            this.record('duty.demo-roster', async () => `${(await seedDemoRoster(rt.db, Date.now(), rt.env.BUSINESS_TZ)).shifts} shifts`),
+          {
+            noOverlap: true,
+            name: 'duty.demo-roster',
+          },
+        ),
+      );
+    }
+    // 督办: replies polled from the work-order system, overdue items escalated to the parent unit.
+    this.tasks.push(
+      cron.schedule(
+        '20,50 * * * * *',
+        () => this.record('duty.supervision', async () => JSON.stringify(await rt.duty.supervision.tick(Date.now()))),
+        {
+          noOverlap: true,
+          name: 'duty.supervision',
+        },
+      ),
+    );
     const runJob = (job: EtlJob) =>
       this.record(job.source, async () => {
         const r = await runEtlJob(rt.ch, job);

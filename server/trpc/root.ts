@@ -1,6 +1,11 @@
 import { createCallerFactory, router } from './init';
 import { alertsRouter } from './routers/alerts';
 import { auditRouter } from './routers/audit';
+import { dutyRouter } from './routers/duty';
+import { handoverRouter } from './routers/handover';
+import { rosterRouter } from './routers/roster';
+import { runlogRouter } from './routers/runlog';
+import { supervisionRouter } from './routers/supervision';
 import { authRouter } from './routers/auth';
 import { screensRouter } from './routers/screens';
 import { tokensRouter } from './routers/tokens';
@@ -13,6 +18,11 @@ import { wallRouter } from './routers/wall';
 export const appRouter = router({
   alerts: alertsRouter,
   audit: auditRouter,
+  duty: dutyRouter,
+  handover: handoverRouter,
+  roster: rosterRouter,
+  runlog: runlogRouter,
+  supervision: supervisionRouter,
   auth: authRouter,
   screens: screensRouter,
   tokens: tokensRouter,

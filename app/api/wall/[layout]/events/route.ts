@@ -10,7 +10,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /**
  * GET /api/wall/<layout>/events — server push for the screens and the console of a layout (Server-Sent
  * Events): a `snapshot` of every zone's control state on connect, then `control` (a console action on a zone)
- * and `layout` (a new layout version) as they happen, and a `heartbeat` with the server clock every 5 s so a
+ * and `layout` (a new layout version) as they happen, `banner` (a red alert for a unit on this wall), and a `heartbeat` with the server clock every 5 s so a
  * screen notices a dead stream and keeps its rotation on server time. Screens poll `wall.state` while it is down.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ layout: string }> }) {
@@ -52,6 +52,13 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
       // Subscribe before reading the snapshot, so a change in between is not lost (at worst it comes twice).
       const unsubscribe = rt.wallEvents.subscribe(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
       const unwatch = svc.watch(layout);
+      // The alert banner: a red alert whose routing policy has the banner on reaches every wall showing its
+      // unit at once (from whichever process routed it: the duty bus is PostgreSQL LISTEN/NOTIFY).
+      const zoneOrgs = stored.layout.zones.map((z) => z.orgCode);
+      const unbanner = rt.duty.bus.subscribe((e) => {
+        if (e.banner && zoneOrgs.some((o) => e.orgCode.startsWith(o) || o.startsWith(e.orgCode)))
+          send('banner', { eventId: e.eventId, severity: e.severity, orgCode: e.orgCode, orgName: e.orgName, title: e.title, titleEn: e.titleEn, at: e.at });
+      });
       // Revoking the token (or disabling the user) closes the stream at once; the screen's reconnect is refused.
       const unrevoke = rt.auth.events.subscribe((e) => {
         if ((e.type === 'token-revoked' && e.tokenId === principal.tokenId) || (e.type === 'user-ended' && e.userId === principal.userId)) {
@@ -66,6 +73,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
         clearInterval(heartbeat);
         unsubscribe();
         unwatch();
+        unbanner();
         unrevoke();
         release();
         try {
