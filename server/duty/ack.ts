@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { verifyAckToken, type AckClaim } from './ack-link';
+import { ackTokenId, verifyAckToken, type AckClaim } from './ack-link';
 import { PHASE_LABELS, transition, type Phase } from './lifecycle';
 
 // The signed link in a duty message: opening it (GET) shows the alerts it names, never changes anything —
@@ -24,17 +24,20 @@ export type AckLinkView =
     };
 
 export async function readAckLink(db: Db, secret: string, token: string, now: number): Promise<AckLinkView> {
-  const check = verifyAckToken(secret, token, now);
-  if (!check.ok) return check;
+  const id = ackTokenId(token);
+  if (!id) return { ok: false, reason: 'malformed' };
   const n = await db.prisma.notification.findUnique({
-    where: { id: check.claim.n },
-    select: { eventIds: true, recipient: true, title: true },
+    where: { id },
+    select: { eventIds: true, recipient: true, title: true, createdAt: true },
   });
-  if (!n || n.recipient !== check.claim.u) return { ok: false, reason: 'unknown' };
+  if (!n) return { ok: false, reason: 'unknown' };
+  const claim: AckClaim = { n: id, u: n.recipient, issuedAt: n.createdAt.getTime() };
+  const check = verifyAckToken(secret, token, claim, now);
+  if (!check.ok) return check;
   const events = await db.prisma.alertEvent.findMany({ where: { id: { in: n.eventIds } }, orderBy: { firedAt: 'asc' } });
   return {
     ok: true,
-    claim: check.claim,
+    claim,
     title: n.title,
     alerts: events.map((e) => ({
       id: e.id,

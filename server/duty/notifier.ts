@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { driverFor } from '../notify/channels';
 import type { ChannelKind, MessageSeverity } from '../notify/types';
-import { signAckToken, ACK_LINK_TTL_MS } from './ack-link';
+import { signAckToken } from './ack-link';
 import { renderMessage, type MessageReason } from './messages';
 import { targetOrg, type DutyRole, type Step, type StoredPolicy } from './policy';
 import { countyOf, suppressionNote, suppressionOf } from './router';
@@ -116,7 +116,7 @@ function messagesFor(
         return !needs || (needs === 'mobile' ? !!person.mobile : !!person.email);
       });
       const id = randomUUID();
-      const ackUrl = `${ctx.publicUrl}/ack/${signAckToken(ctx.secret, { n: id, u: person.username, x: Math.floor((ctx.now + ACK_LINK_TTL_MS) / 1000) })}`;
+      const ackUrl = `${ctx.publicUrl}/ack/${signAckToken(ctx.secret, { n: id, u: person.username, issuedAt: ctx.now })}`;
       const base = {
         id,
         groupId,
