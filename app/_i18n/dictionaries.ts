@@ -3,6 +3,8 @@
 // shared/DOMAIN.md (排队, 取号量, 当前排队人数, 平均等待时长, 满意率 …).
 // Placeholders are written `{name}` and filled by the translator in ./locale.ts.
 import { alertsEn, alertsZhCN } from './alerts-dictionary';
+import { dutyEn, dutyZhCN } from './duty-dictionary';
+import { dutyAdminEn, dutyAdminZhCN } from './duty-admin-dictionary';
 import { identityEn, identityZhCN } from './identity-dictionary';
 import { wallPanelsEn, wallPanelsZhCN } from './wall-panels-dictionary';
 
@@ -122,6 +124,8 @@ export const zhCN = {
   ...alertsZhCN,
   ...identityZhCN,
   ...wallPanelsZhCN,
+  ...dutyZhCN,
+  ...dutyAdminZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -248,4 +252,6 @@ export const en: Dictionary = {
   ...alertsEn,
   ...identityEn,
   ...wallPanelsEn,
+  ...dutyEn,
+  ...dutyAdminEn,
 };

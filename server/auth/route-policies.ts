@@ -39,6 +39,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   '/admin/tokens': { access: 'authed', permission: 'tokens.manage' },
   '/admin/screens': { access: 'authed', permission: 'screens.manage' },
   '/admin/audit': { access: 'authed', permission: 'audit.read' },
+  '/admin/duty': { access: 'authed', permission: 'duty.read', people: true },
   '/wall/[layout]': { access: 'authed', permission: 'wall.read' },
   '/wall/[layout]/[zone]': { access: 'authed', permission: 'wall.read' },
   '/wall/[layout]/control': { access: 'authed', permission: 'wall.read', people: true },

@@ -13,6 +13,7 @@ import styles from './nav.module.css';
 const LINKS: { href: string; label: MessageKey; testId: string; perm: Permission }[] = [
   { href: '/', label: 'nav.overview', testId: 'nav-overview', perm: 'kpi.read' },
   { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts', perm: 'alerts.read' },
+  { href: '/duty', label: 'nav.duty', testId: 'nav-duty', perm: 'duty.read' },
   { href: '/admin/rules', label: 'nav.rules', testId: 'nav-rules', perm: 'rules.read' },
   // The walls: each layout's screen and console are opened from its list.
   { href: '/admin/walls', label: 'nav.walls', testId: 'nav-walls', perm: 'wall.read' },
@@ -24,6 +25,7 @@ export const ADMIN_LINKS: { href: string; label: MessageKey; testId: string; per
   { href: '/admin/tokens', label: 'nav.tokens', testId: 'nav-tokens', perm: 'tokens.manage' },
   { href: '/admin/screens', label: 'nav.screens', testId: 'nav-screens', perm: 'screens.manage' },
   { href: '/admin/audit', label: 'nav.audit', testId: 'nav-audit', perm: 'audit.read' },
+  { href: '/admin/duty', label: 'nav.dutyAdmin', testId: 'nav-duty-admin', perm: 'duty.read' },
 ];
 
 /** Links between the product's pages, the current one marked. */
@@ -36,7 +38,7 @@ export function AppNav({ className }: { className?: string }) {
   const admin = ADMIN_LINKS.find((l) => granted.has(l.perm));
   const links = [
     ...LINKS.filter((l) => granted.has(l.perm)),
-    ...(admin ? [{ ...admin, label: 'nav.admin' as const, testId: 'nav-admin', prefix: '/admin/(users|tokens|screens|audit)' }] : []),
+    ...(admin ? [{ ...admin, label: 'nav.admin' as const, testId: 'nav-admin', prefix: '/admin/(users|tokens|screens|audit|duty)' }] : []),
   ];
   return (
     <nav className={`${styles.nav} ${className ?? ''}`} aria-label={t('nav.label')}>

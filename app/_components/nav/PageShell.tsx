@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useT } from '../../_i18n/LocaleProvider';
 import { LocaleSwitch } from '../../_i18n/LocaleSwitch';
 import { UserMenu } from '../auth/UserMenu';
+import { AlertToasts } from '../toast/AlertToasts';
 import { AdminTabs, AppNav } from './AppNav';
 import styles from './shell.module.css';
 
@@ -27,6 +28,7 @@ export function PageShell({ title, aside, children, testId }: { title: string; a
       </header>
       <AdminTabs />
       <main className={styles.main}>{children}</main>
+      <AlertToasts />
     </div>
   );
 }

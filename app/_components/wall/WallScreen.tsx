@@ -3,6 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type CSSProperties } from 'react';
 import { useLocale } from '../../_i18n/LocaleProvider';
+import { AlertBanner, useAlertBanners } from './AlertBanner';
 import type { WallLayoutView } from './types';
 import { restoreZoneData, useCanvasUnit, useHeapWatchdog, useServerNow, useWallLive, type ScaleMode } from './wall-hooks';
 import { ZoneView } from './ZoneView';
@@ -18,7 +19,8 @@ export function WallScreen({ initial, zoneId, mode }: { initial: WallLayoutView;
   useState(() => typeof window !== 'undefined' && restoreZoneData(qc));
   useHeapWatchdog(qc);
   const locale = useLocale();
-  const { view, controls, offset, connection } = useWallLive(initial);
+  const alertBanners = useAlertBanners();
+  const { view, controls, offset, connection } = useWallLive(initial, alertBanners.push);
   const layout = view.layout;
   const single = zoneId ? layout.zones.find((z) => z.id === zoneId) : undefined;
   const box = single ? { w: single.rect.w, h: single.rect.h } : { w: layout.canvas.width, h: layout.canvas.height };
@@ -51,6 +53,7 @@ export function WallScreen({ initial, zoneId, mode }: { initial: WallLayoutView;
             at={single ? { x: 0, y: 0 } : { x: z.rect.x, y: z.rect.y }}
           />
         ))}
+        <AlertBanner banners={alertBanners.banners} locale={locale} />
       </div>
     </div>
   );

@@ -17,7 +17,7 @@ const STREAM_SILENCE_MS = 12_000; // heartbeats come every 5 s
 const POLL_MS = 2_000;
 
 /** The layout and every zone's control state, pushed by the server within a second of a console action. */
-export function useWallLive(initial: WallLayoutView) {
+export function useWallLive(initial: WallLayoutView, onBanner?: (data: unknown) => void) {
   const layoutId = initial.layout.id;
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -32,6 +32,8 @@ export function useWallLive(initial: WallLayoutView) {
   const [offset, setOffset] = useState(0);
   const [connection, setConnection] = useState<Connection>('connecting');
   const versionRef = useRef(initial.version);
+  const bannerRef = useRef(onBanner);
+  bannerRef.current = onBanner;
   versionRef.current = view.version;
 
   // A new layout version (an administrator saved): reload it; its controls come with it.
@@ -86,6 +88,11 @@ export function useWallLive(initial: WallLayoutView) {
       es.addEventListener('layout', (e) => {
         seen();
         onVersion((JSON.parse((e as MessageEvent<string>).data) as { version: number }).version);
+      });
+      // A red alert for a unit on this wall (AlertBanner shows it).
+      es.addEventListener('banner', (e) => {
+        seen();
+        bannerRef.current?.(JSON.parse((e as MessageEvent<string>).data));
       });
       es.addEventListener('heartbeat', (e) => {
         seen();

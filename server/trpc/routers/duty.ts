@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidError, NotFoundError } from '@/core/errors';
+import { PROVINCE } from '@/core/org/divisions';
 import { SEVERITIES } from '../../alerts/spec';
 import type { Prisma } from '../../db/generated/client';
 import { ACTIONS, PHASES, PHASE_LABELS, allowedActions, timeline, transition, type Phase } from '../../duty/lifecycle';
@@ -44,10 +45,16 @@ const deliveriesInput = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
+/** A policy or silence set for `orgCode` concerns the caller when it is set above their unit or inside it. */
+const inScope = (scope: { contains(o: string): boolean; applies(o: string): boolean }, orgCode: string | undefined) => {
+  const code = orgCode ?? PROVINCE.code;
+  return scope.contains(code) || scope.applies(code);
+};
+
 const OPEN: Phase[] = ['raised', 'acknowledged', 'assigned', 'supervised', 'handled', 'verified'];
 
 /** Secrets never leave the server: a stored config comes back with its secret fields masked. */
-const SECRET_FIELD = /secret|password|key|token/i;
+const SECRET_FIELD = /secret|pass|key|token/i;
 const maskConfig = (c: unknown) =>
   Object.fromEntries(
     Object.entries((c ?? {}) as Record<string, unknown>).map(([k, v]) => [
@@ -227,6 +234,8 @@ export const dutyRouter = router({
   deliveries: authedProcedure('duty.read')
     .input(deliveriesInput.default({ limit: 100 }))
     .query(async ({ ctx, input }) => {
+      // The message log spans every unit; below the province, an alert's own messages are on duty.alert.
+      ctx.scope.assert(PROVINCE.code);
       const rows = await ctx.rt.db.prisma.notification.findMany({
         where: {
           ...(input.channelId ? { channelId: input.channelId } : {}),
@@ -257,7 +266,9 @@ export const dutyRouter = router({
 
   policies: router({
     list: authedProcedure('duty.read').query(async ({ ctx }) => {
-      const rows = await ctx.rt.db.prisma.routingPolicy.findMany({ orderBy: [{ priority: 'asc' }, { name: 'asc' }] });
+      const all = await ctx.rt.db.prisma.routingPolicy.findMany({ orderBy: [{ priority: 'asc' }, { name: 'asc' }] });
+      // Policies set above the caller's unit (they route its alerts) and inside it; not a sibling city's.
+      const rows = all.filter((r) => inScope(ctx.scope, (r.match as { orgCode?: string } | null)?.orgCode));
       return rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -275,6 +286,12 @@ export const dutyRouter = router({
       .input(policySaveInput)
       .mutation(async ({ ctx, input }) => {
         const p = input.policy;
+        ctx.scope.assert(p.match.orgCode);
+        if (input.id) {
+          const old = await ctx.rt.db.prisma.routingPolicy.findUnique({ where: { id: input.id }, select: { match: true } });
+          if (!old) throw new NotFoundError(`no routing policy ${input.id}`);
+          ctx.scope.assert((old.match as { orgCode?: string }).orgCode ?? PROVINCE.code);
+        }
         const channels = await ctx.rt.db.prisma.notifyChannel.findMany({ select: { id: true } });
         const known = new Set(channels.map((c) => c.id));
         const unknown = p.steps.flatMap((s) => s.deliveries.flatMap((d) => d.channels)).filter((c) => !known.has(c));
@@ -315,6 +332,8 @@ export const dutyRouter = router({
     save: authedProcedure('duty.config')
       .input(channelSaveInput)
       .mutation(async ({ ctx, input }) => {
+        // Channels (robots, the SMS account) serve the whole province.
+        ctx.scope.assert(PROVINCE.code);
         const prisma = ctx.rt.db.prisma;
         const old = await prisma.notifyChannel.findUnique({ where: { id: input.id } });
         // A masked secret sent back unchanged keeps the stored one.
@@ -374,6 +393,9 @@ export const dutyRouter = router({
     expire: authedProcedure('duty.config')
       .input(z.object({ id }))
       .mutation(async ({ ctx, input }) => {
+        const old = await ctx.rt.db.prisma.silence.findUnique({ where: { id: input.id }, select: { match: true } });
+        if (!old) throw new NotFoundError(`no silence ${input.id}`);
+        ctx.scope.assert((old.match as { orgCode?: string }).orgCode ?? PROVINCE.code);
         const s = await expireSilence(ctx.rt.db, input.id, ctx.user.id, Date.now());
         return { id: s.id, endsAt: s.endsAt.toISOString() };
       }),
@@ -384,6 +406,7 @@ export const dutyRouter = router({
     save: authedProcedure('duty.config')
       .input(noiseSettingsSchema)
       .mutation(async ({ ctx, input }) => {
+        ctx.scope.assert(PROVINCE.code);
         await saveNoiseSettings(ctx.rt.db, input, ctx.user.id);
         return { ok: true };
       }),

@@ -57,7 +57,15 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
       const zoneOrgs = stored.layout.zones.map((z) => z.orgCode);
       const unbanner = rt.duty.bus.subscribe((e) => {
         if (e.banner && zoneOrgs.some((o) => e.orgCode.startsWith(o) || o.startsWith(e.orgCode)))
-          send('banner', { eventId: e.eventId, severity: e.severity, orgCode: e.orgCode, orgName: e.orgName, title: e.title, titleEn: e.titleEn, at: e.at });
+          send('banner', {
+            eventId: e.eventId,
+            severity: e.severity,
+            orgCode: e.orgCode,
+            orgName: e.orgName,
+            title: e.title,
+            titleEn: e.titleEn,
+            at: e.at,
+          });
       });
       // Revoking the token (or disabling the user) closes the stream at once; the screen's reconnect is refused.
       const unrevoke = rt.auth.events.subscribe((e) => {

@@ -1,0 +1,44 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import { formatClock } from '../../_i18n/format';
+import { createTranslator, type Locale } from '../../_i18n/locale';
+import { liveBanners, pushBanner, readBannerEvent, type WallBanner } from './banner-queue';
+import styles from './alert-banner.module.css';
+
+/** The banners showing now, and `push` for the wall stream's `banner` events (each shows 60 s, newest first, max 3). */
+export function useAlertBanners(): { banners: readonly WallBanner[]; push: (data: unknown) => void } {
+  const [banners, setBanners] = useState<readonly WallBanner[]>([]);
+  const push = useCallback((data: unknown) => {
+    const e = readBannerEvent(data);
+    if (e) setBanners((list) => pushBanner(list, e, Date.now()));
+  }, []);
+  useEffect(() => {
+    if (!banners.length) return;
+    const next = Math.min(...banners.map((b) => b.until));
+    const id = window.setTimeout(() => setBanners((list) => liveBanners(list, Date.now())), Math.max(50, next - Date.now()));
+    return () => window.clearTimeout(id);
+  }, [banners]);
+  return { banners, push };
+}
+
+/**
+ * Red alerts across the top of the wall screen, readable across the hall: sized in canvas px times --u like
+ * the rest of the wall, at most three rows (never more than a third of the screen's height).
+ */
+export function AlertBanner({ banners, locale }: { banners: readonly WallBanner[]; locale: Locale }) {
+  if (!banners.length) return null;
+  const t = createTranslator(locale);
+  return (
+    <div className={styles.stack} role="alert" aria-live="assertive">
+      {banners.map((b) => (
+        <div key={b.eventId} className={styles.banner} data-testid="wall-alert-banner" data-event-id={b.eventId} data-severity={b.severity}>
+          <span className={styles.label}>{t('wallBanner.label')}</span>
+          <span className={styles.unit}>{b.orgName}</span>
+          <span className={styles.title}>{locale === 'en' ? b.titleEn : b.title}</span>
+          {b.at ? <span className={styles.time}>{formatClock(new Date(b.at).toISOString())}</span> : null}
+        </div>
+      ))}
+    </div>
+  );
+}
