@@ -3,11 +3,12 @@ import type { Db } from '../db/client';
 import type { ChannelKind } from '../notify/types';
 import { CHANNEL_KINDS } from '../notify/types';
 import type { DutyBus } from './bus';
-import { escalate, flushGroups, repeatUnacknowledged, resolveTargets, type ChannelRow, type RosterLookup } from './notifier';
+import { escalate, flushGroups, repeatUnacknowledged, resolveTargets, type ChannelRow, type Person, type RosterLookup } from './notifier';
 import { parsePolicy, choosePolicy, domainOf, type StoredPolicy } from './policy';
 import { routeOutbox } from './router';
 import { sendDue } from './sender';
 import { readNoiseSettings, releaseTime } from './settings';
+import { activeSilences } from './silences';
 import { ruleSpecSchema } from '../alerts/spec';
 import { NotFoundError } from '@/core/errors';
 
@@ -35,6 +36,8 @@ export interface TickReport {
   failed: number;
   held: number;
   ms: number;
+  /** Milliseconds per stage: route, escalate, flush, repeat, send. */
+  stages: Record<string, number>;
 }
 
 export class DutyDesk {
@@ -97,24 +100,42 @@ export class DutyDesk {
   /** One pass of every stage at `now` (tests call it with a fake clock). */
   async tick(now: number): Promise<TickReport> {
     const started = Date.now();
-    const [policies, channels, settings] = await Promise.all([this.policies(), this.channels(), readNoiseSettings(this.o.db)]);
-    const routed = await routeOutbox({ db: this.o.db, bus: this.o.bus, policies, settings, now });
+    const [policies, channels, settings, silences] = await Promise.all([
+      this.policies(),
+      this.channels(),
+      readNoiseSettings(this.o.db),
+      activeSilences(this.o.db.prisma, now),
+    ]);
+    const stages: Record<string, number> = {};
+    let mark = Date.now();
+    const lap = (name: string) => {
+      stages[name] = Date.now() - mark;
+      mark = Date.now();
+    };
+    lap('load');
+    const routed = await routeOutbox({ db: this.o.db, bus: this.o.bus, policies, settings, silences, now });
+    lap('route');
     const nctx = {
       db: this.o.db,
       roster: this.o.roster,
       policies,
       channels,
       settings,
+      silences,
+      onDutyCache: new Map<string, Promise<Person[]>>(),
       tz: this.o.tz,
       now,
       publicUrl: this.o.publicUrl(),
       secret: this.o.secret,
     };
     const escalated = await escalate(nctx);
+    lap('escalate');
     const flushed = await flushGroups(nctx);
+    lap('flush');
     const repeated = await repeatUnacknowledged(nctx);
+    lap('repeat');
     // Routing of the escalations' own change rows (the desk and the wall hear of the escalation).
-    if (escalated) await routeOutbox({ db: this.o.db, bus: this.o.bus, policies, settings, now });
+    if (escalated) await routeOutbox({ db: this.o.db, bus: this.o.bus, policies, settings, silences, now });
     let sent = { sent: 0, throttled: 0, failed: 0, rejected: 0, held: 0 };
     for (let round = 0; round < 5; round++) {
       const r = await sendDue({ db: this.o.db, channels, now: this.now, worker: this.worker });
@@ -125,9 +146,10 @@ export class DutyDesk {
         rejected: 0,
         held: sent.held + r.held,
       };
-      // A fallback written by this round is due at once.
-      if (!r.failed && !r.rejected) break;
+      // A fallback written by this round is due at once; a full claim means more are waiting.
+      if (!r.failed && !r.rejected && r.sent + r.throttled + r.held < 500) break;
     }
+    lap('send');
     return {
       routed,
       escalated,
@@ -138,6 +160,7 @@ export class DutyDesk {
       failed: sent.failed,
       held: sent.held,
       ms: Date.now() - started,
+      stages,
     };
   }
 
@@ -229,4 +252,5 @@ const emptyReport = (): TickReport => ({
   failed: 0,
   held: 0,
   ms: 0,
+  stages: {},
 });

@@ -8,12 +8,12 @@ import { renderMessage, type MessageReason } from './messages';
 import { targetOrg, type DutyRole, type Step, type StoredPolicy } from './policy';
 import { countyOf, suppressionNote, suppressionOf } from './router';
 import { releaseTime, type NoiseSettings } from './settings';
+import type { SilenceRow } from './silences';
 
 // Decides the messages: a group's flush after its wait, an escalation when nobody acknowledged in time, a
 // repeat while a group stays unacknowledged. Reads (roster, users, channels) happen before the short write
 // transaction, which re-checks what it relies on (compare-and-set), so two processes never send one twice.
 
-type Tx = Prisma.TransactionClient;
 
 export interface Person {
   username: string;
@@ -37,6 +37,10 @@ export interface ChannelRow {
 export interface NotifierContext {
   db: Db;
   roster: RosterLookup;
+  /** Silences in force at `now`. */
+  silences: SilenceRow[];
+  /** Who is on duty, per unit and role, asked once per tick. */
+  onDutyCache?: Map<string, Promise<Person[]>>;
   policies: StoredPolicy[];
   channels: Map<string, ChannelRow>;
   settings: NoiseSettings;
@@ -74,12 +78,22 @@ const ALERT_SELECT = {
 } as const;
 
 /** Everyone a step names, once each. */
-export async function resolveTargets(ctx: Pick<NotifierContext, 'db' | 'roster' | 'now'>, step: Step, orgCode: string): Promise<Person[]> {
+export async function resolveTargets(
+  ctx: Pick<NotifierContext, 'db' | 'roster' | 'now' | 'onDutyCache'>,
+  step: Step,
+  orgCode: string,
+): Promise<Person[]> {
   const out = new Map<string, Person>();
   for (const t of step.targets) {
     if (t.type === 'on_duty') {
-      for (const p of await ctx.roster.onDuty(targetOrg(orgCode, t.level), t.role, ctx.now))
-        if (!out.has(p.username)) out.set(p.username, p);
+      const unit = targetOrg(orgCode, t.level);
+      const key = `${unit}|${t.role}`;
+      let found = ctx.onDutyCache?.get(key);
+      if (!found) {
+        found = ctx.roster.onDuty(unit, t.role, ctx.now);
+        ctx.onDutyCache?.set(key, found);
+      }
+      for (const p of await found) if (!out.has(p.username)) out.set(p.username, p);
     } else if (!out.has(t.username)) {
       const u = await ctx.db.prisma.user.findUnique({
         where: { username: t.username },
@@ -170,50 +184,115 @@ function unitNameOf(alerts: AlertRow[], county: string): string {
 }
 
 /** Sends the groups whose wait is over. Returns the notifications written. */
-export async function flushGroups(ctx: NotifierContext, limit = 50): Promise<number> {
+export async function flushGroups(ctx: NotifierContext, limit = 500): Promise<number> {
   const prisma = ctx.db.prisma;
   const due = await prisma.notifyGroup.findMany({
     where: { flushAt: { lte: new Date(ctx.now) } },
     orderBy: { flushAt: 'asc' },
     take: limit,
   });
-  let written = 0;
+  if (!due.length) return 0;
+  // Reads first (a burst's groups as one set): their alerts, the situations those belong to, the people.
+  const candidates = (await prisma.alertEvent.findMany({
+    where: { id: { in: due.flatMap((g) => g.pending) }, state: 'firing', phase: 'raised', suppressed: null },
+    select: ALERT_SELECT,
+  })) as AlertRow[];
+  const byId = new Map(candidates.map((a) => [a.id, a]));
+  const situationIds = [...new Set(candidates.map((a) => a.situationId).filter((x): x is string => !!x))];
+  const firingSituations = new Set(
+    (await prisma.alertEvent.findMany({ where: { id: { in: situationIds }, state: 'firing' }, select: { id: true } })).map((e) => e.id),
+  );
+  const plans: { g: (typeof due)[number]; alerts: AlertRow[]; held: [AlertRow, string][]; people: Person[] }[] = [];
   for (const g of due) {
     const policy = ctx.policies.find((p) => p.id === g.policyId);
-    const candidates = (await prisma.alertEvent.findMany({
-      where: { id: { in: g.pending }, state: 'firing', phase: 'raised', suppressed: null },
-      select: ALERT_SELECT,
-    })) as AlertRow[];
-    const people = policy && candidates.length ? await resolveTargets(ctx, policy.steps[0]!, candidates[0]!.orgCode) : [];
-    written += await prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM notify_groups WHERE id = ${g.id} AND flush_at = ${g.flushAt} FOR UPDATE SKIP LOCKED`;
-      if (!locked.length) return 0;
-      const live = await tx.notifyGroup.findUniqueOrThrow({ where: { id: g.id } });
-      const alerts: AlertRow[] = [];
-      for (const a of candidates) {
-        // Silenced or explained by an outage situation since it joined the group: held back now.
-        const suppressed = await suppressionOf(tx, ctx, { ...a, kind: a.rule.kind });
-        if (!suppressed) alerts.push(a);
-        else await markSuppressed(tx, a.id, suppressed, ctx.now);
-      }
-      const rows = policy && alerts.length ? messagesFor(ctx, policy, 0, people, alerts, 'notify', g.id) : [];
-      if (rows.length) await tx.notification.createMany({ data: rows });
-      await tx.notifyGroup.update({
-        where: { id: g.id },
-        data: {
-          pending: live.pending.filter((id) => !g.pending.includes(id)),
-          flushAt: live.pending.some((id) => !g.pending.includes(id)) ? new Date(ctx.now + ctx.settings.groupIntervalSec * 1000) : null,
-          ...(rows.length ? { lastSentAt: new Date(ctx.now) } : {}),
-          updatedAt: new Date(ctx.now),
-        },
-      });
-      if (rows.length)
-        await notedOnAlerts(tx, alerts, `已通知 notified: ${[...new Set(rows.map((r) => r.recipient))].join(', ')}`, ctx.now);
-      return rows.length;
-    });
+    const alerts: AlertRow[] = [];
+    const held: [AlertRow, string][] = [];
+    for (const id of g.pending) {
+      const a = byId.get(id);
+      if (!a) continue;
+      // Silenced or explained by an outage situation since it joined the group: held back now.
+      const suppressed = suppressionOf(ctx, { ...a, kind: a.rule.kind }, a.situationId ? firingSituations.has(a.situationId) : null);
+      if (suppressed) held.push([a, suppressed]);
+      else alerts.push(a);
+    }
+    const people = policy && alerts.length ? await resolveTargets(ctx, policy.steps[0]!, alerts[0]!.orgCode) : [];
+    plans.push({ g, alerts, held, people });
   }
-  return written;
+  return prisma.$transaction(
+    async (tx) => {
+      // Claim: only groups still due as read (another process may have flushed one meanwhile).
+      const locked = new Set(
+        (
+          await tx.$queryRaw<{ id: string }[]>`
+            SELECT id FROM notify_groups WHERE id = ANY(${due.map((g) => g.id)}::text[]) AND flush_at <= ${new Date(ctx.now)} FOR UPDATE SKIP LOCKED`
+        ).map((r) => r.id),
+      );
+      const live = new Map((await tx.notifyGroup.findMany({ where: { id: { in: [...locked] } } })).map((g) => [g.id, g]));
+      const notifications: Prisma.NotificationCreateManyInput[] = [];
+      const transitions: Prisma.DutyTransitionCreateManyInput[] = [];
+      const at = new Date(ctx.now);
+      const told: string[] = [];
+      const untold: string[] = [];
+      for (const { g, alerts, held, people } of plans) {
+        const cur = live.get(g.id);
+        if (!cur) continue;
+        const policy = ctx.policies.find((p) => p.id === g.policyId);
+        const rows = policy && alerts.length ? messagesFor(ctx, policy, 0, people, alerts, 'notify', g.id) : [];
+        notifications.push(...rows);
+        for (const [a, why] of held) {
+          await tx.alertEvent.update({ where: { id: a.id }, data: { suppressed: why } });
+          transitions.push({
+            subjectType: 'alert',
+            subjectId: a.id,
+            fromPhase: 'raised',
+            toPhase: 'raised',
+            actor: 'system',
+            via: 'system',
+            note: suppressionNote(why),
+            at,
+          });
+        }
+        if (rows.length) {
+          const note = `已通知 notified: ${[...new Set(rows.map((r) => r.recipient))].join(', ')}`.slice(0, 2000);
+          for (const a of alerts)
+            transitions.push({
+              subjectType: 'alert',
+              subjectId: a.id,
+              fromPhase: 'raised',
+              toPhase: 'raised',
+              actor: 'system',
+              via: 'system',
+              note,
+              at,
+            });
+        }
+        const rest = cur.pending.filter((id) => !g.pending.includes(id));
+        if (rest.length)
+          await tx.notifyGroup.update({
+            where: { id: g.id },
+            data: {
+              pending: rest,
+              flushAt: new Date(ctx.now + ctx.settings.groupIntervalSec * 1000),
+              ...(rows.length ? { lastSentAt: at } : {}),
+              updatedAt: at,
+            },
+          });
+        else (rows.length ? told : untold).push(g.id);
+      }
+      // Emptied groups in two statements, not one per group.
+      if (told.length)
+        await tx.notifyGroup.updateMany({
+          where: { id: { in: told } },
+          data: { pending: [], flushAt: null, lastSentAt: at, updatedAt: at },
+        });
+      if (untold.length)
+        await tx.notifyGroup.updateMany({ where: { id: { in: untold } }, data: { pending: [], flushAt: null, updatedAt: at } });
+      if (notifications.length) await tx.notification.createMany({ data: notifications });
+      if (transitions.length) await tx.dutyTransition.createMany({ data: transitions });
+      return notifications.length;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /** Moves unacknowledged alerts to their policy's next step once its minutes have passed. */
@@ -283,7 +362,7 @@ export async function escalate(ctx: NotifierContext, limit = 1000): Promise<numb
 }
 
 /** Tells a group again every repeat interval while any of its alerts stays unacknowledged. */
-export async function repeatUnacknowledged(ctx: NotifierContext, limit = 50): Promise<number> {
+export async function repeatUnacknowledged(ctx: NotifierContext, limit = 200): Promise<number> {
   const prisma = ctx.db.prisma;
   const cutoff = new Date(ctx.now - ctx.settings.repeatIntervalSec * 1000);
   const due = await prisma.notifyGroup.findMany({ where: { lastSentAt: { lte: cutoff }, NOT: { open: { isEmpty: true } } }, take: limit });
@@ -308,35 +387,4 @@ export async function repeatUnacknowledged(ctx: NotifierContext, limit = 50): Pr
     });
   }
   return written;
-}
-
-async function markSuppressed(tx: Tx, id: string, suppressed: string, now: number) {
-  await tx.alertEvent.update({ where: { id }, data: { suppressed } });
-  await tx.dutyTransition.create({
-    data: {
-      subjectType: 'alert',
-      subjectId: id,
-      fromPhase: 'raised',
-      toPhase: 'raised',
-      actor: 'system',
-      via: 'system',
-      note: suppressionNote(suppressed),
-      at: new Date(now),
-    },
-  });
-}
-
-async function notedOnAlerts(tx: Tx, alerts: AlertRow[], note: string, now: number) {
-  await tx.dutyTransition.createMany({
-    data: alerts.map((a) => ({
-      subjectType: 'alert',
-      subjectId: a.id,
-      fromPhase: 'raised',
-      toPhase: 'raised',
-      actor: 'system',
-      via: 'system',
-      note: note.slice(0, 2000),
-      at: new Date(now),
-    })),
-  });
 }

@@ -4,7 +4,7 @@ import { ruleSpecSchema } from '../alerts/spec';
 import type { DutyBus, DutyEvent } from './bus';
 import { ENDED } from './lifecycle';
 import { choosePolicy, domainOf, type StoredPolicy } from './policy';
-import { activeSilence } from './silences';
+import { silenceFor, type SilenceRow } from './silences';
 import type { NoiseSettings } from './settings';
 
 // The duty router: turns the engine's change data (alert_outbox) into routing and grouping. Each row is
@@ -12,12 +12,6 @@ import type { NoiseSettings } from './settings';
 // change is routed once, and a crash leaves it to be claimed again.
 
 type Tx = Prisma.TransactionClient;
-
-export interface OutboxRow {
-  id: bigint;
-  eventId: string;
-  change: string;
-}
 
 /** The county an alert belongs to: halls (longer codes) and counties group under their county. */
 export const countyOf = (orgCode: string) => (orgCode.length >= 6 ? orgCode.slice(0, 6) : orgCode);
@@ -29,39 +23,59 @@ export interface RouteContext {
   bus: DutyBus;
   policies: StoredPolicy[];
   settings: NoiseSettings;
+  /** Silences in force at `now`. */
+  silences: SilenceRow[];
   now: number;
 }
 
 /** Claims and routes up to `limit` outbox rows; returns how many were handled. */
-export async function routeOutbox(ctx: RouteContext, limit = 200): Promise<number> {
+export async function routeOutbox(ctx: RouteContext, limit = 500): Promise<number> {
   const published: DutyEvent[] = [];
   const handled = await ctx.db.prisma.$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<{ id: bigint; event_id: string; change: string }[]>`
         SELECT id, event_id, change FROM alert_outbox WHERE done_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      if (!rows.length) return 0;
+      // A burst is routed as a set: one read of its alerts and groups, one write per table.
+      const events = await tx.alertEvent.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.event_id))] } },
+        include: { rule: { select: { kind: true, spec: true } } },
+      });
+      const byId = new Map(events.map((e) => [e.id, e]));
+      const batch = new RouteBatch(ctx);
       for (const r of rows) {
-        const e = await routeOne(tx, ctx, { id: r.id, eventId: r.event_id, change: r.change });
-        if (e) published.push(e);
+        const ev = byId.get(r.event_id);
+        if (ev) published.push(batch.route(ev, r.change));
       }
-      if (rows.length)
-        await tx.alertOutbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { doneAt: new Date(ctx.now) } });
+      await batch.write(tx);
+      await tx.alertOutbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { doneAt: new Date(ctx.now) } });
       return rows.length;
     },
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
   // After the commit: a screen must never hear of a change that then rolled back.
   for (const e of published) await ctx.bus.publish(e).catch((err: unknown) => console.error('[duty] publish failed:', err));
   return handled;
 }
 
-async function routeOne(tx: Tx, ctx: RouteContext, row: OutboxRow): Promise<DutyEvent | null> {
-  const ev = await tx.alertEvent.findUnique({ where: { id: row.eventId }, include: { rule: { select: { kind: true, spec: true } } } });
-  if (!ev) return null;
-  const at = new Date(ctx.now);
-  let policy: StoredPolicy | null = null;
-  if (row.change === 'fired') {
-    await tx.dutyTransition.create({
-      data: {
+type RoutedEvent = Prisma.AlertEventGetPayload<{ include: { rule: { select: { kind: true; spec: true } } } }>;
+
+/** The writes a batch of outbox rows makes, gathered in memory (rows of one alert see each other's effect). */
+class RouteBatch {
+  private readonly transitions: Prisma.DutyTransitionCreateManyInput[] = [];
+  private readonly routed = new Map<string, { policyId: string | null; groupKey: string | null; suppressed: string | null }>();
+  private readonly recovered = new Set<string>();
+  private readonly joins = new Map<string, { policyId: string; ids: string[] }>();
+  private readonly leaves = new Map<string, Set<string>>();
+
+  constructor(private readonly ctx: RouteContext) {}
+
+  route(ev: RoutedEvent, change: string): DutyEvent {
+    const at = new Date(this.ctx.now);
+    let policy: StoredPolicy | null = null;
+    const from = ev.phase;
+    if (change === 'fired') {
+      this.transitions.push({
         subjectType: 'alert',
         subjectId: ev.id,
         fromPhase: null,
@@ -70,22 +84,21 @@ async function routeOne(tx: Tx, ctx: RouteContext, row: OutboxRow): Promise<Duty
         via: 'system',
         note: '规则触发 rule fired',
         at: ev.firedAt,
-      },
-    });
-    const spec = ruleSpecSchema.safeParse(ev.rule.spec);
-    const facts = {
-      orgCode: ev.orgCode,
-      severity: ev.severity,
-      kind: ev.rule.kind,
-      domain: spec.success ? domainOf(spec.data, ev.condition) : ('source' as const),
-    };
-    const suppressed = await suppressionOf(tx, ctx, { ...ev, kind: ev.rule.kind });
-    policy = choosePolicy(ctx.policies, facts);
-    const groupKey = policy ? groupKeyOf(policy.id, ev.ruleId, ev.orgCode) : null;
-    await tx.alertEvent.update({ where: { id: ev.id }, data: { policyId: policy?.id ?? null, groupKey, suppressed } });
-    if (suppressed) {
-      await tx.dutyTransition.create({
-        data: {
+      });
+      const spec = ruleSpecSchema.safeParse(ev.rule.spec);
+      const facts = {
+        orgCode: ev.orgCode,
+        severity: ev.severity,
+        kind: ev.rule.kind,
+        domain: spec.success ? domainOf(spec.data, ev.condition) : ('source' as const),
+      };
+      const suppressed = suppressionOf(this.ctx, { ...ev, kind: ev.rule.kind }, null);
+      policy = choosePolicy(this.ctx.policies, facts);
+      const groupKey = policy ? groupKeyOf(policy.id, ev.ruleId, ev.orgCode) : null;
+      Object.assign(ev, { policyId: policy?.id ?? null, groupKey, suppressed });
+      this.routed.set(ev.id, { policyId: policy?.id ?? null, groupKey, suppressed });
+      if (suppressed)
+        this.transitions.push({
           subjectType: 'alert',
           subjectId: ev.id,
           fromPhase: 'raised',
@@ -94,60 +107,124 @@ async function routeOne(tx: Tx, ctx: RouteContext, row: OutboxRow): Promise<Duty
           via: 'system',
           note: suppressionNote(suppressed),
           at,
-        },
+        });
+      else if (policy && groupKey) this.join(groupKey, policy.id, ev.id);
+    } else if (change === 'severity') {
+      // Worse or better, the people on it hear of it with the group's next message.
+      if (!ev.suppressed && ev.groupKey && ev.policyId && ev.phase === 'raised') this.join(ev.groupKey, ev.policyId, ev.id);
+      policy = this.ctx.policies.find((p) => p.id === ev.policyId) ?? null;
+    } else if (change === 'recovered' && (ev.phase === 'raised' || ev.phase === 'acknowledged')) {
+      ev.phase = 'recovered';
+      this.recovered.add(ev.id);
+      this.transitions.push({
+        subjectType: 'alert',
+        subjectId: ev.id,
+        fromPhase: from,
+        toPhase: 'recovered',
+        actor: 'system',
+        via: 'system',
+        note: ev.closeReason === 'rule_disabled' ? '规则已停用 rule switched off' : '条件已解除，自动恢复 condition cleared',
+        at,
       });
-    } else if (policy && groupKey) await addToGroup(tx, ctx, groupKey, policy.id, ev.id);
-  } else if (row.change === 'severity') {
-    // Worse or better, the people on it hear of it with the group's next message.
-    if (!ev.suppressed && ev.groupKey && ev.policyId && ev.phase === 'raised') await addToGroup(tx, ctx, ev.groupKey, ev.policyId, ev.id);
-    policy = ctx.policies.find((p) => p.id === ev.policyId) ?? null;
-  } else if (row.change === 'recovered') {
-    if (ev.phase === 'raised' || ev.phase === 'acknowledged') {
-      await tx.alertEvent.update({ where: { id: ev.id }, data: { phase: 'recovered' } });
-      await tx.dutyTransition.create({
+    }
+    if (ev.groupKey && (change === 'recovered' || (change.startsWith('phase:') && ENDED.includes(change.slice(6) as never)))) {
+      const set = this.leaves.get(ev.groupKey) ?? new Set<string>();
+      set.add(ev.id);
+      this.leaves.set(ev.groupKey, set);
+    }
+    return {
+      type: 'alert',
+      eventId: ev.id,
+      change,
+      severity: ev.severity,
+      orgCode: ev.orgCode,
+      orgName: ev.orgName,
+      title: ev.title,
+      titleEn: ev.titleEn,
+      phase: ev.phase,
+      banner: change === 'fired' && ev.severity === 'red' && !!policy?.wallBanner,
+      at: this.ctx.now,
+    };
+  }
+
+  private join(groupKey: string, policyId: string, eventId: string) {
+    const j = this.joins.get(groupKey) ?? { policyId, ids: [] };
+    if (!j.ids.includes(eventId)) j.ids.push(eventId);
+    this.joins.set(groupKey, j);
+  }
+
+  async write(tx: Tx) {
+    const { ctx } = this;
+    const at = new Date(ctx.now);
+    if (this.transitions.length) await tx.dutyTransition.createMany({ data: this.transitions });
+    // A burst's routing in one statement (policy, group and suppression differ per alert).
+    const routed = [...this.routed.entries()];
+    if (routed.length)
+      await tx.$executeRaw`
+        UPDATE alert_events AS e SET policy_id = v.policy_id, group_key = v.group_key, suppressed = v.suppressed
+        FROM (SELECT unnest(${routed.map(([id]) => id)}::text[]) AS id,
+                     unnest(${routed.map(([, r]) => r.policyId)}::text[]) AS policy_id,
+                     unnest(${routed.map(([, r]) => r.groupKey)}::text[]) AS group_key,
+                     unnest(${routed.map(([, r]) => r.suppressed)}::text[]) AS suppressed) AS v
+        WHERE e.id = v.id`;
+    if (this.recovered.size) await tx.alertEvent.updateMany({ where: { id: { in: [...this.recovered] } }, data: { phase: 'recovered' } });
+    const keys = [...new Set([...this.joins.keys(), ...this.leaves.keys()])];
+    if (!keys.length) return;
+    const existing = new Map((await tx.notifyGroup.findMany({ where: { groupKey: { in: keys } } })).map((g) => [g.groupKey, g]));
+    const creates: Prisma.NotifyGroupCreateManyInput[] = [];
+    for (const key of keys) {
+      const g = existing.get(key);
+      const join = this.joins.get(key);
+      const leave = this.leaves.get(key) ?? new Set<string>();
+      if (!g) {
+        const ids = (join?.ids ?? []).filter((id) => !leave.has(id));
+        if (join && ids.length)
+          creates.push({
+            groupKey: key,
+            policyId: join.policyId,
+            pending: ids,
+            open: ids,
+            firstAt: at,
+            flushAt: new Date(ctx.now + ctx.settings.groupWaitSec * 1000),
+            updatedAt: at,
+          });
+        continue;
+      }
+      const pending = [...new Set([...g.pending, ...(join?.ids ?? [])])].filter((id) => !leave.has(id));
+      const open = [...new Set([...g.open, ...(join?.ids ?? [])])].filter((id) => !leave.has(id));
+      // A group already told: the next message waits for the group interval; a new burst waits the group wait.
+      const next = g.lastSentAt
+        ? Math.max(g.lastSentAt.getTime() + ctx.settings.groupIntervalSec * 1000, ctx.now)
+        : ctx.now + ctx.settings.groupWaitSec * 1000;
+      await tx.notifyGroup.update({
+        where: { groupKey: key },
         data: {
-          subjectType: 'alert',
-          subjectId: ev.id,
-          fromPhase: ev.phase,
-          toPhase: 'recovered',
-          actor: 'system',
-          via: 'system',
-          note: ev.closeReason === 'rule_disabled' ? '规则已停用 rule switched off' : '条件已解除，自动恢复 condition cleared',
-          at,
+          pending,
+          open,
+          flushAt: join?.ids.length ? (g.flushAt ?? new Date(next)) : g.flushAt,
+          ...(join?.ids.length && !g.open.length && !g.pending.length ? { firstAt: at } : {}),
+          updatedAt: at,
         },
       });
     }
+    if (creates.length) await tx.notifyGroup.createMany({ data: creates });
   }
-  if (row.change === 'recovered' || (row.change.startsWith('phase:') && ENDED.includes(row.change.slice(6) as never)))
-    await leaveGroup(tx, ev.groupKey, ev.id);
-  const phase = row.change === 'recovered' && (ev.phase === 'raised' || ev.phase === 'acknowledged') ? 'recovered' : ev.phase;
-  return {
-    type: 'alert',
-    eventId: ev.id,
-    change: row.change,
-    severity: ev.severity,
-    orgCode: ev.orgCode,
-    orgName: ev.orgName,
-    title: ev.title,
-    titleEn: ev.titleEn,
-    phase,
-    banner: row.change === 'fired' && ev.severity === 'red' && !!policy?.wallBanner,
-    at: ctx.now,
-  };
 }
 
-/** Why nobody should be told of this alert now: an active silence, or the outage situation that explains it. */
-export async function suppressionOf(
-  tx: Tx,
-  ctx: Pick<RouteContext, 'settings' | 'now'>,
+/**
+ * Why nobody should be told of this alert now: an active silence, or the outage situation that explains it
+ * (`situationFiring`: whether the situation alert it belongs to still fires; null = not known, then a
+ * linked alert is held back, as a situation's members are linked while it fires).
+ */
+export function suppressionOf(
+  ctx: Pick<RouteContext, 'settings' | 'silences'>,
   ev: { id: string; orgCode: string; severity: string; ruleId: string; kind: string; situationId: string | null },
-): Promise<string | null> {
-  const silence = await activeSilence(tx, ev, ctx.now);
+  situationFiring: boolean | null,
+): string | null {
+  const silence = silenceFor(ctx.silences, ev);
   if (silence) return `silenced:${silence}`;
-  if (ctx.settings.inhibitBySituation && ev.situationId && ev.situationId !== ev.id) {
-    const s = await tx.alertEvent.findUnique({ where: { id: ev.situationId }, select: { state: true } });
-    if (s?.state === 'firing') return `inhibited:${ev.situationId}`;
-  }
+  if (ctx.settings.inhibitBySituation && ev.situationId && ev.situationId !== ev.id && situationFiring !== false)
+    return `inhibited:${ev.situationId}`;
   return null;
 }
 
@@ -155,46 +232,3 @@ export const suppressionNote = (s: string) =>
   s.startsWith('silenced:')
     ? `已静默，不通知 silenced (${s.slice(9)})`
     : `被停电事件抑制，不单独通知 inhibited by outage situation ${s.slice(10)}`;
-
-async function addToGroup(tx: Tx, ctx: RouteContext, groupKey: string, policyId: string, eventId: string) {
-  const at = new Date(ctx.now);
-  const g = await tx.notifyGroup.findUnique({ where: { groupKey } });
-  if (!g) {
-    await tx.notifyGroup.create({
-      data: {
-        groupKey,
-        policyId,
-        pending: [eventId],
-        open: [eventId],
-        firstAt: at,
-        flushAt: new Date(ctx.now + ctx.settings.groupWaitSec * 1000),
-        updatedAt: at,
-      },
-    });
-    return;
-  }
-  // A group already told: the next message waits for the group interval; a new burst waits the group wait.
-  const next = g.lastSentAt
-    ? Math.max(g.lastSentAt.getTime() + ctx.settings.groupIntervalSec * 1000, ctx.now)
-    : ctx.now + ctx.settings.groupWaitSec * 1000;
-  await tx.notifyGroup.update({
-    where: { groupKey },
-    data: {
-      pending: g.pending.includes(eventId) ? g.pending : [...g.pending, eventId],
-      open: g.open.includes(eventId) ? g.open : [...g.open, eventId],
-      flushAt: g.flushAt ?? new Date(next),
-      ...(g.open.length === 0 && !g.pending.length ? { firstAt: at } : {}),
-      updatedAt: at,
-    },
-  });
-}
-
-async function leaveGroup(tx: Tx, groupKey: string | null, eventId: string) {
-  if (!groupKey) return;
-  const g = await tx.notifyGroup.findUnique({ where: { groupKey } });
-  if (!g) return;
-  await tx.notifyGroup.update({
-    where: { groupKey },
-    data: { open: g.open.filter((id) => id !== eventId), pending: g.pending.filter((id) => id !== eventId) },
-  });
-}

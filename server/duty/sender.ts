@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { driverFor } from '../notify/channels';
-import type { MessageRecipient, OutgoingMessage, SendResult } from '../notify/types';
+import type { ChannelDriver, MessageRecipient, OutgoingMessage, RateLimit, SendResult } from '../notify/types';
 import type { ChannelRow } from './notifier';
 
 // Delivers the outbox: claims due notifications with row locks (FOR UPDATE SKIP LOCKED, with a lease so a
@@ -37,7 +37,7 @@ interface Claimed {
 }
 
 /** Claims and sends up to `limit` due notifications; returns the outcomes. */
-export async function sendDue(ctx: SenderContext, limit = 100): Promise<Record<SendResult['outcome'] | 'held', number>> {
+export async function sendDue(ctx: SenderContext, limit = 500): Promise<Record<SendResult['outcome'] | 'held', number>> {
   const now = ctx.now();
   const leaseUntil = new Date(now + (ctx.leaseMs ?? 60_000));
   const at = new Date(now);
@@ -49,35 +49,65 @@ export async function sendDue(ctx: SenderContext, limit = 100): Promise<Record<S
       ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING id, channel_id, fallback, severity::text AS severity, title, body, attempts, created_at`;
   const tally = { sent: 0, throttled: 0, failed: 0, rejected: 0, held: 0 };
-  // One channel's messages go one after another (its rate limit counts them); channels run side by side.
   const byChannel = new Map<string, Claimed[]>();
   for (const c of claimed) byChannel.set(c.channel_id, [...(byChannel.get(c.channel_id) ?? []), c]);
+  // Channels run side by side; within one, up to its remaining rate budget goes out, a few at a time, and
+  // the rest waits for the window to open (queued, never dropped).
   await Promise.all(
     [...byChannel.entries()].map(async ([channelId, list]) => {
-      for (const n of list) tally[await deliverOne(ctx, channelId, n)]++;
+      const ch = ctx.channels.get(channelId);
+      const driver = ch?.enabled ? driverFor(ch.kind) : null;
+      const cfg = driver?.configSchema.safeParse(ch!.config);
+      if (!ch?.enabled || !driver || !cfg?.success) {
+        const detail = !ch?.enabled
+          ? `渠道 ${channelId} 不存在或已停用 (channel missing or disabled)`
+          : `渠道配置无效 (channel config invalid): ${cfg?.success === false ? cfg.error.issues[0]?.message : ''}`;
+        for (const n of list) tally[await finish(ctx, n, { outcome: 'rejected', detail }, 0)]++;
+        return;
+      }
+      const budget = await rateBudget(ctx, channelId, driver.rateLimit(cfg.data));
+      const go = list.slice(0, budget.count);
+      const wait = list.slice(budget.count);
+      if (wait.length) {
+        await ctx.db.prisma.notification.updateMany({
+          where: { id: { in: wait.map((n) => n.id) }, status: 'sending', claimedBy: ctx.worker },
+          data: {
+            status: 'pending',
+            dueAt: new Date(budget.nextAt),
+            attempts: { decrement: 1 },
+            throttled: { increment: 1 },
+            leaseUntil: null,
+          },
+        });
+        tally.held += wait.length;
+      }
+      let next = 0;
+      const sent: { n: Claimed; r: SendResult; ms: number; at: number }[] = [];
+      const lane = async () => {
+        while (next < go.length) {
+          const n = go[next++]!;
+          const { r, ms } = await deliverOne(ctx, driver, cfg.data, n);
+          if (r.outcome === 'sent') sent.push({ n, r, ms, at: ctx.now() });
+          else await finish(ctx, n, r, ms);
+          tally[r.outcome]++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, go.length) }, lane));
+      await recordSent(ctx, sent);
     }),
   );
   return tally;
 }
 
-async function deliverOne(ctx: SenderContext, channelId: string, n: Claimed): Promise<SendResult['outcome'] | 'held'> {
-  const prisma = ctx.db.prisma;
-  const ch = ctx.channels.get(channelId);
-  if (!ch?.enabled)
-    return finish(ctx, n, { outcome: 'rejected', detail: `渠道 ${channelId} 不存在或已停用 (channel missing or disabled)` }, 0);
-  const driver = driverFor(ch.kind);
-  const cfg = driver.configSchema.safeParse(ch.config);
-  if (!cfg.success)
-    return finish(ctx, n, { outcome: 'rejected', detail: `渠道配置无效 (channel config invalid): ${cfg.error.issues[0]?.message}` }, 0);
-  const hold = await rateHold(ctx, channelId, driver.rateLimit(cfg.data));
-  if (hold) {
-    // Our own limit: not an attempt, the message waits its turn (queued, never dropped).
-    await prisma.notification.update({
-      where: { id: n.id },
-      data: { status: 'pending', dueAt: new Date(hold), attempts: { decrement: 1 }, throttled: { increment: 1 }, leaseUntil: null },
-    });
-    return 'held';
-  }
+/** Requests in flight per channel at once. */
+const CONCURRENCY = 8;
+
+async function deliverOne(
+  ctx: SenderContext,
+  driver: ChannelDriver<unknown>,
+  config: unknown,
+  n: Claimed,
+): Promise<{ r: SendResult; ms: number }> {
   const msg: OutgoingMessage = {
     id: n.id,
     severity: n.severity,
@@ -92,13 +122,38 @@ async function deliverOne(ctx: SenderContext, channelId: string, n: Claimed): Pr
   const timer = setTimeout(() => ac.abort(new Error('timed out')), ctx.timeoutMs ?? 10_000);
   let result: SendResult;
   try {
-    result = await driver.send(cfg.data, msg, { now: ctx.now, signal: ac.signal });
+    result = await driver.send(config, msg, { now: ctx.now, signal: ac.signal });
   } catch (err) {
     result = { outcome: 'failed', detail: err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);
   }
-  return finish(ctx, n, result, Math.max(0, ctx.now() - started));
+  return { r: result, ms: Math.max(0, ctx.now() - started) };
+}
+
+/** The messages a channel's batch delivered, written in two statements (only the claim's holder writes). */
+async function recordSent(ctx: SenderContext, sent: { n: Claimed; r: SendResult; ms: number; at: number }[]) {
+  if (!sent.length) return;
+  const prisma = ctx.db.prisma;
+  await prisma.$transaction([
+    prisma.$executeRaw`
+      UPDATE notifications AS n SET status = 'sent', sent_at = v.sent_at, receipt = v.receipt, last_error = NULL, lease_until = NULL
+      FROM (SELECT unnest(${sent.map((x) => x.n.id)}::text[]) AS id,
+                   unnest(${sent.map((x) => new Date(x.at))}::timestamptz[]) AS sent_at,
+                   unnest(${sent.map((x) => x.r.receipt ?? null)}::text[]) AS receipt) AS v
+      WHERE n.id = v.id AND n.status = 'sending' AND n.claimed_by = ${ctx.worker}`,
+    prisma.notificationAttempt.createMany({
+      data: sent.map((x) => ({
+        notificationId: x.n.id,
+        channelId: x.n.channel_id,
+        at: new Date(x.at),
+        ok: true,
+        outcome: 'sent',
+        detail: x.r.detail?.slice(0, 1000) ?? null,
+        ms: x.ms,
+      })),
+    }),
+  ]);
 }
 
 async function finish(ctx: SenderContext, n: Claimed, r: SendResult, ms: number): Promise<SendResult['outcome']> {
@@ -174,12 +229,12 @@ async function finish(ctx: SenderContext, n: Claimed, r: SendResult, ms: number)
   return r.outcome;
 }
 
-/** When this channel may send next, if not now: its per-second / per-minute limit, or its cool-down after the service throttled us. */
-async function rateHold(
-  ctx: SenderContext,
-  channelId: string,
-  limit: { perSecond?: number; perMinute?: number; cooldownMs?: number },
-): Promise<number | null> {
+/**
+ * How many messages this channel may send now, and when the window opens for the rest: its per-second and
+ * per-minute limits counted over the attempts of every process, or nothing during its cool-down after the
+ * service throttled us.
+ */
+async function rateBudget(ctx: SenderContext, channelId: string, limit: RateLimit): Promise<{ count: number; nextAt: number }> {
   const now = ctx.now();
   const prisma = ctx.db.prisma;
   if (limit.cooldownMs) {
@@ -187,8 +242,10 @@ async function rateHold(
       where: { channelId, outcome: 'throttled', at: { gt: new Date(now - limit.cooldownMs) } },
       orderBy: { at: 'desc' },
     });
-    if (last) return last.at.getTime() + limit.cooldownMs;
+    if (last) return { count: 0, nextAt: last.at.getTime() + limit.cooldownMs };
   }
+  let count = Number.POSITIVE_INFINITY;
+  let nextAt = now + 1000;
   for (const [n, window] of [
     [limit.perSecond, 1000],
     [limit.perMinute, 60_000],
@@ -200,7 +257,11 @@ async function rateHold(
       select: { at: true },
       take: n,
     });
-    if (recent.length >= n) return recent[0]!.at.getTime() + window + 1;
+    const left = Math.max(0, n - recent.length);
+    if (left < count) {
+      count = left;
+      nextAt = recent.length ? recent[0]!.at.getTime() + window + 1 : now + window;
+    }
   }
-  return null;
+  return { count, nextAt };
 }

@@ -40,15 +40,22 @@ export function silenceMatches(m: SilenceMatch, ev: { orgCode: string; severity:
   );
 }
 
-/** The id of a silence in force at `now` that covers the alert, if any. */
-export async function activeSilence(
-  tx: Reader,
-  ev: { orgCode: string; severity: string; ruleId: string; kind: string },
-  now: number,
-): Promise<string | null> {
+export interface SilenceRow {
+  id: string;
+  match: unknown;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** Silences in force at `now` (read once per duty tick). */
+export async function activeSilences(tx: Reader, now: number): Promise<SilenceRow[]> {
   const at = new Date(now);
-  const rows = await tx.silence.findMany({ where: { startsAt: { lte: at }, endsAt: { gt: at } }, orderBy: { createdAt: 'asc' } });
-  for (const r of rows) {
+  return tx.silence.findMany({ where: { startsAt: { lte: at }, endsAt: { gt: at } }, orderBy: { createdAt: 'asc' } });
+}
+
+/** The id of the first of `silences` that covers the alert, if any. */
+export function silenceFor(silences: SilenceRow[], ev: { orgCode: string; severity: string; ruleId: string; kind: string }): string | null {
+  for (const r of silences) {
     const m = silenceMatchSchema.safeParse(r.match);
     if (m.success && silenceMatches(m.data, ev)) return r.id;
   }
