@@ -72,7 +72,7 @@ async function main() {
       updatedBy: 'bench',
     },
   });
-  const rules = [];
+  const rules: string[] = [];
   for (let r = 0; r < RULES; r++)
     rules.push(
       (await db.prisma.alertRule.create({ data: { name: `规则${r}`, kind: 'threshold', scopeCode: '53', spec: {}, updatedBy: 'bench' } }))

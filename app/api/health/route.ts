@@ -11,7 +11,10 @@ export async function GET(req: Request) {
     const health = await checkHealth(rt, configuredSources(rt.env));
     // Anyone may ask whether the system is up; what is late and why is for signed-in callers.
     const signedIn = (await rt.auth.resolve(req.headers, Date.now()).catch(() => ({ principal: null }))).principal !== null;
-    const body = signedIn ? health : { status: health.status, time: health.time };
+    // Per duty channel: messages sent, failed, throttled and waiting in the last 24 h, and the last attempt.
+    const body = signedIn
+      ? { ...health, channels: await rt.duty.desk.channelHealth().catch(() => null) }
+      : { status: health.status, time: health.time };
     return NextResponse.json(body, { status: health.status === 'down' ? 503 : 200, headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     console.error('[health] check failed:', err instanceof Error ? err.message : err);
