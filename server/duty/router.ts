@@ -65,6 +65,7 @@ class RouteBatch {
   private readonly transitions: Prisma.DutyTransitionCreateManyInput[] = [];
   private readonly routed = new Map<string, { policyId: string | null; groupKey: string | null; suppressed: string | null }>();
   private readonly recovered = new Set<string>();
+  private readonly runLog: Prisma.RunLogEntryCreateManyInput[] = [];
   private readonly joins = new Map<string, { policyId: string; ids: string[] }>();
   private readonly leaves = new Map<string, Set<string>>();
 
@@ -97,6 +98,18 @@ class RouteBatch {
       const groupKey = policy ? groupKeyOf(policy.id, ev.ruleId, ev.orgCode) : null;
       Object.assign(ev, { policyId: policy?.id ?? null, groupKey, suppressed });
       this.routed.set(ev.id, { policyId: policy?.id ?? null, groupKey, suppressed });
+      // The run log keeps the notable ones by itself: every red alert, with how it is routed.
+      if (ev.severity === 'red')
+        this.runLog.push({
+          orgCode: countyOf(ev.orgCode),
+          at: ev.firedAt,
+          origin: 'auto',
+          category: 'alert',
+          text: `红色预警：${ev.orgName} ${ev.title}${suppressed ? `（${suppressionNote(suppressed)}）` : policy ? `，按「${policy.name}」通知` : '，无路由策略'}`.slice(0, 2000),
+          actor: 'system',
+          refType: 'alert',
+          refId: ev.id,
+        });
       if (suppressed)
         this.transitions.push({
           subjectType: 'alert',
@@ -157,6 +170,7 @@ class RouteBatch {
     const { ctx } = this;
     const at = new Date(ctx.now);
     if (this.transitions.length) await tx.dutyTransition.createMany({ data: this.transitions });
+    if (this.runLog.length) await tx.runLogEntry.createMany({ data: this.runLog });
     // A burst's routing in one statement (policy, group and suppression differ per alert).
     const routed = [...this.routed.entries()];
     if (routed.length)

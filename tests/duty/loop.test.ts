@@ -174,6 +174,8 @@ describe('duty loop', () => {
     expect(ev.escalation).toBe(1);
     expect((await timeline(db, 'alert', id)).some((s) => s.note?.includes('escalated to step 2'))).toBe(true);
     expect(await db.prisma.runLogEntry.count({ where: { category: 'escalation' } })).toBe(1);
+    const logged = await db.prisma.runLogEntry.findMany({ where: { category: 'alert', refId: id } });
+    expect(logged.map((l) => l.text)).toEqual([expect.stringContaining('按「test policy」通知')]);
     expect(loop.events.some((e) => e.eventId === id && e.change === 'escalated')).toBe(true);
 
     // A tick again at the same minute escalates nothing twice.

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, afterEach, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { chromium, type Browser } from 'playwright-core';
+import { createPgDatabase, type TestPgDatabase } from '../db/helpers';
+import { ADMIN_AUTH, CHROMIUM_ARGS, signedInContext, startApp, waitFor, type RunningApp } from './server';
+
+// The duty loop on the product as `npm start` runs it, here on PostgreSQL (so the test can write an alert as
+// the engine does): the demo's roster, routing and channels (the simulator's receivers, which check each
+// service's signature) take a red alert in 五华区 to the people on duty; the wall shows its banner; the link
+// in the message acknowledges it from a phone without a session; the desk shows the timeline; a supervision
+// item goes to the work-order system.
+
+let app: RunningApp;
+let browser: Browser;
+let database: TestPgDatabase;
+let sql: pg.Client;
+const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp/duty-shots';
+
+before(async () => {
+  database = await createPgDatabase();
+  app = await startApp({ DATABASE_URL: database.url });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  sql = new pg.Client({ connectionString: database.url });
+  await sql.connect();
+  mkdirSync(SHOTS, { recursive: true });
+  await waitFor('the app', async () => ((await fetch(`${app.url}/api/health`)).ok ? true : undefined), 240_000, app.logs);
+  // The demo duty set-up is written once the simulator runs: channels, routing policies, roster.
+  await waitFor(
+    'the demo duty set-up',
+    async () => {
+      const r = await sql.query(`SELECT (SELECT count(*) FROM notify_channels) AS c, (SELECT count(*) FROM routing_policies) AS p, (SELECT count(*) FROM duty_shifts) AS s`);
+      const row = r.rows[0] as { c: string; p: string; s: string };
+      return Number(row.c) >= 7 && Number(row.p) >= 3 && Number(row.s) > 0 ? true : undefined;
+    },
+    180_000,
+    app.logs,
+  );
+});
+afterEach(() => app?.assertAlive());
+after(async () => {
+  await sql?.end();
+  await browser?.close();
+  await app?.stop();
+  await database?.drop();
+});
+
+async function trpc<T>(path: string, input: unknown): Promise<T> {
+  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers: ADMIN_AUTH });
+  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
+  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+  return body.result.data.json;
+}
+
+/** A red alert at a hall of 五华区, written as the alert engine writes one: the event and its outbox row together. */
+async function fireRedAlert(id: string): Promise<void> {
+  const rule = (await sql.query(`SELECT id FROM alert_rules ORDER BY created_at LIMIT 1`)).rows[0] as { id: string };
+  await sql.query('BEGIN');
+  await sql.query(
+    `INSERT INTO alert_events (id, rule_id, rule_version, dedup_key, open_key, condition, subject, org_code, org_name, severity, state, title, title_en, figures, fired_at, updated_at)
+     VALUES ($1, $2, 1, $1, $1, 'breach', '530102001', '530102001', '五华区营业厅', 'red', 'firing', '五华区营业厅排队等待超过 30 分钟', 'Wuhua hall queue over 30 min', '{}', now(), now())`,
+    [id, rule.id],
+  );
+  await sql.query(`INSERT INTO alert_outbox (event_id, change, at) VALUES ($1, 'fired', now())`, [id]);
+  await sql.query('COMMIT');
+}
+
+describe('值班 duty loop', () => {
+  it('a red alert reaches the wall banner at once and the people on duty on their robots and SMS after the group wait', async () => {
+    const wallContext = await signedInContext(browser, app, { viewport: { width: 1920, height: 1080 } });
+    const wall = await wallContext.newPage();
+    await wall.goto(`${app.url}/wall/demo`, { waitUntil: 'domcontentloaded' });
+    await wall.waitForTimeout(3000);
+    const id = `e2e-red-${Date.now()}`;
+    await fireRedAlert(id);
+    const banner = wall.locator(`[data-testid="wall-alert-banner"][data-event-id="${id}"]`);
+    await banner.waitFor({ timeout: 20_000 });
+    assert.match(await banner.innerText(), /五华区/);
+    await wall.screenshot({ path: `${SHOTS}/wall-banner.png` });
+    await wallContext.close();
+
+    // Group wait (30 s), then the messages: the demo policy tells the county's hall manager and 昆明's duty
+    // officer on DingTalk (then WeCom) and on SMS (then SMPP). "sent" means the receiver accepted the
+    // request after checking what the real service checks (signature, key, template, rate).
+    const sent = await waitFor(
+      'the messages to be delivered',
+      async () => {
+        const r = await sql.query(`SELECT recipient, channel_id, status, body FROM notifications WHERE $1 = ANY(event_ids)`, [id]);
+        const rows = r.rows as { recipient: string; channel_id: string; status: string; body: { ackUrl: string } }[];
+        return rows.length >= 4 && rows.every((n) => n.status === 'sent') ? rows : undefined;
+      },
+      120_000,
+      app.logs,
+    );
+    const channels = new Set(sent.map((n) => n.channel_id));
+    assert.ok(channels.has('demo-dingtalk') && channels.has('demo-sms'), [...channels].join(','));
+    const people = new Set(sent.map((n) => n.recipient));
+    assert.ok([...people].some((p) => p.includes('530102')) && [...people].some((p) => p.includes('.km.')), [...people].join(','));
+    const health = (await (await fetch(`${app.url}/api/health`, { headers: ADMIN_AUTH })).json()) as { channels: { id: string; sent: number }[] };
+    assert.ok(health.channels.find((c) => c.id === 'demo-dingtalk')!.sent >= 1);
+
+    // The link in the SMS, opened on a phone with no session: shows the alert, one button acknowledges it.
+    const sms = sent.find((n) => n.channel_id === 'demo-sms')!;
+    const link = new URL(sms.body.ackUrl);
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const p = await phone.newPage();
+    await p.goto(`${app.url}${link.pathname}`, { waitUntil: 'domcontentloaded' });
+    assert.match(await p.locator('main').innerText(), /五华区营业厅排队等待超过 30 分钟/);
+    assert.equal((await sql.query(`SELECT phase FROM alert_events WHERE id = $1`, [id])).rows[0].phase, 'raised');
+    await p.screenshot({ path: `${SHOTS}/ack-before.png` });
+    await p.getByRole('button').click();
+    await p.getByRole('status').waitFor({ timeout: 15_000 });
+    await p.screenshot({ path: `${SHOTS}/ack-after.png` });
+    const ev = (await sql.query(`SELECT phase, owner FROM alert_events WHERE id = $1`, [id])).rows[0] as { phase: string; owner: string };
+    assert.deepEqual(ev, { phase: 'acknowledged', owner: sms.recipient });
+    await phone.close();
+
+    // The desk shows it acknowledged, with the step from the link on its timeline.
+    const desk = await (await signedInContext(browser, app, { viewport: { width: 1600, height: 1000 } })).newPage();
+    await desk.goto(`${app.url}/duty`, { waitUntil: 'domcontentloaded' });
+    await desk.getByTestId('duty-view-open').click();
+    const row = desk.locator(`[data-testid="duty-row"][data-id="${id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.getAttribute('data-phase'), 'acknowledged');
+    await row.click();
+    await desk.locator('[data-testid="duty-timeline-item"][data-via="link"]').first().waitFor({ timeout: 20_000 });
+    const messages = await desk.getByTestId('duty-message').count();
+    assert.ok(messages >= 4, `messages shown ${messages}`);
+    await desk.screenshot({ path: `${SHOTS}/duty-desk.png` });
+
+    // 督办 from the alert: written back to the work-order system, which answers with its own id.
+    await desk.locator(`[data-testid="duty-row"][data-id="${id}"] [data-testid="duty-action-supervise"]`).click();
+    const dialog = desk.getByTestId('duty-dialog-supervise');
+    await dialog.waitFor();
+    await desk.getByTestId('duty-sup-request').fill('请立即加开窗口并回复处理结果');
+    await desk.getByTestId('duty-sup-submit').click();
+    const sup = await waitFor(
+      'the supervision item to be written back',
+      async () => {
+        const r = await sql.query(`SELECT status, external_id FROM supervisions WHERE event_id = $1`, [id]);
+        const s = r.rows[0] as { status: string; external_id: string | null } | undefined;
+        return s && s.external_id ? s : undefined;
+      },
+      60_000,
+      app.logs,
+    );
+    assert.equal(sup.status, 'sent');
+    const after = await trpc<{ phase: string; timeline: { to: string }[] }>('duty.alert', { id });
+    assert.equal(after.phase, 'supervised');
+    assert.deepEqual(
+      after.timeline.map((s) => s.to).filter((t, i, a) => a.indexOf(t) === i),
+      ['raised', 'acknowledged', 'supervised'],
+    );
+    await desk.context().close();
+  });
+});
