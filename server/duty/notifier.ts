@@ -14,7 +14,6 @@ import type { SilenceRow } from './silences';
 // repeat while a group stays unacknowledged. Reads (roster, users, channels) happen before the short write
 // transaction, which re-checks what it relies on (compare-and-set), so two processes never send one twice.
 
-
 export interface Person {
   username: string;
   displayName: string;

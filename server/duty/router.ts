@@ -105,7 +105,10 @@ class RouteBatch {
           at: ev.firedAt,
           origin: 'auto',
           category: 'alert',
-          text: `红色预警：${ev.orgName} ${ev.title}${suppressed ? `（${suppressionNote(suppressed)}）` : policy ? `，按「${policy.name}」通知` : '，无路由策略'}`.slice(0, 2000),
+          text: `红色预警：${ev.orgName} ${ev.title}${suppressed ? `（${suppressionNote(suppressed)}）` : policy ? `，按「${policy.name}」通知` : '，无路由策略'}`.slice(
+            0,
+            2000,
+          ),
           actor: 'system',
           refType: 'alert',
           refId: ev.id,

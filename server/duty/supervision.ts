@@ -182,6 +182,8 @@ export class SupervisionService {
           data: { phase: 'supervised', updatedAt: new Date(now) },
         });
         if (moved.count) {
+          // Every open desk and wall hears of it (server/duty/router.ts publishes the change).
+          await tx.alertOutbox.create({ data: { eventId: alert.id, change: 'phase:supervised', at: new Date(now) } });
           await tx.dutyTransition.create({
             data: {
               subjectType: 'alert',

@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
+import pg from 'pg';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_POLICIES } from '@/server/auth/route-policies';
@@ -6,6 +7,7 @@ import { can, type Permission } from '@/server/auth/roles';
 import type { Policy } from '@/server/trpc/policy';
 import { appRouter } from '@/server/trpc/root';
 import { ADMIN_AUTH, startApp, waitFor, type RunningApp } from '../browser/server';
+import { createPgDatabase, type TestPgDatabase } from '../db/helpers';
 
 // The inventory of every door: each tRPC procedure and each HTTP route or page must declare who may use it,
 // and for each one an anonymous call, a call by a role without the permission and a call by a Kunming
@@ -26,7 +28,28 @@ const P: Record<'admin' | 'kmManager' | 'kmAdmin' | 'kmDuty' | 'viewer' | 'scree
   screen: {},
 };
 /** Records made in Qujing by the administrator, which the Kunming principals must not reach. */
-const qj = { ruleId: '', rule: null as unknown, tokenId: '', userId: '', pairCode: '' };
+const qj = {
+  ruleId: '',
+  rule: null as unknown,
+  tokenId: '',
+  userId: '',
+  pairCode: '',
+  alertId: 'qj-alert-1',
+  supervisionId: '',
+  handoverId: '',
+  shiftId: '',
+  silenceId: '',
+};
+/** The app runs on PostgreSQL here, so the test can write a Qujing alert as the engine would. */
+let pgdb: TestPgDatabase;
+const HOUR = 3_600_000;
+const soon = () => ({ startsAt: Date.now() + HOUR, endsAt: Date.now() + 5 * HOUR });
+const forbid = (input: () => unknown, who: keyof typeof P = 'kmDuty') => ({ input, cross: { who, input, expect: 'forbidden' as const } });
+const noneOf5303 = (list: (d: unknown) => { orgCode?: string }[], who: keyof typeof P = 'kmDuty') => ({
+  who,
+  input: () => undefined,
+  check: (d: unknown) => expect(list(d).filter((x) => (x.orgCode ?? '').startsWith('5303'))).toEqual([]),
+});
 
 async function call(who: Who, proc: string, input?: unknown) {
   try {
@@ -153,6 +176,49 @@ const SPEC: Record<string, { input?: () => unknown; cross: CrossCity | { none: s
     cross: { who: 'kmAdmin', input: () => ({ code: qj.pairCode, layoutId: 'demo', zoneId: null, name: 'x' }), expect: 'forbidden' },
   },
   'system.health': { cross: { none: 'liveness; detail only for signed-in callers' } },
+  'duty.inbox': { input: () => ({}), cross: { who: 'kmDuty', input: () => ({ orgCode: '5303' }), expect: 'forbidden' } },
+  'duty.alert': forbid(() => ({ id: qj.alertId })),
+  'duty.act': forbid(() => ({ eventId: qj.alertId, action: 'acknowledge' })),
+  'duty.preview': forbid(() => ({ eventId: qj.alertId })),
+  'duty.deliveries': { input: () => ({}), cross: { who: 'kmDuty', input: () => ({}), expect: 'forbidden' } },
+  'duty.channelHealth': { cross: { none: 'channels serve the whole province; counts only' } },
+  'duty.policies.list': { cross: noneOf5303((d) => (d as { match: { orgCode: string } }[]).map((p) => p.match)) },
+  'duty.policies.save': forbid(() => ({ policy: qujingPolicy() }), 'kmAdmin'),
+  'duty.channels.list': { cross: { none: 'channels serve the whole province; secrets masked' } },
+  'duty.channels.save': forbid(() => ({ id: 'demo-wecom', kind: 'wecom', name: 'x', config: {} }), 'kmAdmin'),
+  'duty.silences.list': { cross: noneOf5303((d) => (d as { match: { orgCode: string } }[]).map((p) => p.match)) },
+  'duty.silences.create': forbid(() => ({ match: { orgCode: '5303' }, reason: '曲靖检修', endsAt: Date.now() + HOUR }), 'kmAdmin'),
+  'duty.silences.expire': forbid(() => ({ id: qj.silenceId }), 'kmAdmin'),
+  'duty.settings.get': { cross: { none: 'noise settings are province-wide' } },
+  'duty.settings.save': forbid(
+    () => ({ groupWaitSec: 30, groupIntervalSec: 300, repeatIntervalSec: 14400, quietHours: {}, inhibitBySituation: true }),
+    'kmAdmin',
+  ),
+  'roster.list': forbid(() => ({ orgCode: '5303', from: Date.now(), to: Date.now() + 24 * HOUR })),
+  'roster.onDuty': forbid(() => ({ orgCode: '5303', dutyRole: 'duty_officer' })),
+  'roster.save': forbid(() => ({ orgCode: '5303', dutyRole: 'duty_officer', username: 'qj.zhao', ...soon() })),
+  'roster.remove': forbid(() => ({ id: qj.shiftId })),
+  'roster.swap': forbid(() => ({ id: qj.shiftId, username: 'qj.zhao' })),
+  'roster.leave': forbid(() => ({ orgCode: '5303', username: 'qj.zhao', ...soon() })),
+  'handover.draft': forbid(() => ({ orgCode: '5303', shiftEndsAt: Date.now() + HOUR })),
+  'handover.update': forbid(() => ({ id: qj.handoverId, notes: '改写' })),
+  'handover.submit': forbid(() => ({ id: qj.handoverId })),
+  'handover.acknowledge': forbid(() => ({ id: qj.handoverId })),
+  'handover.list': forbid(() => ({ orgCode: '5303' })),
+  'handover.get': forbid(() => ({ id: qj.handoverId })),
+  'runlog.search': forbid(() => ({ orgCode: '5303' })),
+  'runlog.write': forbid(() => ({ orgCode: '5303', text: '曲靖' })),
+  'supervision.create': forbid(() => ({
+    subjectType: 'record',
+    subjectRef: 'qj-1',
+    orgCode: '5303',
+    title: '督办',
+    request: '请处理',
+    dueAt: Date.now() + HOUR,
+  })),
+  'supervision.list': forbid(() => ({ orgCode: '5303' })),
+  'supervision.get': forbid(() => ({ id: qj.supervisionId })),
+  'supervision.verify': forbid(() => ({ id: qj.supervisionId, accepted: true })),
   'tokens.list': {
     cross: {
       who: 'kmAdmin',
@@ -231,6 +297,16 @@ const SPEC: Record<string, { input?: () => unknown; cross: CrossCity | { none: s
   },
 };
 
+function qujingPolicy() {
+  return {
+    name: '曲靖路由',
+    match: { orgCode: '5303' },
+    steps: [
+      { afterMinutes: 0, targets: [{ type: 'on_duty', role: 'duty_officer', level: 'alert' }], deliveries: [{ channels: ['demo-wecom'] }] },
+    ],
+  };
+}
+
 let demoSpec: { zones: { orgCode: string }[] } | null = null;
 /** The demo layout moved wholly to Qujing under a new id: a Kunming administrator may not save it. */
 function qujingLayout() {
@@ -248,7 +324,8 @@ function wrongRole(permission: Permission): keyof typeof P | null {
 }
 
 beforeAll(async () => {
-  app = await startApp();
+  pgdb = await createPgDatabase();
+  app = await startApp({ DATABASE_URL: pgdb.url });
   await waitFor('the app', async () => ((await fetch(`${app.url}/api/health`)).ok ? true : undefined), 240_000, app.logs);
   P.kmManager = (await serviceToken('km-manager', 'manager', '5301')).who;
   P.kmAdmin = (await serviceToken('km-admin', 'admin', '5301')).who;
@@ -276,10 +353,44 @@ beforeAll(async () => {
   qj.ruleId = (await ok<{ id: string }>(P.admin, 'rules.create', qj.rule)).id;
   qj.pairCode = ((await (await fetch(`${app.url}/api/screens/pair`, { method: 'POST' })).json()) as { code: string }).code;
   demoSpec = (await ok<{ layout: { zones: { orgCode: string }[] } }>(P.admin, 'wall.layout', { layoutId: 'demo' })).layout;
+  // Qujing's duty records: an alert as the engine writes it, a supervision item, a handover, a shift, a silence, a policy.
+  const client = new pg.Client({ connectionString: pgdb.url });
+  await client.connect();
+  await client.query(
+    `INSERT INTO alert_events (id, rule_id, rule_version, dedup_key, condition, subject, org_code, org_name, severity, state, title, title_en, figures, fired_at, updated_at)
+     VALUES ($1, $2, 1, $1, 'breach', '5303', '5303', '曲靖市', 'red', 'firing', '曲靖市排队超时', 'Qujing queue', '{}', now(), now())`,
+    [qj.alertId, qj.ruleId],
+  );
+  await client.end();
+  qj.supervisionId = (
+    await ok<{ id: string }>(P.admin, 'supervision.create', {
+      subjectType: 'record',
+      subjectRef: 'qj-1',
+      orgCode: '5303',
+      title: '曲靖督办',
+      request: '请处理',
+      dueAt: Date.now() + HOUR,
+    })
+  ).id;
+  qj.handoverId = (await ok<{ id: string }>(P.admin, 'handover.draft', { orgCode: '5303', shiftEndsAt: Date.now() + HOUR })).id;
+  qj.shiftId = (
+    await ok<{ id: string }>(P.admin, 'roster.save', { orgCode: '5303', dutyRole: 'duty_officer', username: 'qj.zhao', ...soon() })
+  ).id;
+  await waitFor(
+    'the demo channels',
+    async () => ((await ok<unknown[]>(P.admin, 'duty.channels.list')).length ? true : undefined),
+    120_000,
+    app.logs,
+  );
+  await ok(P.admin, 'duty.policies.save', { policy: qujingPolicy() });
+  qj.silenceId = (
+    await ok<{ id: string }>(P.admin, 'duty.silences.create', { match: { orgCode: '5303' }, reason: '曲靖检修', endsAt: Date.now() + HOUR })
+  ).id;
 }, 400_000);
 
 afterAll(async () => {
   await app?.stop();
+  await pgdb?.drop();
 });
 
 describe('every tRPC procedure', () => {
@@ -376,12 +487,17 @@ describe('every HTTP route and page', () => {
   });
 
   const concrete = (r: string) =>
-    r.replace('[layout]', 'demo').replace('[zone]', 'monitoring').replace('[trpc]', 'auth.me').replace('[...all]', 'get-session');
+    r
+      .replace('[layout]', 'demo')
+      .replace('[zone]', 'monitoring')
+      .replace('[trpc]', 'auth.me')
+      .replace('[...all]', 'get-session')
+      .replace('[token]', 'not-a-token');
 
   it('sends anonymous visitors of every non-public page to sign-in, and refuses anonymous API calls', async () => {
     for (const [route, policy] of Object.entries(ROUTE_POLICIES)) {
       // The pairing endpoints take POSTs (a screen asks for a code; it polls with its key).
-      const post = route.startsWith('/api/screens/');
+      const post = route.startsWith('/api/screens/') || route.startsWith('/api/duty/ack/');
       const res = await fetch(`${app.url}${concrete(route)}`, {
         redirect: 'manual',
         ...(post ? { method: 'POST', body: JSON.stringify({ pollKey: 'x'.repeat(43) }) } : {}),

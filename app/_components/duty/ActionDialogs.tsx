@@ -1,5 +1,6 @@
 'use client';
 
+import { responsibleUnit } from '../alerts/drill-subject';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
@@ -162,24 +163,36 @@ export interface SupervisionSubject {
   title: string;
 }
 
+/** A work order or record to pre-fill a standalone 督办 with (e.g. from a drill-down row); still editable. */
+export interface SupervisionRecordSubject {
+  type: 'work_order' | 'record';
+  ref: string;
+  title: string;
+  orgCode: string;
+}
+
 /** 督办: to a responsible unit, about an alert (from its action) or a work order / record (standalone). */
 export function SupervisionDialog({
   alert,
+  subject,
   defaultOrg,
   onDone,
   onClose,
 }: {
   alert: SupervisionSubject | null;
+  /** Pre-fills a standalone item (ignored when `alert` is given). */
+  subject?: SupervisionRecordSubject | null;
   defaultOrg: string;
   onDone: () => void;
   onClose: () => void;
 }) {
   const t = useT();
   const trpc = useTRPC();
-  const [orgCode, setOrgCode] = useState(alert?.orgCode ?? defaultOrg);
-  const [subjectType, setSubjectType] = useState<'alert' | 'work_order' | 'record'>(alert ? 'alert' : 'work_order');
-  const [subjectRef, setSubjectRef] = useState(alert?.eventId ?? '');
-  const [title, setTitle] = useState(alert?.title ?? '');
+  const record = alert ? null : (subject ?? null);
+  const [orgCode, setOrgCode] = useState(responsibleUnit(alert?.orgCode ?? record?.orgCode ?? defaultOrg));
+  const [subjectType, setSubjectType] = useState<'alert' | 'work_order' | 'record'>(alert ? 'alert' : (record?.type ?? 'work_order'));
+  const [subjectRef, setSubjectRef] = useState(alert?.eventId ?? record?.ref ?? '');
+  const [title, setTitle] = useState(alert?.title ?? record?.title ?? '');
   const [request, setRequest] = useState('');
   const [hours, setHours] = useState('4');
   const create = useMutation(trpc.supervision.create.mutationOptions({ onSuccess: onDone }));

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTRPC } from '@/app/_trpc/client';
 import type { Translate } from '../../_i18n/locale';
+import { subscribeDutyStream } from '../toast/duty-stream';
 import { MUTE_KEY, parseDutyEvent, shouldRing, type DutyEventLike } from './red-alert';
 
 /** How often the desk refetches when the event stream is down. */
@@ -34,9 +35,10 @@ export function beep(): void {
 }
 
 /**
- * The desk's live link: /api/duty/events (Server-Sent Events). Every `alert` event refreshes the duty
- * queries at once; a red alert that has just fired rings (unless muted) and shows a desktop notification
- * (when granted). `live` is false while the stream is down: the queries then refetch every 30 s.
+ * The desk's live link: the tab's one /api/duty/events stream (Server-Sent Events, shared through
+ * ../toast/duty-stream). Every `alert` event refreshes the duty queries at once; a red alert that has just
+ * fired rings (unless muted) and shows a desktop notification (when granted). `live` is false while the
+ * stream is down: the queries then refetch every 30 s.
  */
 export function useDutyLive(t: Translate, locale: string) {
   const trpc = useTRPC();
@@ -75,7 +77,6 @@ export function useDutyLive(t: Translate, locale: string) {
   }, []);
 
   useEffect(() => {
-    if (typeof EventSource === 'undefined') return;
     let refreshTimer: ReturnType<typeof setTimeout> | null = null;
     const refresh = () => {
       // Several events in a burst: one refresh.
@@ -86,24 +87,20 @@ export function useDutyLive(t: Translate, locale: string) {
         void qc.invalidateQueries({ queryKey: trpc.supervision.pathKey() });
       }, 150);
     };
-    const onAlert = (msg: MessageEvent<string>) => {
-      const e = parseDutyEvent(msg.data);
-      if (!e) return;
-      refresh();
-      if (shouldRing(e, mutedRef.current, rung.current)) ring(e, textRef.current.t, textRef.current.locale);
-    };
-    const es = new EventSource('/api/duty/events');
-    es.addEventListener('hello', () => setLive(true));
-    es.addEventListener('heartbeat', () => setLive(true));
-    es.addEventListener('alert', onAlert as EventListener);
-    es.addEventListener('revoked', () => {
-      setLive(false);
-      es.close();
-    });
-    es.onopen = () => setLive(true);
-    es.onerror = () => setLive(false);
+    // The tab's one stream, shared with the alert toasts.
+    const unsubscribe = subscribeDutyStream(
+      (event, data) => {
+        if (event !== 'alert') return;
+        // The stream hands the payload parsed; parseDutyEvent validates it from its text.
+        const e = parseDutyEvent(JSON.stringify(data));
+        if (!e) return;
+        refresh();
+        if (shouldRing(e, mutedRef.current, rung.current)) ring(e, textRef.current.t, textRef.current.locale);
+      },
+      { onStatus: setLive },
+    );
     return () => {
-      es.close();
+      unsubscribe();
       if (refreshTimer) clearTimeout(refreshTimer);
     };
   }, [qc, trpc]);

@@ -367,11 +367,13 @@ export const dutyRouter = router({
 
   silences: router({
     list: authedProcedure('duty.read').query(async ({ ctx }) => {
-      const rows = await ctx.rt.db.prisma.silence.findMany({
+      const all = await ctx.rt.db.prisma.silence.findMany({
         where: { endsAt: { gt: new Date(Date.now() - 7 * 86_400_000) } },
         orderBy: { createdAt: 'desc' },
-        take: 200,
+        take: 500,
       });
+      // Silences set above the caller's unit (they hold its alerts back) and inside it; not a sibling city's.
+      const rows = all.filter((r) => inScope(ctx.scope, (r.match as { orgCode?: string } | null)?.orgCode)).slice(0, 200);
       const now = Date.now();
       return rows.map((s) => ({
         id: s.id,
