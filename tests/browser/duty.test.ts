@@ -75,7 +75,8 @@ describe('值班 duty loop', () => {
     const wallContext = await signedInContext(browser, app, { viewport: { width: 1920, height: 1080 } });
     const wall = await wallContext.newPage();
     await wall.goto(`${app.url}/wall/demo`, { waitUntil: 'domcontentloaded' });
-    await wall.getByTestId('wall-screen').waitFor({ timeout: 60_000 });
+    // Its event stream is open (a banner published before it connects is not replayed: it is a live notice).
+    await wall.locator('[data-testid="wall-screen"][data-connection="live"]').waitFor({ timeout: 60_000 });
     // The simulator's own red alerts take the banner too (newest on top): record every banner the wall shows.
     // (A string: the test runner's transform would name the functions with a helper the page does not have.)
     await wall.evaluate(`(() => {
@@ -85,9 +86,29 @@ describe('值班 duty loop', () => {
         for (const el of document.querySelectorAll('[data-testid="wall-alert-banner"]')) seen[el.getAttribute('data-event-id') || ''] = el.innerText;
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`);
+    // The start-up burst of the simulator's own alerts (dozens at once) would push ours off a three-high
+    // stack before it is drawn: fire ours once the engine has been quiet for a few seconds.
+    await waitFor(
+      'a quiet moment between alert rounds',
+      async () => {
+        const r = await sql.query(`SELECT count(*) AS n FROM alert_events WHERE fired_at > now() - interval '8 seconds' AND severity = 'red'`);
+        return Number((r.rows[0] as { n: string }).n) === 0 ? true : undefined;
+      },
+      180_000,
+    );
     const id = `e2e-red-${Date.now()}`;
     await fireRedAlert(id);
-    const shown = await waitFor('the banner', async () => ((await wall.evaluate(`window.__banners[${JSON.stringify(id)}]`)) as string | undefined) || undefined, 20_000);
+    const shown = await waitFor(
+      'the banner',
+      async () => ((await wall.evaluate(`window.__banners[${JSON.stringify(id)}]`)) as string | undefined) || undefined,
+      20_000,
+    ).catch(async (err: unknown) => {
+      await wall.screenshot({ path: `${SHOTS}/wall-banner-missing.png` });
+      const seen = await wall.evaluate(`JSON.stringify(window.__banners)`);
+      const row = (await sql.query(`SELECT policy_id, group_key, suppressed, phase FROM alert_events WHERE id = $1`, [id])).rows[0];
+      const box = (await sql.query(`SELECT change, done_at FROM alert_outbox WHERE event_id = $1`, [id])).rows;
+      throw new Error(`${String(err)}; banners seen ${String(seen)}; alert ${JSON.stringify(row)}; outbox ${JSON.stringify(box)}`);
+    });
     assert.match(shown, /五华区/);
     await wall.screenshot({ path: `${SHOTS}/wall-banner.png` });
     await wallContext.close();
@@ -133,9 +154,16 @@ describe('值班 duty loop', () => {
     // The desk shows it acknowledged, with the step from the link on its timeline.
     const desk = await (await signedInContext(browser, app, { viewport: { width: 1600, height: 1000 } })).newPage();
     await desk.goto(`${app.url}/duty`, { waitUntil: 'domcontentloaded' });
-    await desk.getByTestId('duty-view-open').click();
     const row = desk.locator(`[data-testid="duty-row"][data-id="${id}"]`);
-    await row.waitFor({ timeout: 30_000 });
+    // A click before the page has hydrated does nothing: click the "all in progress" view until it shows.
+    await waitFor(
+      'the alert in the desk’s in-progress view',
+      async () => {
+        await desk.getByTestId('duty-view-open').click();
+        return (await row.isVisible()) || (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) ? true : undefined;
+      },
+      60_000,
+    );
     assert.equal(await row.getAttribute('data-phase'), 'acknowledged');
     await row.click();
     await desk.locator('[data-testid="duty-timeline-item"][data-via="link"]').first().waitFor({ timeout: 20_000 });
