@@ -1,5 +1,6 @@
 'use client';
 
+import { alertFigures } from '../alerts/alert-figures';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/app/_trpc/client';
 import { useLocale, useT } from '../../_i18n/LocaleProvider';
@@ -96,10 +97,16 @@ export function AlertDetail({
         <div className={styles.section}>
           <h3 className={styles.sectionTitle}>{t('duty.detail.figures')}</h3>
           <dl className={styles.dl} data-testid="duty-figures">
-            {Object.entries(a.figures).map(([k, v]) => (
-              <div key={k} style={{ display: 'contents' }}>
-                <dt>{k}</dt>
-                <dd>{figureText(v)}</dd>
+            {/* Labelled and formatted as on the alert centre's cards (Beijing time, units, code labels). */}
+            {alertFigures(
+              { kind: a.kind, condition: a.condition, value: a.value, figures: a.figures, drill: a.drill },
+              undefined,
+              () => undefined,
+              t,
+            ).map((f) => (
+              <div key={f.key} style={{ display: 'contents' }}>
+                <dt>{f.label}</dt>
+                <dd>{f.text}</dd>
               </div>
             ))}
           </dl>

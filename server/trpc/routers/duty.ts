@@ -166,6 +166,7 @@ export const dutyRouter = router({
         suppressed: e.suppressed,
         title: e.title,
         titleEn: e.titleEn,
+        condition: e.condition,
         value: e.value,
         figures: e.figures as Record<string, unknown>,
         drill: e.drill as Record<string, unknown> | null,
