@@ -91,7 +91,9 @@ describe('值班 duty loop', () => {
     await waitFor(
       'a quiet moment between alert rounds',
       async () => {
-        const r = await sql.query(`SELECT count(*) AS n FROM alert_events WHERE fired_at > now() - interval '8 seconds' AND severity = 'red'`);
+        const r = await sql.query(
+          `SELECT count(*) AS n FROM alert_events WHERE fired_at > now() - interval '8 seconds' AND severity = 'red'`,
+        );
         return Number((r.rows[0] as { n: string }).n) === 0 ? true : undefined;
       },
       180_000,
@@ -160,7 +162,13 @@ describe('值班 duty loop', () => {
       'the alert in the desk’s in-progress view',
       async () => {
         await desk.getByTestId('duty-view-open').click();
-        return (await row.isVisible()) || (await row.waitFor({ timeout: 2000 }).then(() => true, () => false)) ? true : undefined;
+        return (await row.isVisible()) ||
+          (await row.waitFor({ timeout: 2000 }).then(
+            () => true,
+            () => false,
+          ))
+          ? true
+          : undefined;
       },
       60_000,
     );
