@@ -42,6 +42,7 @@ export interface TickReport {
 
 export class DutyDesk {
   private running: Promise<TickReport> | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -150,6 +151,11 @@ export class DutyDesk {
       if (!r.failed && !r.rejected && r.sent + r.throttled + r.held < 500) break;
     }
     lap('send');
+    // Handled change rows are only a hand-over between the engine and the router: a week of them is plenty.
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await this.o.db.prisma.alertOutbox.deleteMany({ where: { doneAt: { lt: new Date(now - OUTBOX_KEEP_MS) } } });
+    }
     return {
       routed,
       escalated,
@@ -241,6 +247,9 @@ export class DutyDesk {
     });
   }
 }
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+export const OUTBOX_KEEP_MS = 7 * 86_400_000;
 
 const emptyReport = (): TickReport => ({
   routed: 0,

@@ -214,6 +214,19 @@ describe('duty loop', () => {
     expect(repeats.every((n) => n.eventIds.includes(id) && n.title.includes('再次提醒'))).toBe(true);
   });
 
+  it('prunes outbox rows handled more than a week ago, keeps recent ones', async () => {
+    loop = await startLoop(db, at('2026-12-03 10:00:00'));
+    const old = new Date(loop.clock.now() - 8 * 24 * HOUR);
+    await db.prisma.alertOutbox.createMany({
+      data: [
+        { eventId: 'gone', change: 'fired', at: old, doneAt: old },
+        { eventId: 'recent', change: 'fired', at: old, doneAt: new Date(loop.clock.now() - HOUR) },
+      ],
+    });
+    await loop.desk.tick(loop.clock.now());
+    expect((await db.prisma.alertOutbox.findMany()).map((r) => r.eventId)).toEqual(['recent']);
+  });
+
   it('a recovered alert leaves its group: nobody is told of an alert that cleared during the group wait', async () => {
     loop = await startLoop(db, at('2026-12-03 10:00:00'));
     const id = await loop.fire({ orgCode: '530102001', severity: 'red' });
