@@ -13,6 +13,7 @@ export const dutyAdminZhCN = {
   'toast.closeLabel': '关闭告警通知：{title}',
 
   'wallBanner.label': '红色告警',
+  'wallBanner.more': '另有 {n} 条红色告警（1 分钟内），详见值班台',
 
   'dutyAdmin.title': '值班通知配置',
   'dutyAdmin.intro': '告警由路由策略决定通知谁、经哪些渠道、多久未确认后升级；静默与降噪设置控制打扰。',
@@ -201,6 +202,7 @@ export const dutyAdminEn: Record<keyof typeof dutyAdminZhCN, string> = {
   'toast.closeLabel': 'Close alert notification: {title}',
 
   'wallBanner.label': 'Red alert',
+  'wallBanner.more': '{n} more red alerts in the last minute: see the duty desk',
 
   'dutyAdmin.title': 'Duty notifications',
   'dutyAdmin.intro':

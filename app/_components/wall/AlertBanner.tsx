@@ -3,10 +3,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatClock } from '../../_i18n/format';
 import { createTranslator, type Locale } from '../../_i18n/locale';
-import { liveBanners, pushBanner, readBannerEvent, type WallBanner } from './banner-queue';
+import { MAX_BANNERS, liveBanners, pushBanner, readBannerEvent, type WallBanner } from './banner-queue';
 import styles from './alert-banner.module.css';
 
-/** The banners showing now, and `push` for the wall stream's `banner` events (each shows 60 s, newest first, max 3). */
+/** The live banners, and `push` for the wall stream's `banner` events (each lives 60 s, newest first; three drawn). */
 export function useAlertBanners(): { banners: readonly WallBanner[]; push: (data: unknown) => void } {
   const [banners, setBanners] = useState<readonly WallBanner[]>([]);
   const push = useCallback((data: unknown) => {
@@ -31,7 +31,7 @@ export function AlertBanner({ banners, locale }: { banners: readonly WallBanner[
   const t = createTranslator(locale);
   return (
     <div className={styles.stack} role="alert" aria-live="assertive">
-      {banners.map((b) => (
+      {banners.slice(0, MAX_BANNERS).map((b) => (
         <div key={b.eventId} className={styles.banner} data-testid="wall-alert-banner" data-event-id={b.eventId} data-severity={b.severity}>
           <span className={styles.label}>{t('wallBanner.label')}</span>
           <span className={styles.unit}>{b.orgName}</span>
@@ -39,6 +39,12 @@ export function AlertBanner({ banners, locale }: { banners: readonly WallBanner[
           {b.at ? <span className={styles.time}>{formatClock(new Date(b.at).toISOString())}</span> : null}
         </div>
       ))}
+      {banners.length > MAX_BANNERS ? (
+        // A burst is not three alerts: the hall sees how many more came in the last minute.
+        <div className={styles.more} data-testid="wall-alert-banner-more">
+          {t('wallBanner.more', { n: banners.length - MAX_BANNERS })}
+        </div>
+      ) : null}
     </div>
   );
 }

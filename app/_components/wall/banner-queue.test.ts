@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BANNER_MS, liveBanners, pushBanner, readBannerEvent, type WallBanner } from './banner-queue';
+import { BANNER_MS, MAX_BANNERS, liveBanners, pushBanner, readBannerEvent, type WallBanner } from './banner-queue';
 
 const ev = (eventId: string) => ({
   eventId,
@@ -21,10 +21,12 @@ describe('readBannerEvent', () => {
 });
 
 describe('pushBanner / liveBanners', () => {
-  it('shows the newest first, at most three', () => {
+  it('keeps the newest first, every live one of a burst (the wall draws three and counts the rest)', () => {
     let list: WallBanner[] = [];
     for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) list = pushBanner(list, ev(id), i * 1000);
-    expect(list.map((b) => b.eventId)).toEqual(['d', 'c', 'b']);
+    expect(list.map((b) => b.eventId)).toEqual(['d', 'c', 'b', 'a']);
+    expect(list.slice(0, MAX_BANNERS).map((b) => b.eventId)).toEqual(['d', 'c', 'b']);
+    expect(pushBanner(list, ev('e'), 5000, 2).map((b) => b.eventId)).toEqual(['e', 'd']);
   });
 
   it('shows each for 60 s', () => {

@@ -1,5 +1,5 @@
 // The wall's alert banners: red alerts pushed on the wall's stream (event `banner`), newest first, at most
-// three, each for 60 s from when this screen heard it. Pure.
+// three drawn (the rest counted), each for 60 s from when this screen heard it. Pure.
 
 export interface WallBannerEvent {
   eventId: string;
@@ -18,7 +18,10 @@ export interface WallBanner extends WallBannerEvent {
 }
 
 export const BANNER_MS = 60_000;
+/** Rows drawn at once; the rest of the live ones are counted under them. */
 export const MAX_BANNERS = 3;
+/** Live banners kept (a burst of red alerts counts them all, for a minute each). */
+export const KEPT_BANNERS = 200;
 
 /** The banner event from the stream's JSON, or null when it is not one. */
 export function readBannerEvent(data: unknown): WallBannerEvent | null {
@@ -37,7 +40,7 @@ export function readBannerEvent(data: unknown): WallBannerEvent | null {
 }
 
 /** The banners with `e` on top for 60 s from `now`; the same alert again restarts its 60 s and moves to the top. */
-export function pushBanner(list: readonly WallBanner[], e: WallBannerEvent, now: number, max = MAX_BANNERS): WallBanner[] {
+export function pushBanner(list: readonly WallBanner[], e: WallBannerEvent, now: number, max = KEPT_BANNERS): WallBanner[] {
   return [{ ...e, until: now + BANNER_MS }, ...list.filter((b) => b.eventId !== e.eventId && b.until > now)].slice(0, max);
 }
 
