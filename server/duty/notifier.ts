@@ -115,9 +115,15 @@ function messagesFor(
   groupId: string | null,
 ): Prisma.NotificationCreateManyInput[] {
   const step = policy.steps[stepIndex]!;
-  const unit = countyOf(alerts[0]!.orgCode);
-  const unitName = alerts.every((a) => a.orgCode === alerts[0]!.orgCode) ? alerts[0]!.orgName : unitNameOf(alerts, unit);
-  const msg = renderMessage(alerts, reason, alerts[0]!.rule.name, unitName, ctx.tz);
+  const counties = new Set(alerts.map((a) => countyOf(a.orgCode)));
+  const rules = new Set(alerts.map((a) => a.rule.name));
+  const unitName =
+    counties.size > 1
+      ? `${counties.size} 个区县`
+      : alerts.every((a) => a.orgCode === alerts[0]!.orgCode)
+        ? alerts[0]!.orgName
+        : unitNameOf(alerts, countyOf(alerts[0]!.orgCode));
+  const msg = renderMessage(alerts, reason, rules.size > 1 ? `${rules.size} 项规则` : alerts[0]!.rule.name, unitName, ctx.tz);
   const rows: Prisma.NotificationCreateManyInput[] = [];
   const at = new Date(ctx.now);
   for (const person of people) {
@@ -232,12 +238,22 @@ export async function flushGroups(ctx: NotifierContext, limit = 500): Promise<nu
       const at = new Date(ctx.now);
       const told: string[] = [];
       const untold: string[] = [];
+      // One message per person and delivery for everything flushed together: a storm over many counties and
+      // rules reaches each person as one message, not one per group (a robot takes 20 a minute).
+      const perPerson = new Map<string, { policy: StoredPolicy; person: Person; alerts: AlertRow[]; groups: string[] }>();
       for (const { g, alerts, held, people } of plans) {
         const cur = live.get(g.id);
         if (!cur) continue;
         const policy = ctx.policies.find((p) => p.id === g.policyId);
-        const rows = policy && alerts.length ? messagesFor(ctx, policy, 0, people, alerts, 'notify', g.id) : [];
-        notifications.push(...rows);
+        const reached = policy && alerts.length ? people : [];
+        for (const person of reached) {
+          const key = `${policy!.id}|${person.username}`;
+          const entry = perPerson.get(key) ?? { policy: policy!, person, alerts: [], groups: [] };
+          entry.alerts.push(...alerts);
+          entry.groups.push(g.id);
+          perPerson.set(key, entry);
+        }
+        const rows = reached;
         for (const [a, why] of held) {
           await tx.alertEvent.update({ where: { id: a.id }, data: { suppressed: why } });
           transitions.push({
@@ -252,7 +268,7 @@ export async function flushGroups(ctx: NotifierContext, limit = 500): Promise<nu
           });
         }
         if (rows.length) {
-          const note = `已通知 notified: ${[...new Set(rows.map((r) => r.recipient))].join(', ')}`.slice(0, 2000);
+          const note = `已通知 notified: ${rows.map((p) => p.username).join(', ')}`.slice(0, 2000);
           for (const a of alerts)
             transitions.push({
               subjectType: 'alert',
@@ -286,6 +302,8 @@ export async function flushGroups(ctx: NotifierContext, limit = 500): Promise<nu
         });
       if (untold.length)
         await tx.notifyGroup.updateMany({ where: { id: { in: untold } }, data: { pending: [], flushAt: null, updatedAt: at } });
+      for (const e of perPerson.values())
+        notifications.push(...messagesFor(ctx, e.policy, 0, [e.person], e.alerts, 'notify', e.groups.length === 1 ? e.groups[0]! : null));
       if (notifications.length) await tx.notification.createMany({ data: notifications });
       if (transitions.length) await tx.dutyTransition.createMany({ data: transitions });
       return notifications.length;

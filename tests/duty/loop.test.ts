@@ -70,6 +70,23 @@ describe('duty loop', () => {
     expect(later[3]!.text).not.toContain('530102001');
   });
 
+  it('a storm over several counties and rules reaches each person as one message per delivery, not one per group', async () => {
+    loop = await startLoop(db, at('2026-12-03 10:00:00'));
+    await loop.fire({ orgCode: '530102001', severity: 'red' });
+    await loop.fire({ orgCode: '530103001', severity: 'orange', kind: 'record_event' });
+    await loop.fire({ orgCode: '530111001', severity: 'orange' });
+    await loop.desk.tick(loop.clock.now());
+    loop.clock.advance(31 * SEC);
+    await loop.desk.tick(loop.clock.now());
+    expect(await db.prisma.notifyGroup.count()).toBe(3);
+    const byPerson = (await notifications({ channelId: 'demo-wecom' })).map((n) => [n.recipient, n.eventIds.length, n.title]);
+    expect(byPerson).toHaveLength(2);
+    // 昆明's duty officer: all three, one message; 五华区's hall manager: its own county's only.
+    expect(byPerson.find(([r]) => r === 'duty.km')).toEqual(['duty.km', 3, expect.stringContaining('3 个区县 2 项规则 共3条')]);
+    expect(byPerson.find(([r]) => r === 'hm.wuhua')?.[1]).toBe(1);
+    expect(loop.receivers.received('wecom')).toHaveLength(2);
+  });
+
   it('an outage situation in the county holds back the hall alerts it explains; the situation itself is told', async () => {
     loop = await startLoop(db, at('2026-12-03 10:00:00'));
     const situation = await loop.fire({ orgCode: '530102', severity: 'red', title: '五华区停电事件', kind: 'correlation' });

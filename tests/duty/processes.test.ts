@@ -99,8 +99,13 @@ describe('duty across processes (PostgreSQL)', () => {
         },
       });
       const counties = ['530102', '530103', '530111', '530112', '530113', '530114', '530115', '530124'];
-      for (const c of counties) for (let h = 1; h <= 5; h++) await loop.fire({ orgCode: `${c}00${h}`, severity: 'red' });
-      for (let round = 0; round < 6; round++) {
+      // County by county, each burst flushed before the next: one message per person for each.
+      for (const c of counties) {
+        for (let h = 1; h <= 5; h++) await loop.fire({ orgCode: `${c}00${h}`, severity: 'red' });
+        await Promise.all([loop.desk.tick(loop.clock.now()), desk2.tick(loop.clock.now())]);
+        loop.clock.advance(2 * SEC);
+      }
+      for (let round = 0; round < 3; round++) {
         await Promise.all([loop.desk.tick(loop.clock.now()), desk2.tick(loop.clock.now())]);
         loop.clock.advance(2 * SEC);
       }
@@ -169,55 +174,6 @@ describe('duty across processes (PostgreSQL)', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const now = Date.now();
-    const users = ['duty.km'];
-    await db.prisma.user.create({
-      data: {
-        username: 'duty.km',
-        displayName: '值班员',
-        email: 'duty.km@example.cn',
-        role: 'duty_officer',
-        orgUnitCode: '5301',
-        mobile: '13908700000',
-      },
-    });
-    await db.prisma.dutyShift.create({
-      data: {
-        orgCode: '5301',
-        dutyRole: 'duty_officer',
-        username: users[0]!,
-        startsAt: new Date(now - HOUR),
-        endsAt: new Date(now + 4 * HOUR),
-        updatedBy: 'test',
-      },
-    });
-    await db.prisma.notifyChannel.create({
-      data: {
-        id: 'slow-hook',
-        kind: 'webhook',
-        name: 'slow',
-        config: { url: `http://127.0.0.1:${port}/hook`, secret: 'slow-hook-secret-0123', perSecond: 1000 },
-        updatedBy: 'test',
-      },
-    });
-    await db.prisma.routingPolicy.create({
-      data: {
-        name: 'all',
-        match: { orgCode: '53' },
-        steps: [{ afterMinutes: 0, targets: [{ type: 'on_duty', role: 'duty_officer' }], deliveries: [{ channels: ['slow-hook'] }] }],
-        updatedBy: 'test',
-      },
-    });
-    await db.prisma.dutySetting.create({
-      data: {
-        key: 'noise',
-        value: { groupWaitSec: 0, groupIntervalSec: 0, repeatIntervalSec: 14400, quietHours: {}, inhibitBySituation: true },
-        updatedBy: 'test',
-      },
-    });
-    const rule = await db.prisma.alertRule.create({
-      data: { name: '排队', kind: 'threshold', scopeCode: '53', spec: {}, updatedBy: 'test' },
-    });
     const counties = [
       '530102',
       '530103',
@@ -234,6 +190,58 @@ describe('duty across processes (PostgreSQL)', () => {
       '530129',
       '530181',
     ];
+    const now = Date.now();
+    // One hall manager on duty per county, so the burst is one message per county whatever gets flushed together.
+    for (const [i, c] of counties.entries()) {
+      const username = `hm.${c}`;
+      await db.prisma.user.create({
+        data: {
+          username,
+          displayName: username,
+          email: `${username}@example.cn`,
+          role: 'hall_manager',
+          orgUnitCode: c,
+          mobile: `1390870${String(i).padStart(4, '0')}`,
+        },
+      });
+      await db.prisma.dutyShift.create({
+        data: {
+          orgCode: c,
+          dutyRole: 'hall_manager',
+          username,
+          startsAt: new Date(now - HOUR),
+          endsAt: new Date(now + 4 * HOUR),
+          updatedBy: 'test',
+        },
+      });
+    }
+    await db.prisma.notifyChannel.create({
+      data: {
+        id: 'slow-hook',
+        kind: 'webhook',
+        name: 'slow',
+        config: { url: `http://127.0.0.1:${port}/hook`, secret: 'slow-hook-secret-0123', perSecond: 1000 },
+        updatedBy: 'test',
+      },
+    });
+    await db.prisma.routingPolicy.create({
+      data: {
+        name: 'all',
+        match: { orgCode: '53' },
+        steps: [{ afterMinutes: 0, targets: [{ type: 'on_duty', role: 'hall_manager' }], deliveries: [{ channels: ['slow-hook'] }] }],
+        updatedBy: 'test',
+      },
+    });
+    await db.prisma.dutySetting.create({
+      data: {
+        key: 'noise',
+        value: { groupWaitSec: 0, groupIntervalSec: 0, repeatIntervalSec: 14400, quietHours: {}, inhibitBySituation: true },
+        updatedBy: 'test',
+      },
+    });
+    const rule = await db.prisma.alertRule.create({
+      data: { name: '排队', kind: 'threshold', scopeCode: '53', spec: {}, updatedBy: 'test' },
+    });
     for (const c of counties) {
       const at = new Date();
       await db.prisma.$transaction([

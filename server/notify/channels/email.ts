@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { ChannelDriver, SendResult } from '../types';
 import { renderHtml, renderText } from './format';
@@ -36,6 +35,8 @@ export const emailDriver: ChannelDriver<EmailConfig> = {
   async send(config, msg, ctx) {
     const to = msg.recipient.email?.trim();
     if (!to) return { outcome: 'rejected', detail: 'recipient has no e-mail address' };
+    // Loaded on the first message: the web routes read this driver's schema without carrying nodemailer.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: config.host,
       port: config.port,

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import smpp from 'smpp';
 import { z } from 'zod';
 import type { ChannelDriver, SendResult } from '../types';
 import { renderSms, splitSms } from './format';
@@ -54,10 +53,12 @@ export const smppDriver: ChannelDriver<SmppConfig> = {
   configSchema: smppConfigSchema as unknown as z.ZodType<SmppConfig>,
   rateLimit: (c) => ({ perSecond: c.perSecond }),
   needs: 'mobile',
-  send(config, msg, ctx) {
+  async send(config, msg, ctx) {
     const mobile = msg.recipient.mobile?.trim().replace(/^\+?86/, '');
-    if (!mobile) return Promise.resolve({ outcome: 'rejected', detail: 'recipient has no mobile number' });
+    if (!mobile) return { outcome: 'rejected', detail: 'recipient has no mobile number' };
     const text = renderSms(msg, config.signName, 60);
+    // Loaded on the first message: the web routes read this driver's schema without carrying the SMPP stack.
+    const { default: smpp } = await import('smpp');
     return new Promise<SendResult>((resolve) => {
       let done = false;
       const session = smpp.connect({ host: config.host, port: config.port });

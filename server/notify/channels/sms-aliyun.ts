@@ -1,5 +1,4 @@
-import * as Core from '@alicloud/openapi-core';
-import * as Sms from '@alicloud/dysmsapi20170525';
+import type * as SmsModule from '@alicloud/dysmsapi20170525';
 import { z } from 'zod';
 import type { ChannelDriver } from '../types';
 import { SEVERITY_ZH, truncateChars } from './format';
@@ -23,16 +22,24 @@ export const smsAliyunConfigSchema = z.object({
 });
 export type SmsAliyunConfig = z.infer<typeof smsAliyunConfigSchema>;
 
-type SmsClient = InstanceType<typeof Sms.default>;
-// The package is CommonJS with `exports.default`: under Node's ESM loader the class sits one level deeper.
-const SmsClientClass = ((Sms.default as unknown as { default?: typeof Sms.default }).default ?? Sms.default) as typeof Sms.default;
+type SmsClient = InstanceType<typeof SmsModule.default>;
+
+// The SDK loads on the first message, not with the module: the web routes read this driver's config schema
+// and must not carry the SDK in their bundles (tests/browser/bundle.test.ts).
+const sdk = async () => {
+  const [Sms, Core] = await Promise.all([import('@alicloud/dysmsapi20170525'), import('@alicloud/openapi-core')]);
+  // The package is CommonJS with `exports.default`: under Node's ESM loader the class sits one level deeper.
+  const Client = ((Sms.default as unknown as { default?: typeof Sms.default }).default ?? Sms.default) as typeof Sms.default;
+  return { Sms, Core, Client };
+};
 
 const clients = new Map<string, SmsClient>();
-function clientFor(c: SmsAliyunConfig): SmsClient {
+async function clientFor(c: SmsAliyunConfig): Promise<{ client: SmsClient; Sms: typeof SmsModule }> {
+  const { Sms, Core, Client } = await sdk();
   const key = JSON.stringify([c.endpoint, c.protocol, c.regionId, c.accessKeyId, c.accessKeySecret, c.timeoutMs]);
   let client = clients.get(key);
   if (!client) {
-    client = new SmsClientClass(
+    client = new Client(
       new Core.$OpenApiUtil.Config({
         accessKeyId: c.accessKeyId,
         accessKeySecret: c.accessKeySecret,
@@ -46,7 +53,7 @@ function clientFor(c: SmsAliyunConfig): SmsClient {
     if (clients.size > 50) clients.clear();
     clients.set(key, client);
   }
-  return client;
+  return { client, Sms };
 }
 
 export const smsAliyunDriver: ChannelDriver<SmsAliyunConfig> = {
@@ -65,6 +72,7 @@ export const smsAliyunDriver: ChannelDriver<SmsAliyunConfig> = {
       count: String(msg.lines.length),
       link: msg.ackUrl ?? '',
     });
+    const { client, Sms } = await clientFor(config);
     const req = new Sms.SendSmsRequest({
       phoneNumbers: mobile,
       signName: config.signName,
@@ -73,7 +81,7 @@ export const smsAliyunDriver: ChannelDriver<SmsAliyunConfig> = {
       outId: msg.id,
     });
     try {
-      const res = await abortable(clientFor(config).sendSms(req), ctx.signal);
+      const res = await abortable(client.sendSms(req), ctx.signal);
       const b = res.body;
       const code = b?.code ?? '';
       const detail = `aliyun ${code}: ${b?.message ?? ''}${b?.requestId ? ` (RequestId ${b.requestId})` : ''}`;
