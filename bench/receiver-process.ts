@@ -11,7 +11,7 @@ const inspect = http.createServer((req, res) => {
   if (req.url === '/reset') receivers.reset();
   const body =
     req.url === '/received'
-      ? receivers.received('webhook').map((m) => ({ at: m.at, lines: (m.raw as { lines?: string[] }).lines ?? [] }))
+      ? receivers.received('webhook').map((m) => ({ at: m.at, alertIds: (m.raw as { alertIds?: string[] }).alertIds ?? [] }))
       : { ok: true };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 });

@@ -29,6 +29,7 @@ interface Claimed {
   id: string;
   channel_id: string;
   fallback: string[];
+  event_ids: string[];
   severity: 'red' | 'orange' | 'yellow' | 'blue';
   title: string;
   body: { lines: string[]; ackUrl?: string; recipient: MessageRecipient };
@@ -47,7 +48,7 @@ export async function sendDue(ctx: SenderContext, limit = 500): Promise<Record<S
       SELECT id FROM notifications
       WHERE ((status IN ('pending', 'deferred') AND due_at <= ${at}) OR (status = 'sending' AND lease_until < ${at}))
       ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id, channel_id, fallback, severity::text AS severity, title, body, attempts, created_at`;
+    RETURNING id, channel_id, fallback, event_ids, severity::text AS severity, title, body, attempts, created_at`;
   const tally = { sent: 0, throttled: 0, failed: 0, rejected: 0, held: 0 };
   const byChannel = new Map<string, Claimed[]>();
   for (const c of claimed) byChannel.set(c.channel_id, [...(byChannel.get(c.channel_id) ?? []), c]);
@@ -114,6 +115,7 @@ async function deliverOne(
     title: n.title,
     lines: n.body.lines,
     ackUrl: n.body.ackUrl,
+    alertIds: n.event_ids,
     recipient: n.body.recipient,
     at: n.created_at.getTime(),
   };

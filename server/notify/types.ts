@@ -27,6 +27,8 @@ export interface OutgoingMessage {
   lines: string[];
   /** Signed, expiring link that opens the alert on a phone and acknowledges it without a desktop session. */
   ackUrl?: string;
+  /** Ids of every alert the message is about (the lines show at most 20): machine receivers (webhook) get them all. */
+  alertIds?: string[];
   recipient: MessageRecipient;
   /** When the message was decided (ms since epoch). */
   at: number;

@@ -32,6 +32,7 @@ export const webhookDriver: ChannelDriver<WebhookConfig> = {
       severity: msg.severity,
       title: msg.title,
       lines: msg.lines,
+      alertIds: msg.alertIds ?? [],
       ackUrl: msg.ackUrl ?? null,
       recipient: msg.recipient,
       at: msg.at,
