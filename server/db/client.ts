@@ -8,6 +8,14 @@ import { PrismaClient } from './generated/client';
 
 export type DbKind = 'embedded-pglite' | 'postgresql';
 
+/**
+ * Interactive transactions await between statements, and in this process the embedded ClickHouse (chDB) runs
+ * queries on the event loop: under the start-up load of a 2-core machine a short transaction (a token, a
+ * sign-in) was seen to take 10 s from first to last statement and hit Prisma's 5 s default. Generous limits
+ * here; the transactions themselves stay short.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 60_000 } as const;
+
 export interface Db {
   prisma: PrismaClient;
   kind: DbKind;
@@ -54,7 +62,7 @@ async function createPostgresDb(databaseUrl: string): Promise<Db> {
   // An idle pooled connection that the server drops must not crash the process; pg would emit 'error' on
   // the pool with no listener otherwise.
   pool.on('error', (err) => console.error('[db] idle PostgreSQL connection error:', err.message));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   try {
     await prisma.$queryRawUnsafe('SELECT 1');
   } catch (err) {
@@ -157,7 +165,7 @@ async function createPgliteDb(opts: CreateDbOptions): Promise<Db> {
     releaseDirLock();
     throw new Error(`Cannot open the embedded database${dir ? ` at ${dir}` : ''}: ${errorMessage(err)}`, { cause: err });
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS });
   let closed = false;
   return {
     prisma,
