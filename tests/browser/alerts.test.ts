@@ -173,14 +173,18 @@ describe('预警规则 /admin/rules', () => {
       id,
       { timeout: 120_000 },
     );
-    await toggle.click({ force: true });
+    // The list refetches every few seconds and may redraw the row under the pointer: a click that lands in a
+    // redraw is lost, so click again (only while the switch still shows off and is enabled) until it holds.
     await waitFor(
       'the rule to be on again',
-      async () =>
-        (await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled === true
-          ? true
-          : undefined,
-      60_000,
+      async () => {
+        if ((await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled === true)
+          return true;
+        if (!(await toggle.isChecked()) && (await toggle.isEnabled())) await toggle.click({ force: true });
+        await page.waitForTimeout(3000);
+        return undefined;
+      },
+      120_000,
     );
     await page.close();
   });
