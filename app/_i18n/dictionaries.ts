@@ -5,6 +5,7 @@
 import { alertsEn, alertsZhCN } from './alerts-dictionary';
 import { dutyEn, dutyZhCN } from './duty-dictionary';
 import { dutyAdminEn, dutyAdminZhCN } from './duty-admin-dictionary';
+import { exportEn, exportZhCN } from './export-dictionary';
 import { identityEn, identityZhCN } from './identity-dictionary';
 import { wallPanelsEn, wallPanelsZhCN } from './wall-panels-dictionary';
 
@@ -126,6 +127,7 @@ export const zhCN = {
   ...wallPanelsZhCN,
   ...dutyZhCN,
   ...dutyAdminZhCN,
+  ...exportZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -254,4 +256,5 @@ export const en: Dictionary = {
   ...wallPanelsEn,
   ...dutyEn,
   ...dutyAdminEn,
+  ...exportEn,
 };
