@@ -1,29 +1,33 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { BillingSimulator } from '@/etl/simulator/billing-source';
 import { billingJobs } from '@/etl/sources/billing/jobs';
-import type { ClickHouse } from '@/core/clickhouse/client';
+import { ClickHouse } from '@/core/clickhouse/client';
+import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import type { TableName } from '@/core/clickhouse/tables';
 
 // Bulk file back-fill: the simulated marketing system's first-start exports (the customer master and six
 // months of bills as xlsx, a month and a half of payments and disconnection records as GBK CSV, dunning as
 // UTF-8 CSV) dropped at once and loaded through the file-drop jobs into ClickHouse. Each kind's rows/s is
 // set against a bare ClickHouse INSERT of the very rows it loaded (read back from the table), the floor any
-// loader of those rows pays in this process.
+// loader of those rows pays in this process. The CSV kinds load twice, from two copies of the drops: through
+// the bulk path (staged in ClickHouse, checked as set operations, etl/sources/billing/bulk.ts) into `ch`, and
+// row by row (the path before issue 17) into a database of their own, so each has its figure in the same run.
 
 const TZ = 'Asia/Shanghai';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 
-const KINDS: { source: string; table: TableName; format: string }[] = [
+const KINDS: { source: string; table: TableName; format: string; csv?: true }[] = [
   { source: 'billing.customers', table: 'dim_customer', format: 'xlsx' },
   { source: 'billing.bills', table: 'fact_bill', format: 'xlsx' },
-  { source: 'billing.payments', table: 'fact_payment', format: 'CSV (GBK)' },
-  { source: 'billing.dunning', table: 'fact_dunning', format: 'CSV (UTF-8)' },
-  { source: 'billing.reconnections', table: 'fact_reconnection', format: 'CSV (GBK)' },
+  { source: 'billing.payments', table: 'fact_payment', format: 'CSV (GBK)', csv: true },
+  { source: 'billing.dunning', table: 'fact_dunning', format: 'CSV (UTF-8)', csv: true },
+  { source: 'billing.reconnections', table: 'fact_reconnection', format: 'CSV (GBK)', csv: true },
 ];
 
 /** Loads the exports through the file-drop jobs into `ch` and returns the rows of a markdown table. */
@@ -46,6 +50,17 @@ export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
     `billing exports: ${written.toLocaleString()} records in ${files.length} files (${mb.toFixed(0)} MB) for ${CUSTOMERS.toLocaleString()} customers, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
+  // The same drops for the row path, loaded into a database of its own (the ledgers must not meet).
+  const rowFolder = {
+    dir: path.join(dir, 'row-drop'),
+    archiveDir: path.join(dir, 'row-archive'),
+    rejectedDir: path.join(dir, 'row-rejected'),
+  };
+  cpSync(folder.dir, rowFolder.dir, { recursive: true });
+  const rowCh = new ClickHouse({ database: `${ch.database}_rows`, embeddedPath: ':memory:' });
+  await migrateClickHouse(rowCh);
+  const rowJobs = billingJobs({ folder: rowFolder, tz: TZ, bulk: false });
+
   const jobs = billingJobs({ folder, tz: TZ });
   const out: string[] = [];
   let rows = 0;
@@ -57,6 +72,24 @@ export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
     const run = await runEtlJob(ch, job);
     const ms = performance.now() - t;
     if (run.status !== 'ok') throw new Error(`${kind.source}: ${run.error}`);
+    // Row by row: the customer master (facts look their customer up), then each CSV kind, timed.
+    let rowRate: number | null = null;
+    if (kind.source === 'billing.customers' || kind.csv) {
+      const rt = performance.now();
+      const rowRun = await runEtlJob(
+        rowCh,
+        rowJobs.find((j) => j.source === kind.source)!,
+      );
+      const rowMs = performance.now() - rt;
+      if (rowRun.status !== 'ok') throw new Error(`${kind.source} (row path): ${rowRun.error}`);
+      if (kind.csv) {
+        if (rowRun.rowsLoaded !== run.rowsLoaded || rowRun.rowsQuarantined !== run.rowsQuarantined)
+          throw new Error(
+            `${kind.source}: bulk loaded ${run.rowsLoaded}/${run.rowsQuarantined}, row path ${rowRun.rowsLoaded}/${rowRun.rowsQuarantined}`,
+          );
+        rowRate = rowRun.rowsLoaded! / (rowMs / 1000);
+      }
+    }
     const loaded = await ch.query('bench.file.rows', `SELECT * FROM ${kind.table} FINAL`, {}, z.record(z.string(), z.unknown()));
     // loaded_at is the table's own default; the rest is what the job inserted.
     for (const r of loaded) delete r.loaded_at;
@@ -68,8 +101,11 @@ export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
     bareMs += bare;
     const rate = run.rowsLoaded! / (ms / 1000);
     const bareRate = loaded.length / (bare / 1000);
+    const path_ = kind.csv ? 'bulk path' : 'row path';
+    const rowBeside =
+      rowRate === null ? '' : `row path ${Math.round(rowRate).toLocaleString()} rows/s (bulk ${(rate / rowRate).toFixed(1)}×); `;
     out.push(
-      `| file-drop ${kind.source} (${kind.format}) → ClickHouse, ${run.rowsLoaded!.toLocaleString()} rows | ${Math.round(rate).toLocaleString()} rows/s | bare INSERT ${Math.round(bareRate).toLocaleString()} rows/s | ${(rate / bareRate).toFixed(2)}× |`,
+      `| file-drop ${kind.source} (${kind.format}, ${path_}) → ClickHouse, ${run.rowsLoaded!.toLocaleString()} rows | ${Math.round(rate).toLocaleString()} rows/s | ${rowBeside}bare JSON INSERT ${Math.round(bareRate).toLocaleString()} rows/s | ${(rate / bareRate).toFixed(2)}× |`,
     );
   }
   const total = rows / (fileMs / 1000);
@@ -77,5 +113,17 @@ export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
   out.push(
     `| file-drop bulk back-fill, all exports, ${rows.toLocaleString()} rows | ${Math.round(total).toLocaleString()} rows/s | bare INSERT ${Math.round(totalBare).toLocaleString()} rows/s | ${(total / totalBare).toFixed(2)}× |`,
   );
+  await rowCh.raw('bench.file.drop', `DROP DATABASE IF EXISTS ${rowCh.database}`);
+  await rowCh.close();
   return out;
+}
+
+// `node --import tsx bench/etl-file.ts`: the file part alone.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const ch = new ClickHouse({ database: 'bench', embeddedPath: ':memory:' });
+  await migrateClickHouse(ch);
+  console.log('\n| measure | value | baseline | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  for (const line of await benchFileEtl(ch)) console.log(line);
+  await ch.close();
 }

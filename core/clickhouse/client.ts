@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
 import { ClickHouseQueryError, toClickHouseError } from './errors';
@@ -169,6 +170,37 @@ export class ClickHouse {
         table: `${this.database}.${table}`,
         values: rows as Record<string, unknown>[],
         format: 'JSONEachRow',
+        clickhouse_settings: { ...this.settings(tag), ...settings },
+      });
+    } catch (err) {
+      throw toClickHouseError(tag, err);
+    }
+  }
+
+  /**
+   * Inserts text that is already in a ClickHouse input format (a file's CSV bytes) into `columns` of `table`,
+   * as one statement: the bulk file path's staging, where rows are bytes to parse rather than objects to
+   * serialise. Column names come from code-side lists only.
+   */
+  async insertFormatted(
+    tag: string,
+    table: TableName,
+    columns: readonly string[],
+    format: 'CSV' | 'TabSeparated',
+    body: Buffer,
+    settings: ClickHouseSettings = {},
+  ): Promise<void> {
+    if (body.length === 0) return;
+    for (const c of columns)
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c))
+        throw new ClickHouseQueryError('query', tag, `column ${JSON.stringify(c)} is not a plain identifier`);
+    await this.init();
+    try {
+      await this.client.insert({
+        table: `${this.database}.${table}`,
+        columns: columns as [string, ...string[]],
+        values: Readable.from([body], { objectMode: false }),
+        format,
         clickhouse_settings: { ...this.settings(tag), ...settings },
       });
     } catch (err) {

@@ -6,6 +6,7 @@ export const TABLES = [
   'etl_watermark',
   'etl_quarantine',
   'etl_file',
+  'etl_stage_csv',
   'dim_hall',
   'fact_queue_ticket',
   'fact_call',

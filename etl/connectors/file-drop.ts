@@ -73,7 +73,8 @@ export function decodeText(buf: Buffer, encoding: FileDropConfig['encoding'], na
   return text;
 }
 
-function keys(header: string[], name: string): string[] {
+/** Header row → record keys (trimmed); an empty or repeated name makes the file unreadable. */
+export function headerKeys(header: string[], name: string): string[] {
   const cols = header.map((h) => h.trim());
   const seen = new Set<string>();
   for (const c of cols) {
@@ -85,10 +86,14 @@ function keys(header: string[], name: string): string[] {
 }
 
 function readCsv(buf: Buffer, cfg: FileDropConfig, name: string): Record<string, string>[] {
-  const text = decodeText(buf, cfg.encoding, name);
+  return parseCsvText(decodeText(buf, cfg.encoding, name), name);
+}
+
+/** Records of decoded CSV text, header row → keys; throws an UnreadableFileError for what is not CSV. */
+export function parseCsvText(text: string, name: string): Record<string, string>[] {
   try {
     return parse(text, {
-      columns: (header: string[]) => keys(header, name),
+      columns: (header: string[]) => headerKeys(header, name),
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
     }) as Record<string, string>[];
@@ -145,7 +150,7 @@ async function readXlsx(file: DroppedFile): Promise<Record<string, string>[]> {
   header.eachCell({ includeEmpty: false }, (cell, index) => {
     columns.push({ index, key: cellText(cell) });
   });
-  const names = keys(
+  const names = headerKeys(
     columns.map((c) => c.key),
     file.name,
   );

@@ -50,16 +50,25 @@ export async function loadedAmong(ch: ClickHouse, source: string, sha256s: strin
  * rejection for content `wasLoaded` already reports: skip (archive) such a file instead.
  */
 export async function recordFile(ch: ClickHouse, record: FileRecord, now = Date.now()): Promise<void> {
-  const r = fileRecordSchema.parse(record);
-  await ch.insert('etl.file.record', 'etl_file', [
-    {
-      source: r.source,
-      file_name: r.fileName,
-      sha256: r.sha256,
-      rows: r.rows,
-      status: r.status,
-      reason: r.reason.slice(0, 2000),
-      loaded_at: chTime(now),
-    },
-  ]);
+  await recordFiles(ch, [record], now);
+}
+
+/** recordFile for several files in one insert (a bulk batch's files, once its data is in). */
+export async function recordFiles(ch: ClickHouse, records: FileRecord[], now = Date.now()): Promise<void> {
+  await ch.insert(
+    'etl.file.record',
+    'etl_file',
+    records.map((record) => {
+      const r = fileRecordSchema.parse(record);
+      return {
+        source: r.source,
+        file_name: r.fileName,
+        sha256: r.sha256,
+        rows: r.rows,
+        status: r.status,
+        reason: r.reason.slice(0, 2000),
+        loaded_at: chTime(now),
+      };
+    }),
+  );
 }

@@ -1,0 +1,284 @@
+import type { ClickHouse } from '@/core/clickhouse/client';
+import { chNumber } from '@/core/clickhouse/row-types';
+import type { TableName } from '@/core/clickhouse/tables';
+import { chTime } from '@/core/time';
+import { z } from 'zod';
+import { STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { CHANNEL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
+
+// The bulk path's checks and transforms of a staged billing CSV (etl_stage_csv), as set operations: the same
+// rules, in the same order and with the same reasons, as transform.ts applies line by line (a test loads one
+// file both ways and compares the facts and the quarantine). Kinds without rules here go row by row.
+
+/** Export kinds the bulk path takes; the others (customers, bills, balances) stay on the row path. */
+export const BULK_KINDS = ['payments', 'dunning', 'reconnections'] as const satisfies readonly BillingKind[];
+export type BulkKind = (typeof BULK_KINDS)[number];
+export const isBulkKind = (k: BillingKind): k is BulkKind => (BULK_KINDS as readonly string[]).includes(k);
+
+/** An SQL string literal of code-side text (regular expressions, fixed reasons): never data. */
+const lit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+// JavaScript's trim of what the framing let through (ASCII whitespace; Unicode spaces go row by row).
+const trim = (col: string) => `trimBoth(${col}, ${lit(' \t\n\v\f\r')})`;
+
+const TIME_RE = String.raw`^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$`;
+const AMOUNT_RE = String.raw`^-?\d+(\.\d+)?$`;
+const num = (x: string, from: number, len: number) => `toUInt16OrZero(substring(${x}, ${from}, ${len}))`;
+
+/** parseLocal's acceptance: the pattern, then a real calendar day and clock time. */
+function timeOk(x: string): string {
+  const mo = num(x, 6, 2);
+  return `(match(${x}, ${lit(TIME_RE)}) AND ${mo} BETWEEN 1 AND 12
+    AND ${num(x, 9, 2)} BETWEEN 1 AND toDayOfMonth(toLastDayOfMonth(makeDate32(${num(x, 1, 4)}, greatest(1, least(12, ${mo})), 1)))
+    AND ${num(x, 12, 2)} <= 23 AND ${num(x, 15, 2)} <= 59 AND ${num(x, 18, 2)} <= 59)`;
+}
+
+/** The instant of a local wall-clock text in the source's zone ({tz}); NULL where timeOk is false. */
+function timeVal(x: string): string {
+  return `if(${timeOk(x)}, toDateTime64OrNull(concat(substring(${x}, 1, 10), ' ', substring(${x}, 12, 5), ':',
+    if(length(${x}) >= 19, substring(${x}, 18, 2), '00'), '.', if(length(${x}) > 20, rightPad(substring(${x}, 21), 3, '0'), '000')), 3, {tz:String}), NULL)`;
+}
+
+/** Yuan text → cents as Math.round(Number(v) * 100) does. */
+const cents = (x: string) => `floor(toFloat64OrZero(${x}) * 100 + 0.5)`;
+const money = (x: string) => `toDecimal64(${cents(x)}, 2) / 100`;
+const json = (x: string) => `toJSONString(${x})`;
+
+interface Check {
+  when: string;
+  reason: string;
+}
+
+/** transform.ts's amount(): a non-negative number of yuan. */
+const amountChecks = (field: string): Check[] => [
+  { when: `NOT match(f_${field}, ${lit(AMOUNT_RE)})`, reason: `concat(${lit(`bad amount in ${field}: `)}, ${json(`f_${field}`)})` },
+  { when: `${cents(`f_${field}`)} < 0`, reason: `concat(${lit(`negative amount in ${field}: `)}, f_${field})` },
+];
+const timeCheck = (field: string, optional = false): Check => ({
+  when: `${optional ? `f_${field} != '' AND ` : ''}NOT ${timeOk(`f_${field}`)}`,
+  reason: `concat(${lit(`bad date in ${field}: `)}, ${json(`f_${field}`)})`,
+});
+const customerCheck: Check = { when: `o_id = ''`, reason: `concat('unknown customer ', f_customer_id)` };
+
+interface KindRules {
+  table: TableName;
+  /** Fields zod requires (min 1), in the schema's order: the malformed-row reason lists them so. */
+  required: string[];
+  /** Parsed values other expressions name (alias → SQL). */
+  values: Record<string, string>;
+  checks: Check[];
+  /** Fact column → SQL. */
+  out: Record<string, string>;
+  /** Label maps bound as parameters: name → [labels, keys]. */
+  labels: Record<string, [string[], string[]]>;
+}
+
+const orgOut = { province_code: 'o_province', city_code: 'o_city', county_code: 'o_county', class: 'o_class' };
+const pairs = (m: Record<string, string>): [string[], string[]] => [Object.values(m), Object.keys(m)];
+
+const RULES: Record<BulkKind, KindRules> = {
+  payments: {
+    table: 'fact_payment',
+    required: ['payment_id', 'bill_id', 'customer_id', 'amount', 'paid_at', 'channel', 'result'],
+    labels: { channel: pairs(CHANNEL_LABEL), result: pairs(RESULT_LABEL) },
+    values: {
+      v_paid: timeVal('f_paid_at'),
+      v_channel: `transform(f_channel, {channel_labels:Array(String)}, {channel_keys:Array(String)}, '')`,
+      v_result: `transform(f_result, {result_labels:Array(String)}, {result_keys:Array(String)}, '')`,
+    },
+    checks: [
+      ...amountChecks('amount'),
+      timeCheck('paid_at'),
+      { when: `v_channel = ''`, reason: `concat('unknown channel ', ${json('f_channel')})` },
+      { when: `v_result = ''`, reason: `concat('unknown debit result ', ${json('f_result')})` },
+      { when: `v_channel = 'bank_debit' AND f_bank = ''`, reason: `'bank debit without a bank'` },
+      { when: `v_result = 'failed' AND f_failure_reason = ''`, reason: `'failed payment without a reason'` },
+      customerCheck,
+    ],
+    out: {
+      payment_id: 'f_payment_id',
+      bill_id: 'f_bill_id',
+      customer_id: 'f_customer_id',
+      ...orgOut,
+      amount: money('f_amount'),
+      paid_at: 'assumeNotNull(v_paid)',
+      channel: 'v_channel',
+      bank: 'f_bank',
+      result: 'v_result',
+      failure_reason: `if(v_result = 'failed', f_failure_reason, '')`,
+      src_updated_at: 'assumeNotNull(v_paid)',
+    },
+  },
+  dunning: {
+    table: 'fact_dunning',
+    required: ['dunning_id', 'customer_id', 'dunned_at', 'channel', 'amount_owed'],
+    labels: { channel: pairs(DUNNING_CHANNEL_LABEL) },
+    values: {
+      v_at: timeVal('f_dunned_at'),
+      v_channel: `transform(f_channel, {channel_labels:Array(String)}, {channel_keys:Array(String)}, '')`,
+    },
+    checks: [
+      ...amountChecks('amount_owed'),
+      timeCheck('dunned_at'),
+      { when: `v_channel = ''`, reason: `concat('unknown dunning channel ', ${json('f_channel')})` },
+      customerCheck,
+    ],
+    out: {
+      dunning_id: 'f_dunning_id',
+      customer_id: 'f_customer_id',
+      bill_id: 'f_bill_id',
+      ...orgOut,
+      dunned_at: 'assumeNotNull(v_at)',
+      channel: 'v_channel',
+      amount_owed: money('f_amount_owed'),
+      src_updated_at: 'assumeNotNull(v_at)',
+    },
+  },
+  reconnections: {
+    table: 'fact_reconnection',
+    required: ['disconnection_id', 'customer_id', 'notice_at', 'disconnected_at', 'updated_at'],
+    labels: {},
+    values: {
+      v_notice: timeVal('f_notice_at'),
+      v_cut: timeVal('f_disconnected_at'),
+      v_paid: timeVal('f_paid_at'),
+      v_back: timeVal('f_reconnected_at'),
+      v_updated: timeVal('f_updated_at'),
+    },
+    checks: [
+      // Every non-empty time in field order, then the order of events.
+      ...(['notice_at', 'disconnected_at', 'paid_at', 'reconnected_at', 'updated_at'] as const).map((f) => timeCheck(f, true)),
+      { when: `v_cut < v_notice`, reason: `'disconnected_at before notice_at'` },
+      { when: `v_back IS NOT NULL AND v_paid IS NULL`, reason: `'reconnected_at without paid_at'` },
+      { when: `v_back IS NOT NULL AND v_back < v_paid`, reason: `'reconnected_at before paid_at'` },
+      customerCheck,
+    ],
+    out: {
+      disconnection_id: 'f_disconnection_id',
+      customer_id: 'f_customer_id',
+      ...orgOut,
+      notice_at: 'assumeNotNull(v_notice)',
+      disconnected_at: 'assumeNotNull(v_cut)',
+      paid_at: 'v_paid',
+      reconnected_at: 'v_back',
+      src_updated_at: 'assumeNotNull(v_updated)',
+    },
+  },
+};
+
+const KEY_FIELD: Record<BulkKind, string> = { payments: 'payment_id', dunning: 'dunning_id', reconnections: 'disconnection_id' };
+
+export interface BulkLoad {
+  kind: BulkKind;
+  /** Staged files moved together, in file order: their load ids and names. They share one header. */
+  files: { loadId: string; name: string }[];
+  /** Record keys (trimmed header names) in file order; header[i] is staged as c{i}. */
+  header: string[];
+  source: string;
+  runId: string;
+  tz: string;
+  now: number;
+}
+
+/**
+ * The checked rows of one staged load: every staged column, the fields by name (f_*), the parsed values
+ * (v_*), the customer's org (o_*) and `reason`, '' for a good row.
+ */
+function checkedRows(load: BulkLoad): string {
+  const rules = RULES[load.kind];
+  const col = (field: string) => STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][field as keyof (typeof HEADERS)[BulkKind]])]!;
+  const fields = Object.keys(HEADERS[load.kind]);
+  const staged = STAGE_COLUMNS.slice(0, load.header.length);
+  const malformed = `arrayFilter(x -> x != '', [${rules.required.map((f) => `if(f_${f} = '', ${lit(`${f} required`)}, '')`).join(', ')}])`;
+  const checks: Check[] = [
+    { when: `notEmpty(${malformed})`, reason: `concat('malformed row: ', arrayStringConcat(${malformed}, '; '))` },
+    ...rules.checks,
+  ];
+  return `SELECT s.*, o_id, o_province, o_city, o_county, o_class,
+      ${Object.entries(rules.values)
+        .map(([alias, sql]) => `${sql} AS ${alias}`)
+        .join(',\n      ')},
+      multiIf(${checks.map((c) => `${c.when}, ${c.reason}`).join(',\n        ')}, '') AS reason
+    FROM (
+      SELECT load_id, n, ${staged.join(', ')}, ${fields.map((f) => `${trim(col(f))} AS f_${f}`).join(', ')}
+      FROM etl_stage_csv WHERE load_id IN {loads:Array(String)}
+    ) AS s
+    GLOBAL LEFT JOIN (
+      SELECT customer_id AS o_id, province_code AS o_province, city_code AS o_city, county_code AS o_county, class AS o_class
+      FROM dim_customer FINAL
+      WHERE customer_id GLOBAL IN (SELECT ${trim(col('customer_id'))} FROM etl_stage_csv WHERE load_id IN {loads:Array(String)})
+    ) AS o ON s.f_customer_id = o.o_id`;
+}
+
+function labelParams(kind: BulkKind): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, [labels, keys]] of Object.entries(RULES[kind].labels)) {
+    out[`${name}_labels`] = labels;
+    out[`${name}_keys`] = keys;
+  }
+  return out;
+}
+
+const countsRow = z.object({ load_id: z.string(), read: chNumber, bad: chNumber });
+export interface FileCounts {
+  read: number;
+  loaded: number;
+  quarantined: number;
+}
+
+/**
+ * Checks a staged load and moves it: the good rows into the kind's fact table in file order (a repeated key
+ * later in the file wins, as row by row), the bad ones into etl_quarantine with the row path's key, reason and
+ * raw line. Returns what it read, loaded and quarantined.
+ */
+export async function moveStaged(ch: ClickHouse, load: BulkLoad): Promise<Map<string, FileCounts>> {
+  const rules = RULES[load.kind];
+  const loads = load.files.map((f) => f.loadId);
+  const params = { loads, tz: load.tz, ...labelParams(load.kind) };
+  const perLoad = await ch.query(
+    `etl.billing.bulk.${load.kind}.check`,
+    `SELECT load_id, count() AS read, countIf(reason != '') AS bad FROM (${checkedRows(load)}) GROUP BY load_id`,
+    params,
+    countsRow,
+  );
+  const counts = new Map(loads.map((id) => [id, { read: 0, loaded: 0, quarantined: 0 }]));
+  for (const r of perLoad) counts.set(r.load_id, { read: r.read, loaded: r.read - r.bad, quarantined: r.bad });
+  const read = perLoad.reduce((s, r) => s + r.read, 0);
+  const bad = perLoad.reduce((s, r) => s + r.bad, 0);
+  const cols = Object.keys(rules.out);
+  // Data first, quarantine next, the ledger last (the caller): as the row path.
+  if (read > bad)
+    await ch.command(
+      `etl.billing.bulk.${load.kind}.facts`,
+      `INSERT INTO ${rules.table} (${cols.join(', ')})
+       SELECT ${cols.map((c) => `${rules.out[c]} AS ${c}`).join(', ')}
+       FROM (${checkedRows(load)}) WHERE reason = '' ORDER BY indexOf({loads:Array(String)}, load_id), n`,
+      params,
+    );
+  if (bad > 0) {
+    const keyCol = STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][KEY_FIELD[load.kind] as keyof (typeof HEADERS)[BulkKind]])]!;
+    const staged = STAGE_COLUMNS.slice(0, load.header.length);
+    // raw is JSON.stringify({ file, line, ...record }): keys are the file's header names, bound pre-encoded.
+    await ch.command(
+      `etl.billing.bulk.${load.kind}.quarantine`,
+      `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
+       SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'),
+         if(${keyCol} = '', concat(file, ':', toString(n + 2)), ${keyCol}),
+         reason,
+         concat('{"file":', toJSONString(file), ',"line":', toString(n + 2),
+           arrayStringConcat(arrayMap((k, v) -> concat(',', k, ':', toJSONString(v)), {keys:Array(String)}, [${staged.join(', ')}])), '}')
+       FROM (SELECT *, transform(load_id, {loads:Array(String)}, {files:Array(String)}, '') AS file FROM (${checkedRows(load)}))
+       WHERE reason != '' ORDER BY indexOf({loads:Array(String)}, load_id), n
+       SETTINGS output_format_json_escape_forward_slashes = 0`,
+      {
+        ...params,
+        source: load.source,
+        run: load.runId,
+        at: chTime(load.now),
+        files: load.files.map((f) => f.name),
+        keys: load.header.map((h) => JSON.stringify(h)),
+      },
+    );
+  }
+  return counts;
+}
