@@ -101,6 +101,10 @@ export const envSchema = z
     SSE_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(24),
     /** Values one KPI batch may compute (org units × time buckets × KPIs × periods, summed over its queries). */
     KPI_MAX_CELLS: z.coerce.number().int().min(1000).default(250_000),
+    /** Exports (导出) of at most this many rows stream as the response; larger ones run as a background job. */
+    EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    /** Days a background export's file and job row are kept (DATA_DIR/exports). */
+    EXPORT_KEEP_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     /** Read by scripts/start.mjs (--max-old-space-size); validated here so a wrong value names the variable. */
     NODE_MAX_OLD_SPACE_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(256).optional()),
   })

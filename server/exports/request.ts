@@ -16,7 +16,12 @@ const title = z
   .optional();
 
 /** The records behind one figure: `kpi.rows` without paging. */
-export const rowsExport = kpiRowsInput.omit({ page: true, pageSize: true }).extend({ kind: z.literal('kpi.rows'), title });
+export const rowsExport = kpiRowsInput.omit({ page: true, pageSize: true }).extend({
+  kind: z.literal('kpi.rows'),
+  title,
+  /** Personal columns unmasked, as the drill-down shows them to roles with `pii.reveal` (checked and audited). */
+  reveal: z.boolean().default(false),
+});
 
 /** A view's figures: each KPI for the org node (or each unit one level below it), over the time asked. */
 export const tableExport = z.object({
@@ -37,5 +42,14 @@ export const exportRequest = z.discriminatedUnion('kind', [rowsExport, tableExpo
 export type ExportRequestInput = z.input<typeof exportRequest>;
 export type ExportRequest = z.output<typeof exportRequest>;
 
-export const exportInput = z.object({ format: z.enum(EXPORT_FORMATS), request: exportRequest });
+export const EXPORT_LOCALES = ['zh-CN', 'en'] as const;
+export type ExportLocale = (typeof EXPORT_LOCALES)[number];
+
+/** `locale`: the language of the header block and column labels (the user's UI language; Chinese by default). */
+export const exportInput = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  request: exportRequest,
+  locale: z.enum(EXPORT_LOCALES).default('zh-CN'),
+});
 export type ExportInput = z.input<typeof exportInput>;
+export type ExportSpec = z.output<typeof exportInput>;
