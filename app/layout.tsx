@@ -1,6 +1,7 @@
 import '@fontsource-variable/noto-sans-sc';
 import './globals.css';
 import type { Metadata } from 'next';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import type { ReactNode } from 'react';
 import { LocaleProvider } from './_i18n/LocaleProvider';
 import { getLocale } from './_i18n/server';
@@ -17,7 +18,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={locale}>
       <body>
         <LocaleProvider locale={locale}>
-          <TRPCReactProvider>{children}</TRPCReactProvider>
+          <TRPCReactProvider>
+            <NuqsAdapter>{children}</NuqsAdapter>
+          </TRPCReactProvider>
         </LocaleProvider>
       </body>
     </html>

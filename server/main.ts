@@ -29,6 +29,8 @@ async function main() {
   // Every process hears duty events (LISTEN) and works the duty outbox; claims keep each message single.
   await rt.duty.bus.start();
   rt.duty.desk.start();
+  // Background exports: files land in this process's DATA_DIR/exports, which its own /api/export/<id> serves.
+  rt.exports.runner.start();
   console.log(
     `[boot] ClickHouse ${rt.ch.engine} (${rt.ch.database}), database ${rt.db.kind}, data in ${e.dataDir} — ${Date.now() - t0} ms`,
   );

@@ -16,6 +16,7 @@ import { KpiService } from './kpi/service';
 import { DutyBus } from './duty/bus';
 import { DutyDesk } from './duty/desk';
 import { dutyServices, type DutyServices } from './duty/services';
+import { ExportService } from './exports/service';
 import { WallEvents } from './wall/events';
 import { WallService } from './wall/service';
 import { StreamLimiter } from './wall/stream-limits';
@@ -38,6 +39,8 @@ export interface Runtime extends Infra {
   streams: StreamLimiter;
   /** Duty work: the alert loop (desk, bus) and roster, run log, handover, supervision. */
   duty: DutyRuntime;
+  /** Exports (导出): direct downloads and the background job runner (`exports.runner`). */
+  exports: ExportService;
 }
 
 export interface DutyRuntime extends DutyServices {
@@ -64,7 +67,8 @@ export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {})
   const duty = composeDuty(infra, secret);
   // The engine's change rows are in the outbox already; the kick only spares them the wait for the next tick.
   alerts.notices.on('alert', () => void duty.desk.kick());
-  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT), duty };
+  const exports = new ExportService({ db: infra.db, kpi, env: infra.env });
+  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT), duty, exports };
 }
 
 function composeDuty(infra: Infra, secret: string): DutyRuntime {
@@ -152,6 +156,7 @@ export async function shutdownRuntime(): Promise<void> {
   delete g[KEY];
   if (!rt) return;
   await rt.duty.desk.stop();
+  await rt.exports.runner.stop();
   await rt.duty.bus.close();
   await Promise.allSettled([rt.ch.close(), rt.db.close()]);
 }

@@ -5,9 +5,12 @@
 import { alertsEn, alertsZhCN } from './alerts-dictionary';
 import { dutyEn, dutyZhCN } from './duty-dictionary';
 import { dutyAdminEn, dutyAdminZhCN } from './duty-admin-dictionary';
+import { desktopEn, desktopZhCN } from './desktop-dictionary';
 import { exportEn, exportZhCN } from './export-dictionary';
 import { identityEn, identityZhCN } from './identity-dictionary';
+import { recordsEn, recordsZhCN } from './records-dictionary';
 import { wallPanelsEn, wallPanelsZhCN } from './wall-panels-dictionary';
+import { reportsEn, reportsZhCN } from './reports-dictionary';
 
 export const zhCN = {
   'app.title': '营销智能监控指挥中心',
@@ -128,6 +131,9 @@ export const zhCN = {
   ...dutyZhCN,
   ...dutyAdminZhCN,
   ...exportZhCN,
+  ...recordsZhCN,
+  ...reportsZhCN,
+  ...desktopZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -257,4 +263,7 @@ export const en: Dictionary = {
   ...dutyEn,
   ...dutyAdminEn,
   ...exportEn,
+  ...recordsEn,
+  ...reportsEn,
+  ...desktopEn,
 };

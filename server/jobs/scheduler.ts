@@ -9,6 +9,8 @@ import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from '@/e
 import { SerialRunner } from './serial-runner';
 import { seedDemoDuty } from '../duty/demo';
 import { seedDemoRoster } from '../duty/roster';
+import { ReportService } from '../reports/service';
+import type { ReportKind } from '../reports/types';
 
 /** Where the scheduler gets its simulator and jobs; tests substitute their own. */
 export interface SchedulerSources {
@@ -157,6 +159,36 @@ export class Scheduler {
             }),
       );
     }
+    // 定期报告 (server/reports), for the province and each city, in Beijing time: yesterday's daily at 06:00,
+    // last week's on Monday 06:30, last month's on the 1st at 07:00. At start, the missing ones of those
+    // periods are caught up: the daily once the first ETL pass has loaded yesterday, the weekly and monthly
+    // once the history back-fill has loaded their days (sequential, one KPI batch per report).
+    const reports = new ReportService(rt);
+    const runReports = (kind: ReportKind, onlyMissing: boolean) =>
+      this.record(`reports.${kind}`, async () => {
+        const r = await reports.runScheduled(kind, Date.now(), { onlyMissing });
+        for (const f of r.failed) console.error(`[reports] ${kind} ${r.period.start} ${f.orgCode}: ${f.message}`);
+        if (r.generated.length) console.log(`[reports] ${kind} ${r.period.start}: ${r.generated.length} generated`);
+        return `${r.period.start}: ${r.generated.length} generated, ${r.skipped} present, ${r.failed.length} failed`;
+      });
+    const REPORT_CRONS: [ReportKind, string][] = [
+      ['daily', '0 0 6 * * *'],
+      ['weekly', '0 30 6 * * 1'],
+      ['monthly', '0 0 7 1 * *'],
+    ];
+    for (const [kind, expr] of REPORT_CRONS)
+      this.tasks.push(
+        cron.schedule(expr, () => runReports(kind, false), { noOverlap: true, name: `reports.${kind}`, timezone: rt.env.BUSINESS_TZ }),
+      );
+    const loaded = Promise.all(first);
+    void loaded.then(() => (generation === this.generation ? runReports('daily', true) : undefined));
+    void (this.history ?? loaded)
+      .catch(() => undefined)
+      .then(async () => {
+        if (generation !== this.generation) return;
+        await runReports('weekly', true);
+        await runReports('monthly', true);
+      });
     // Also on a clock: the history back-fill and the CLI load data outside the scheduled jobs.
     this.tasks.push(cron.schedule('*/10 * * * * *', () => this.refreshRollups(), { noOverlap: true, name: 'kpi.rollups' }));
     void this.refreshRollups();

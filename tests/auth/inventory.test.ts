@@ -39,11 +39,16 @@ const qj = {
   handoverId: '',
   shiftId: '',
   silenceId: '',
+  reportId: '',
+  exportJobId: '',
 };
+/** One Qujing record of each kind behind the record detail procedures (records.*), found through kpi.rows. */
+const qjRecords = { order: '', ticket: '', call: '', outage: '', bill: '' };
 /** The app runs on PostgreSQL here, so the test can write a Qujing alert as the engine would. */
 let pgdb: TestPgDatabase;
 const HOUR = 3_600_000;
 const soon = () => ({ startsAt: Date.now() + HOUR, endsAt: Date.now() + 5 * HOUR });
+const beijingYesterday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() - 24 * HOUR);
 const forbid = (input: () => unknown, who: keyof typeof P = 'kmDuty') => ({ input, cross: { who, input, expect: 'forbidden' as const } });
 const noneOf5303 = (list: (d: unknown) => { orgCode?: string }[], who: keyof typeof P = 'kmDuty') => ({
   who,
@@ -120,10 +125,19 @@ const SPEC: Record<string, { input?: () => unknown; cross: CrossCity | { none: s
     input: () => ({ kpi: 'queue.tickets', orgCode: '5303' }),
     cross: { who: 'kmManager', input: () => ({ kpi: 'queue.tickets', orgCode: '5303' }), expect: 'forbidden' },
   },
+  'exports.create': forbid(() => ({ format: 'csv', request: { kind: 'kpi.rows', kpi: 'queue.tickets', orgCode: '5303' } })),
+  'exports.list': { cross: noneOf5303((d) => d as { orgCode: string }[]) },
+  'exports.get': forbid(() => ({ id: qj.exportJobId })),
   'kpi.setParameters': {
     input: () => ({ changes: { 'call.serviceLevelSec': 20 } }),
     cross: { who: 'kmAdmin', input: () => ({ changes: { 'call.serviceLevelSec': 20 } }), expect: 'forbidden' },
   },
+  'records.workOrder': forbid(() => ({ id: qjRecords.order }), 'kmManager'),
+  'records.ticket': forbid(() => ({ id: qjRecords.ticket }), 'kmManager'),
+  'records.callRecord': forbid(() => ({ id: qjRecords.call }), 'kmManager'),
+  'records.outage': forbid(() => ({ id: qjRecords.outage }), 'kmManager'),
+  'records.customer': forbid(() => ({ ref: `bill:${qjRecords.bill}` }), 'kmManager'),
+  'records.addNote': forbid(() => ({ subjectType: 'work_order', subjectRef: qjRecords.order, text: '曲靖备注' })),
   'rules.list': {
     cross: {
       who: 'kmManager',
@@ -206,6 +220,9 @@ const SPEC: Record<string, { input?: () => unknown; cross: CrossCity | { none: s
   'handover.acknowledge': forbid(() => ({ id: qj.handoverId })),
   'handover.list': forbid(() => ({ orgCode: '5303' })),
   'handover.get': forbid(() => ({ id: qj.handoverId })),
+  'reports.list': forbid(() => ({ orgCode: '5303' })),
+  'reports.get': forbid(() => ({ id: qj.reportId })),
+  'reports.generate': forbid(() => ({ kind: 'daily', orgCode: '5303', periodStart: beijingYesterday() })),
   'runlog.search': forbid(() => ({ orgCode: '5303' })),
   'runlog.write': forbid(() => ({ orgCode: '5303', text: '曲靖' })),
   'supervision.create': forbid(() => ({
@@ -351,6 +368,13 @@ beforeAll(async () => {
     spec: { ...base.spec, scope: { ...base.spec.scope, orgCode: '5303', by: 'total', halls: undefined } },
   };
   qj.ruleId = (await ok<{ id: string }>(P.admin, 'rules.create', qj.rule)).id;
+  qj.exportJobId = (
+    await ok<{ jobId: string }>(P.admin, 'exports.create', {
+      format: 'csv',
+      request: { kind: 'kpi.rows', kpi: 'queue.tickets', orgCode: '5303' },
+      background: true,
+    })
+  ).jobId;
   qj.pairCode = ((await (await fetch(`${app.url}/api/screens/pair`, { method: 'POST' })).json()) as { code: string }).code;
   demoSpec = (await ok<{ layout: { zones: { orgCode: string }[] } }>(P.admin, 'wall.layout', { layoutId: 'demo' })).layout;
   // Qujing's duty records: an alert as the engine writes it, a supervision item, a handover, a shift, a silence, a policy.
@@ -386,12 +410,43 @@ beforeAll(async () => {
   qj.silenceId = (
     await ok<{ id: string }>(P.admin, 'duty.silences.create', { match: { orgCode: '5303' }, reason: '曲靖检修', endsAt: Date.now() + HOUR })
   ).id;
+  qj.reportId = (
+    await ok<{ id: string }>(P.admin, 'reports.generate', { kind: 'daily', orgCode: '5303', periodStart: beijingYesterday() })
+  ).id;
 }, 400_000);
 
 afterAll(async () => {
   await app?.stop();
   await pgdb?.drop();
 });
+
+// Runs after the set-up above (hooks run in order): a Qujing record of each kind, once the simulator's data is in.
+beforeAll(async () => {
+  const find = (kpi: string, column: string) =>
+    waitFor(
+      `a Qujing ${column}`,
+      async () => {
+        for (const preset of ['today', 'yesterday', 'this_month', 'last_month']) {
+          const r = await ok<{ rows: Record<string, unknown>[] }>(P.admin, 'kpi.rows', {
+            kpi,
+            orgCode: '5303',
+            time: { preset },
+            pageSize: 1,
+          });
+          const id = r.rows[0]?.[column];
+          if (typeof id === 'string' && id) return id;
+        }
+        return undefined;
+      },
+      240_000,
+      app.logs,
+    );
+  qjRecords.order = await find('wo.orders', 'order_id');
+  qjRecords.ticket = await find('queue.tickets', 'ticket_id');
+  qjRecords.call = await find('call.inbound', 'call_id');
+  qjRecords.outage = await find('outage.affected', 'outage_id');
+  qjRecords.bill = await find('arrears.amount', 'bill_id');
+}, 300_000);
 
 describe('every tRPC procedure', () => {
   it('declares a policy and has an inventory entry (a new procedure without one fails here)', () => {
@@ -492,7 +547,9 @@ describe('every HTTP route and page', () => {
       .replace('[zone]', 'monitoring')
       .replace('[trpc]', 'auth.me')
       .replace('[...all]', 'get-session')
-      .replace('[token]', 'not-a-token');
+      .replace('[token]', 'not-a-token')
+      .replace('[id]', 'not-a-report')
+      .replace('[id]', 'not-an-export');
 
   it('sends anonymous visitors of every non-public page to sign-in, and refuses anonymous API calls', async () => {
     for (const [route, policy] of Object.entries(ROUTE_POLICIES)) {

@@ -91,6 +91,7 @@ describe('预警中心 /alerts', () => {
 
   it('is linked from the overview header', async () => {
     const { page } = await open('/');
+    await page.getByTestId('overview').waitFor({ timeout: 120_000 });
     await page.getByTestId('nav-alerts').click();
     await page.waitForURL('**/alerts');
     await page.getByTestId('alert-center').waitFor();

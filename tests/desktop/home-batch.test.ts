@@ -114,8 +114,8 @@ describe('homeOrg', () => {
     expect(homeOrg(['530102', '5303'])).toBe('530102');
     expect(homeOrg('530102001')).toBe('530102001');
     for (const bad of ['44', '5399', '539999', '999999001', 'yunnan', "53' OR 1=1", '']) expect(homeOrg(bad), bad).toBe('53');
-    expect(homeHref('53')).toBe('/');
-    expect(homeHref('5301')).toBe('/?org=5301');
+    expect(homeHref('53')).toBe('/queue');
+    expect(homeHref('5301')).toBe('/queue?org=5301');
   });
 });
 

@@ -17,6 +17,8 @@ export interface EChartProps {
   'data-testid'?: string;
   /** Accessible name of the chart (the canvas is announced as an image with this label). */
   ariaLabel?: string;
+  /** A click on a data item (bar, point): its series and data index. */
+  onItemClick?: (item: { seriesIndex: number; dataIndex: number }) => void;
 }
 
 /**
@@ -24,8 +26,12 @@ export interface EChartProps {
  * ratio), updated with setOption when `option` changes, resized by a ResizeObserver and disposed on unmount
  * (observer disconnected, instance and its canvas released) so that a 24/7 wall does not leak.
  */
-export function EChart({ option, theme = WALL_THEME, setOptionOpts, className, style, ariaLabel, ...rest }: EChartProps) {
+export function EChart({ option, theme = WALL_THEME, setOptionOpts, className, style, ariaLabel, onItemClick, ...rest }: EChartProps) {
   const elRef = useRef<HTMLDivElement>(null);
+  const clickRef = useRef(onItemClick);
+  useEffect(() => {
+    clickRef.current = onItemClick;
+  });
   const chartRef = useRef<EChartsType | null>(null);
   const optsRef = useRef(setOptionOpts);
 
@@ -43,6 +49,9 @@ export function EChart({ option, theme = WALL_THEME, setOptionOpts, className, s
       devicePixelRatio: window.devicePixelRatio || 1,
     });
     chartRef.current = chart;
+    chart.on('click', (p: { seriesIndex?: number; dataIndex?: number }) => {
+      if (typeof p.dataIndex === 'number') clickRef.current?.({ seriesIndex: p.seriesIndex ?? 0, dataIndex: p.dataIndex });
+    });
 
     let frame = 0;
     const observer = new ResizeObserver(() => {

@@ -27,10 +27,13 @@ export function HomeLive({
   org,
   initial,
   hallPlaces,
+  embedded = false,
 }: {
   org: string;
   initial: HomeInitial;
   hallPlaces: Record<string, [number, number]> | null;
+  /** Inside the queue dashboard: no header of its own. */
+  embedded?: boolean;
 }) {
   const trpc = useTRPC();
   const t = useT();
@@ -67,5 +70,5 @@ export function HomeLive({
       </main>
     );
   }
-  return <HomeView view={failed ? { ...view, stale: true } : view} hallPlaces={hallPlaces} onSelectOrg={onSelectOrg} />;
+  return <HomeView view={failed ? { ...view, stale: true } : view} hallPlaces={hallPlaces} onSelectOrg={onSelectOrg} embedded={embedded} />;
 }

@@ -34,6 +34,8 @@ export interface HomeViewProps {
   showLocaleSwitch?: boolean;
   /** County boundaries for the map (default /geo/yunnan-counties.json). */
   geoUrl?: string;
+  /** Inside a dashboard page (/queue): no header of its own, natural height. */
+  embedded?: boolean;
 }
 
 const pct = (v: number | null) => (isNum(v) ? Math.round(v * 1000) / 10 : null);
@@ -44,7 +46,7 @@ function waitNote(t: Translate, band: Band): string | undefined {
 }
 
 /** Desktop home: the queue figures of one org node — KPI tiles, wait by unit, map, hours, longest-waiting halls. */
-export function HomeView({ view, hallPlaces, onSelectOrg, showLocaleSwitch = true, geoUrl }: HomeViewProps) {
+export function HomeView({ view, hallPlaces, onSelectOrg, showLocaleSwitch = true, geoUrl, embedded = false }: HomeViewProps) {
   const t = useT();
   const areaOption = useMemo(() => buildAreaWaitOption(view, t), [view, t]);
   const hourly = useMemo(() => buildHourlyOption(view, t), [view, t]);
@@ -62,67 +64,69 @@ export function HomeView({ view, hallPlaces, onSelectOrg, showLocaleSwitch = tru
   const areaTitle = t(`chart.waitByArea.title.${view.areaLevel ?? 'hall'}`, { day });
 
   return (
-    <div className={styles.root} data-testid="queue-overview" data-org={view.org.code}>
-      <header className={styles.header}>
-        <div className={styles.titleBlock}>
-          <h1 className={styles.title} title={`${t('app.title')} · ${t('overview.title')}`}>
-            {t('app.title')}
-            <span className={styles.titleSep}> · </span>
-            {t('overview.title')}
-          </h1>
-          <nav className={styles.scope} aria-label={t('overview.breadcrumb')} data-testid="scope-name">
-            <span className={styles.scopeLevel}>{t(`overview.scope.${view.org.level}`)}</span>
-            {view.parents.map((p) => (
-              <span key={p.code} className={styles.crumb}>
-                <Link href={homeHref(p.code)} className={styles.crumbLink}>
-                  {shortDivisionName(p.name)}
-                </Link>
-                <span className={styles.crumbSep} aria-hidden="true">
-                  ›
+    <div className={`${styles.root} ${embedded ? styles.embedded : ''}`} data-testid="queue-overview" data-org={view.org.code}>
+      {embedded ? null : (
+        <header className={styles.header}>
+          <div className={styles.titleBlock}>
+            <h1 className={styles.title} title={`${t('app.title')} · ${t('overview.title')}`}>
+              {t('app.title')}
+              <span className={styles.titleSep}> · </span>
+              {t('overview.title')}
+            </h1>
+            <nav className={styles.scope} aria-label={t('overview.breadcrumb')} data-testid="scope-name">
+              <span className={styles.scopeLevel}>{t(`overview.scope.${view.org.level}`)}</span>
+              {view.parents.map((p) => (
+                <span key={p.code} className={styles.crumb}>
+                  <Link href={homeHref(p.code)} className={styles.crumbLink}>
+                    {shortDivisionName(p.name)}
+                  </Link>
+                  <span className={styles.crumbSep} aria-hidden="true">
+                    ›
+                  </span>
                 </span>
-              </span>
-            ))}
-            <span aria-current="page">{view.org.name}</span>
-          </nav>
-          <label className={styles.orgPick}>
-            <span className={styles.visuallyHidden}>{t('overview.switchOrg')}</span>
-            <select
-              className={styles.orgSelect}
-              data-testid="org-select"
-              value={cityOfOrg}
-              title={t('overview.switchOrg')}
-              onChange={(e) => onSelectOrg(e.target.value)}
-            >
-              <option value={PROVINCE.code}>{t('overview.allCities')}</option>
-              {CITIES.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {shortDivisionName(c.name)}
-                </option>
               ))}
-            </select>
-          </label>
-        </div>
-        <div className={styles.headerRight}>
-          <div className={styles.dataAge} data-testid="data-age">
-            {/* When the figures were computed: in the tooltip, the header has no room to spare at 1920 px. */}
-            <span
-              title={`${view.dataAsOf ? t('overview.dataAsOfTitle') : ''}\n${t('overview.computedAt', { time: formatClock(view.asOf) })}`.trim()}
-              data-computed-at={view.asOf}
-            >
-              {view.dataAsOf ? t('overview.dataAsOf', { time: formatClock(view.dataAsOf) }) : t('overview.noSourceData')}
-            </span>
-            {!view.isToday && view.businessDate ? (
-              <span className={styles.notToday} data-testid="not-today-badge" title={t('overview.notTodayTitle')}>
-                {t('overview.notToday', { date: view.businessDate })}
-              </span>
-            ) : null}
-            {view.stale ? <StaleBadge asOf={view.asOf} dataAsOf={view.dataAsOf} /> : null}
+              <span aria-current="page">{view.org.name}</span>
+            </nav>
+            <label className={styles.orgPick}>
+              <span className={styles.visuallyHidden}>{t('overview.switchOrg')}</span>
+              <select
+                className={styles.orgSelect}
+                data-testid="org-select"
+                value={cityOfOrg}
+                title={t('overview.switchOrg')}
+                onChange={(e) => onSelectOrg(e.target.value)}
+              >
+                <option value={PROVINCE.code}>{t('overview.allCities')}</option>
+                {CITIES.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {shortDivisionName(c.name)}
+                  </option>
+                ))}
+              </select>
+            </label>
           </div>
-          <AppNav />
-          {showLocaleSwitch ? <LocaleSwitch className={styles.localeSwitch} /> : null}
-          <UserMenu />
-        </div>
-      </header>
+          <div className={styles.headerRight}>
+            <div className={styles.dataAge} data-testid="data-age">
+              {/* When the figures were computed: in the tooltip, the header has no room to spare at 1920 px. */}
+              <span
+                title={`${view.dataAsOf ? t('overview.dataAsOfTitle') : ''}\n${t('overview.computedAt', { time: formatClock(view.asOf) })}`.trim()}
+                data-computed-at={view.asOf}
+              >
+                {view.dataAsOf ? t('overview.dataAsOf', { time: formatClock(view.dataAsOf) }) : t('overview.noSourceData')}
+              </span>
+              {!view.isToday && view.businessDate ? (
+                <span className={styles.notToday} data-testid="not-today-badge" title={t('overview.notTodayTitle')}>
+                  {t('overview.notToday', { date: view.businessDate })}
+                </span>
+              ) : null}
+              {view.stale ? <StaleBadge asOf={view.asOf} dataAsOf={view.dataAsOf} /> : null}
+            </div>
+            <AppNav />
+            {showLocaleSwitch ? <LocaleSwitch className={styles.localeSwitch} /> : null}
+            <UserMenu />
+          </div>
+        </header>
+      )}
 
       <div className={styles.kpis}>
         <KpiTile

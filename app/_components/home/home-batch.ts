@@ -43,8 +43,9 @@ export function homeOrg(param: string | string[] | undefined | null): string {
   return PROVINCE.code;
 }
 
+/** The queue dashboard of an org node (its live section is the former desktop home). */
 export function homeHref(orgCode: string): string {
-  return orgCode === PROVINCE.code ? '/' : `/?org=${orgCode}`;
+  return orgCode === PROVINCE.code ? '/queue' : `/queue?org=${orgCode}`;
 }
 
 // ---- the batch ----

@@ -11,9 +11,15 @@ import styles from './nav.module.css';
 
 /** Each link shows only to roles whose grants include its permission (the pages and API refuse the rest). */
 const LINKS: { href: string; label: MessageKey; testId: string; perm: Permission }[] = [
-  { href: '/', label: 'nav.overview', testId: 'nav-overview', perm: 'kpi.read' },
+  { href: '/', label: 'nav.home', testId: 'nav-overview', perm: 'kpi.read' },
+  { href: '/queue', label: 'nav.queue', testId: 'nav-queue', perm: 'kpi.read' },
+  { href: '/calls', label: 'nav.calls', testId: 'nav-calls', perm: 'kpi.read' },
+  { href: '/outages', label: 'nav.outages', testId: 'nav-outages', perm: 'kpi.read' },
+  { href: '/arrears', label: 'nav.arrears', testId: 'nav-arrears', perm: 'kpi.read' },
+  { href: '/work-orders', label: 'nav.workOrders', testId: 'nav-work-orders', perm: 'kpi.read' },
   { href: '/alerts', label: 'nav.alerts', testId: 'nav-alerts', perm: 'alerts.read' },
   { href: '/duty', label: 'nav.duty', testId: 'nav-duty', perm: 'duty.read' },
+  { href: '/reports', label: 'nav.reports', testId: 'nav-reports', perm: 'kpi.read' },
   { href: '/admin/rules', label: 'nav.rules', testId: 'nav-rules', perm: 'rules.read' },
   // The walls: each layout's screen and console are opened from its list.
   { href: '/admin/walls', label: 'nav.walls', testId: 'nav-walls', perm: 'wall.read' },
