@@ -14,6 +14,7 @@ import { DEFAULT_MAX_CELLS } from './query/cost';
 import type { KpiQueryResult } from './query/result';
 import { runKpiBatch, runKpiRows, type EngineDeps } from './query/run';
 import type { KpiQuery, KpiRowsQuery } from './query/schema';
+import { openKpiRowsStream, type KpiRowsStream, type KpiRowsStreamQuery } from './query/rows-stream';
 import { familyHash, readRollupStates, type FamilyState } from './rollup/refresher';
 
 // The KPI layer's state in a process: parameters (relational store), rollup readiness, hall names and a
@@ -150,6 +151,11 @@ export class KpiService {
 
   async rows(q: KpiRowsQuery, now: number, opts: { hidePersonal?: boolean } = {}) {
     return runKpiRows(q, { ...(await this.deps(now)), ...opts });
+  }
+
+  /** The same records without paging, counted now and read in chunks (exports: server/exports/). */
+  async rowsStream(q: KpiRowsStreamQuery, now: number, opts: { chunkSize?: number } = {}): Promise<KpiRowsStream> {
+    return openKpiRowsStream(q, { ...(await this.deps(now)), ...opts });
   }
 
   /** Data age per family of the KPIs asked for: the oldest of its sources' complete-up-to times. */
