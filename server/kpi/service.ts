@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import type { Env } from '@/core/env';
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
-import { KPI_BY_ID, KPIS } from './definitions';
+import { KPI_BY_ID, kpiDimensions, KPIS } from './definitions';
 import { FAMILIES, FAMILY_BY_ID } from './families';
 import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
 import type { CompileContext } from './query/compile';
@@ -187,7 +187,7 @@ export class KpiService {
         fixedTime: k.fixedTime ?? null,
         fixedFilters: k.fixedFilters ?? null,
         parts: k.parts,
-        dimensions: Object.entries(f.dims).map(([name, d]) => ({ name, label: d.label, values: d.values ?? null })),
+        dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
         levels:
           f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
         sql: definitionSql(k.id),

@@ -16,7 +16,7 @@ import {
 import { DOMAINS, domainSpec } from '@/app/_components/desktop/domains';
 import { defaultView } from '@/app/_components/desktop/url-state';
 import type { KpiPoint } from '@/server/kpi/query/result';
-import { KPIS } from '@/server/kpi/definitions';
+import { kpiDimensions, KPIS } from '@/server/kpi/definitions';
 import { FAMILY_BY_ID } from '@/server/kpi/families';
 import { kpiBatchInput } from '@/server/kpi/query/schema';
 
@@ -39,7 +39,8 @@ const DEFS: Map<string, DefLite> = new Map(
       thresholds: null,
       fixedTime: k.fixedTime ?? null,
       parts: k.parts,
-      dimensions: Object.entries(f.dims).map(([name, d]) => ({ name, label: d.label, values: d.values ?? null })),
+      // As kpi.definitions lists them: a dimension only where it describes the KPI (age: the arrears book).
+      dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
       levels:
         f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
     };
@@ -91,11 +92,24 @@ describe('dashboardQueries', () => {
   });
 
   it('sends a filter only to the families that know it', () => {
-    const qs = dashboardQueries(ctxOf('arrears', '53', { filters: { age: ['d31_90'], class: ['industrial'] } }));
-    const bill = qs.find((q) => q.key === 'headline|bill')!;
-    const payment = qs.find((q) => q.key === 'headline|payment')!;
-    expect(bill.filters).toEqual({ age: ['d31_90'], class: ['industrial'] });
+    const qs = dashboardQueries(ctxOf('arrears', '53', { filters: { class: ['industrial'] } }));
+    const bill = qs.find((q) => q.key === 'headline|bill~class')!;
+    const payment = qs.find((q) => q.key === 'headline|payment~class')!;
+    expect(bill.filters).toEqual({ class: ['industrial'] });
     expect(payment.filters).toEqual({ class: ['industrial'] });
+  });
+
+  it('asks the KPIs of a family that take different filters apart: an age bucket narrows the arrears book only', () => {
+    const qs = dashboardQueries(ctxOf('arrears', '53', { filters: { age: ['d31_90'], class: ['industrial'] } }));
+    const book = qs.find((q) => q.key === 'headline|bill~age,class')!;
+    const billing = qs.find((q) => q.key === 'headline|bill~class')!;
+    expect(book.filters).toEqual({ age: ['d31_90'], class: ['industrial'] });
+    expect(book.kpis).toEqual(expect.arrayContaining(['arrears.amount', 'arrears.customers']));
+    expect(billing.filters).toEqual({ class: ['industrial'] });
+    expect(billing.kpis).toEqual(expect.arrayContaining(['arrears.recovery_rate', 'arrears.billed']));
+    expect(billing.kpis).not.toContain('arrears.amount');
+    // Every query still passes the server's input schema.
+    for (const q of qs) expect(() => kpiBatchInput.parse({ queries: [q] })).not.toThrow();
   });
 
   it('ranks one level down and stops at the domain leaf', () => {

@@ -12,6 +12,7 @@ import type { Runtime } from '@/server/runtime';
 import type { Context } from '@/server/trpc/context';
 import { createCaller } from '@/server/trpc/root';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+import { trpcError } from '../helpers/trpc';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { testRuntime } from '../helpers/runtime';
 import {
@@ -67,7 +68,7 @@ let rt: Runtime;
 let sim: Simulator;
 let dataDir: string;
 let src: Sources;
-let definitions: { id: string; digits: number }[];
+let definitions: { id: string; digits: number; domain: string; dimensions: { name: string; values: readonly string[] | null }[] }[];
 const caller = () => createCaller({ rt, user: TEST_USER, headers: new Headers(), now: () => NOW } satisfies Context);
 
 interface Sources {
@@ -561,5 +562,133 @@ describe('every KPI of kpi.definitions equals an independent recount from the so
     // Not a vacuous comparison: most figures of the fixed day are not zero.
     expect(nonZero).toBeGreaterThan(definitions.length * 0.7);
     expect(mismatches).toEqual([]);
+  });
+});
+
+// ---- arrears by age bucket (DOMAIN.md §2.4: "arrears amount and customers by age bucket") ----
+
+/** The ageing of the arrears book: days a bill is past its due date today, in buckets of at most hi days. */
+const AGE_BUCKETS = [
+  ['d0_30', 30],
+  ['d31_90', 90],
+  ['d91_180', 180],
+  ['d181_365', 365],
+  ['over_365', Infinity],
+] as const;
+type AgeBucket = (typeof AGE_BUCKETS)[number][0];
+/** Whole days from the due date to today (both Beijing calendar dates). */
+const daysOverdue = (b: Bill) => (Date.parse(`${TODAY}T00:00:00Z`) - Date.parse(`${b.due}T00:00:00Z`)) / (24 * H);
+function ageOf(b: Bill): AgeBucket | 'not_due' {
+  const d = daysOverdue(b);
+  if (d <= 0) return 'not_due';
+  return AGE_BUCKETS.find(([, hi]) => d <= hi)![0];
+}
+/** The KPIs of the arrears book, and their recount for one bucket. */
+const AGED: Record<string, (org: string, age: AgeBucket) => Recount> = {
+  'arrears.amount': (org, age) => {
+    const bills = overdue(org).filter((b) => ageOf(b) === age);
+    return { value: bills.reduce((s, b) => s + b.amount - collectedOf(b), 0), rows: { numerator: bills.length } };
+  },
+  // A customer with overdue bills of two ages is in both buckets: distinct counts do not add up.
+  'arrears.customers': (org, age) =>
+    count(
+      new Set(
+        overdue(org)
+          .filter((b) => ageOf(b) === age)
+          .map((b) => b.customer),
+      ).size,
+    ),
+  'arrears.key_accounts': (org, age) =>
+    count(
+      new Set(
+        overdue(org)
+          .filter((b) => ageOf(b) === age && isKey(b))
+          .map((b) => b.customer),
+      ).size,
+    ),
+};
+
+describe('arrears by age bucket: each bucket equals its recount, the others refuse the filter', () => {
+  const arrearsKpis = () => definitions.filter((d) => d.domain === 'arrears');
+
+  it('lists the age dimension, with the overdue buckets, exactly for the KPIs of the arrears book', () => {
+    expect(arrearsKpis().length).toBeGreaterThan(10);
+    const listed = Object.fromEntries(arrearsKpis().map((d) => [d.id, d.dimensions.find((x) => x.name === 'age')?.values ?? null]));
+    const expected = Object.fromEntries(arrearsKpis().map((d) => [d.id, d.id in AGED ? AGE_BUCKETS.map(([a]) => a) : null]));
+    // Before: billed, collected and the recovery rate listed it too, and every bucket list began with not_due.
+    expect(listed).toEqual(expected);
+  });
+
+  it('every bucket of every arrears-book KPI at the province, a city and a county; the amounts add up to the book', async () => {
+    const mismatches: string[] = [];
+    const rowChecks: { kpi: string; org: string; age: AgeBucket; n: number }[] = [];
+    let nonEmpty = 0;
+    for (const org of levels) {
+      const kpis = Object.keys(AGED) as [string, ...string[]];
+      const r = await caller().kpi.query({
+        queries: [
+          { key: 'all', kpis, orgCode: org, time: MONTH },
+          ...AGE_BUCKETS.map(([age]) => ({ key: age, kpis, orgCode: org, time: MONTH, filters: { age: [age] } })),
+        ],
+      });
+      const served = (key: string, kpi: string) =>
+        r.results.find((x) => x.key === key)!.kpis.find((k) => k.kpi === kpi)!.points[0]?.value ?? null;
+      for (const [kpi, fn] of Object.entries(AGED)) {
+        const digits = definitions.find((d) => d.id === kpi)!.digits;
+        for (const [age] of AGE_BUCKETS) {
+          const e = fn(org, age);
+          const got = served(age, kpi) ?? 0;
+          if (org === '53' && kpi === 'arrears.amount' && e.value) nonEmpty++;
+          if (Math.abs((e.value ?? 0) - got) > tolerance(digits))
+            mismatches.push(`${kpi} @${org} ${age}: recounted ${e.value}, served ${got}`);
+          rowChecks.push({ kpi, org, age, n: e.rows!.numerator! });
+        }
+      }
+      // The arrears amount is a sum over bills, each in one bucket: the buckets are the whole book.
+      const book = AGE_BUCKETS.reduce((s, [age]) => s + (served(age, 'arrears.amount') ?? 0), 0);
+      const whole = served('all', 'arrears.amount') ?? 0;
+      if (Math.abs(book - whole) > 0.01 * AGE_BUCKETS.length)
+        mismatches.push(`arrears.amount @${org}: buckets add up to ${book}, the book is ${whole}`);
+      // Distinct customers: no bucket has more than the book, together they have at least as many.
+      for (const kpi of ['arrears.customers', 'arrears.key_accounts']) {
+        const each = AGE_BUCKETS.map(([age]) => served(age, kpi) ?? 0);
+        const all = served('all', kpi) ?? 0;
+        if (Math.max(...each) > all || each.reduce((a, b) => a + b, 0) < all)
+          mismatches.push(`${kpi} @${org}: buckets ${each.join('+')} vs ${all}`);
+      }
+    }
+    // Not vacuous: the simulator's book has debts of several ages.
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
+    for (const { kpi, org, age, n } of rowChecks) {
+      const rows = await caller().kpi.rows({ kpi: kpi as never, orgCode: org, time: MONTH, filters: { age: [age] }, pageSize: 1 });
+      if (rows.total !== n) mismatches.push(`${kpi} @${org} ${age} rows: recounted ${n}, served ${rows.total}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('an arrears KPI the age does not describe refuses the filter, figure and records, and says why', async () => {
+    const others = arrearsKpis().filter((d) => !(d.id in AGED));
+    expect(others.map((d) => d.id)).toEqual(expect.arrayContaining(['arrears.billed', 'arrears.collected', 'arrears.recovery_rate']));
+    for (const d of others) {
+      for (const [age] of AGE_BUCKETS) {
+        const q = await trpcError(
+          caller().kpi.query({ queries: [{ kpis: [d.id], orgCode: '53', time: timeOf(d.id), filters: { age: [age] } }] }),
+        );
+        expect(q.code, `${d.id} ${age}`).toBe('BAD_REQUEST');
+        // Bills of a bill month: refused by name; other families have no age at all.
+        expect(q.message, d.id).toMatch(BILL_MONTH_KPIS.has(d.id) ? /不能按欠费账龄筛选.*takes no age filter/ : /没有维度 age/);
+      }
+      const rows = await trpcError(
+        caller().kpi.rows({ kpi: d.id as never, orgCode: '53', time: timeOf(d.id), filters: { age: ['d0_30'] } }),
+      );
+      expect(rows.message, d.id).toMatch(/age/);
+    }
+    // With an arrears-book KPI in the same question, the billed amount is still refused, not answered unfiltered.
+    const mixed = await trpcError(
+      caller().kpi.query({
+        queries: [{ kpis: ['arrears.amount', 'arrears.recovery_rate'], orgCode: '53', time: BILL_MONTH, filters: { age: ['d0_30'] } }],
+      }),
+    );
+    expect(mixed.message).toContain('电费回收率不能按欠费账龄筛选');
   });
 });

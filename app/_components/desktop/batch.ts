@@ -84,8 +84,11 @@ function grouped(
   for (const id of kpis) {
     const def = ctx.defs.get(id);
     if (!def || !kpiAtLevel(def, ctx.org)) continue;
-    // One time per family under a view, so the family names the group (keys stay within the schema's 64).
-    const g = def.family.id;
+    // One time per family under a view, so the family names the group (keys stay within the schema's 64);
+    // KPIs of a family that take different page filters (an age bucket narrows the arrears book, not the
+    // recovery rate) are asked apart, each with the filters it takes.
+    const takes = Object.keys(filtersForKpi(def, ctx.view.filters).applied).sort();
+    const g = takes.length > 0 ? `${def.family.id}~${takes.join(',')}` : def.family.id;
     const cur = groups.get(g);
     if (cur) cur.kpis.push(id);
     else groups.set(g, { kpis: [id], def });

@@ -1,4 +1,5 @@
 import { FAMILY_BY_ID } from '../families';
+import type { Dimension } from '../families/types';
 import { ARREARS_KPIS } from './arrears';
 import { CALL_KPIS } from './call';
 import { OUTAGE_KPIS } from './outage';
@@ -56,4 +57,35 @@ export function drillMeasures(k: KpiDef): { numerator: string; denominator?: str
 export function isLive(k: KpiDef): boolean {
   const f = FAMILY_BY_ID.get(k.family)!;
   return f.grains.length === 0 || kpiMeasures(k).some((m) => f.measures[m]!.live);
+}
+
+/** Every measure behind a KPI: its figure's and its drill parts' records. */
+function allMeasures(k: KpiDef): string[] {
+  const d = drillMeasures(k);
+  return [...new Set([...kpiMeasures(k), d.numerator, ...(d.denominator ? [d.denominator] : [])])];
+}
+
+/**
+ * The dimensions a KPI can be filtered and broken down by: its family's, less those that describe other
+ * measures only (arrears age on billed amounts), each with the values the KPI can hold (its own filter's:
+ * the overdue ages of the arrears book).
+ */
+export function kpiDimensions(k: KpiDef): { name: string; dim: Dimension; values: readonly string[] | null }[] {
+  const f = FAMILY_BY_ID.get(k.family)!;
+  const measures = allMeasures(k);
+  return Object.entries(f.dims)
+    .filter(([, d]) => !d.only || measures.every((m) => d.only!.measures.includes(m)))
+    .map(([name, dim]) => {
+      const fixed = k.fixedFilters?.[name];
+      const values = dim.values ? (fixed ? dim.values.filter((v) => fixed.includes(v)) : dim.values) : (fixed ?? null);
+      return { name, dim, values };
+    });
+}
+
+/** Why a KPI refuses a filter on a dimension of its family (null: it takes it). */
+export function refusedDimension(k: KpiDef, name: string): { label: Dimension['label']; why: Dimension['label'] } | null {
+  const f = FAMILY_BY_ID.get(k.family)!;
+  const dim = Object.hasOwn(f.dims, name) ? f.dims[name]! : undefined;
+  if (!dim?.only) return null;
+  return allMeasures(k).every((m) => dim.only!.measures.includes(m)) ? null : { label: dim.label, why: dim.only.why };
 }

@@ -38,7 +38,22 @@ export const billFamily: Family = {
   leaf: 'county',
   dims: {
     class: CLASS,
-    age: { sql: AGE, label: { zh: '欠费账龄', en: 'Arrears age' }, values: ['not_due', ...OVERDUE_AGES], usesToday: true },
+    age: {
+      sql: AGE,
+      label: { zh: '欠费账龄', en: 'Arrears age' },
+      values: ['not_due', ...OVERDUE_AGES],
+      usesToday: true,
+      // The age of a debt today: it describes the arrears book (bills overdue and unpaid). The bills of a
+      // bill month fall due together, so on billed or collected amounts an age bucket would select the whole
+      // month or nothing, and a paid bill owes nothing to be aged.
+      only: {
+        measures: ['arrears_bills', 'outstanding', 'arrears_customers', 'key_arrears_bills', 'key_arrears_customers'],
+        why: {
+          zh: '欠费账龄只描述逾期未缴的欠费（欠费金额、欠费户数、重点欠费户）；同一电费年月的账单同时到期，按账龄筛选应收、实收或回收率只会选出整月或空集',
+          en: 'arrears age describes overdue unpaid bills only (arrears, customers in arrears, key arrears accounts); a bill month’s bills fall due together, so an age bucket of billed, collected or the recovery rate would select the whole month or nothing',
+        },
+      },
+    },
   },
   extraKeys: [{ name: 'due_date', sql: 'due_date', type: 'Date' }],
   measures: {

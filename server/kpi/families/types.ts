@@ -32,6 +32,11 @@ export interface Dimension {
   values?: readonly string[];
   /** Depends on {today:Date}; evaluated at query time, never stored. */
   usesToday?: boolean;
+  /**
+   * The measures the dimension describes, when not all of the family's: a KPI or drill-down reading any
+   * other measure is not listed with the dimension and refuses a filter on it, saying `why`.
+   */
+  only?: { measures: readonly string[]; why: { zh: string; en: string } };
 }
 
 export interface DrillColumn {

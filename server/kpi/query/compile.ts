@@ -88,13 +88,18 @@ export function ownEntry<T>(list: Readonly<Record<string, T>>, name: string): T 
   return Object.hasOwn(list, name) ? list[name] : undefined;
 }
 
-function dimPredicates(f: Family, filters: Record<string, readonly string[]>, path: 'raw' | 'rollup') {
+function dimPredicates(f: Family, filters: Record<string, readonly string[]>, path: 'raw' | 'rollup', measures: readonly string[]) {
   const parts: string[] = [];
   const pool: Record<string, unknown> = {};
   const stored = new Set(storedDims(f).map(([n]) => n));
   for (const [name, values] of Object.entries(filters)) {
     const dim = ownEntry(f.dims, name);
     if (!dim) throw new KpiQueryError(`${f.label.zh}没有维度 ${name} (no dimension ${name}; have ${Object.keys(f.dims).join(', ')})`);
+    const other = dim.only ? measures.filter((m) => !dim.only!.measures.includes(m)) : [];
+    if (other.length)
+      throw new KpiQueryError(
+        `不能按${dim.label.zh}筛选：${dim.only!.why.zh} (no ${name} filter on ${other.join(', ')}: ${dim.only!.why.en})`,
+      );
     if (dim.values) {
       const bad = values.filter((v) => !dim.values!.includes(v));
       if (bad.length) throw new KpiQueryError(`维度 ${name} 不含 ${bad.join(', ')} (allowed: ${dim.values.join(', ')})`);
@@ -228,7 +233,7 @@ export function compileAggregate(spec: AggregateSpec, ctx: CompileContext) {
   const f = spec.family;
   const org = orgPredicate(f, spec.orgCode);
   const group = groupExpr(f, spec.orgCode, spec.by);
-  const dims = dimPredicates(f, spec.filters, spec.grain ? 'rollup' : 'raw');
+  const dims = dimPredicates(f, spec.filters, spec.grain ? 'rollup' : 'raw', spec.measures);
   const ms = spec.measures.map((n) => {
     const m = f.measures[n];
     if (!m) throw new Error(`family ${f.id} has no measure ${n}`);
@@ -281,7 +286,7 @@ export interface ScanSpec {
 export function compileRollupScan(spec: ScanSpec, ctx: CompileContext) {
   const f = spec.family;
   const org = orgPredicate(f, spec.orgCode);
-  const dims = dimPredicates(f, spec.filters, 'rollup');
+  const dims = dimPredicates(f, spec.filters, 'rollup', spec.measures);
   const ms = spec.measures.map((n) => [n, f.measures[n]!] as const);
   const kind = rollupTimeKind(f, spec.grain);
   const type = kind === 'datetime' ? "DateTime64(3, 'UTC')" : 'Date';
@@ -355,7 +360,7 @@ export function compileRows(spec: RowsSpec, ctx: CompileContext) {
   const col = ownEntry(f.rows, spec.sort.column);
   if (!col) throw new KpiQueryError(`不能按 ${spec.sort.column} 排序 (sortable: ${Object.keys(f.rows).join(', ')})`);
   const org = orgPredicate(f, spec.orgCode);
-  const dims = dimPredicates(f, spec.filters, 'raw');
+  const dims = dimPredicates(f, spec.filters, 'raw', [spec.measure]);
   const per = spec.range
     ? periodPredicates(f.timeColumn, [spec.range], f.timeType, ctx.cal, f.timeType === 'date')
     : { where: '1', pool: {} };

@@ -1,4 +1,4 @@
-import { drillMeasures, isLive, KPI_BY_ID, kpiMeasures } from '../definitions';
+import { drillMeasures, isLive, KPI_BY_ID, kpiMeasures, refusedDimension } from '../definitions';
 import type { KpiDef } from '../definitions/types';
 import { FAMILY_BY_ID } from '../families';
 import type { Family, Grain } from '../families/types';
@@ -134,6 +134,17 @@ export function withFixedFilters(
   return out;
 }
 
+/**
+ * A filter on a dimension of the KPI's family that does not describe the KPI (arrears age on the billed
+ * amount) is refused, naming the KPI and why, rather than answered with a figure that means nothing.
+ */
+export function assertKpiTakesFilters(k: KpiDef, filters: Record<string, readonly string[]>): void {
+  for (const name of Object.keys(filters)) {
+    const r = refusedDimension(k, name);
+    if (r) throw new KpiQueryError(`${k.name.zh}不能按${r.label.zh}筛选：${r.why.zh} (${k.id} takes no ${name} filter: ${r.why.en})`);
+  }
+}
+
 /** Compiles one query into statement parts, one per family and time frame. */
 export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
   const { ctx } = deps;
@@ -145,6 +156,7 @@ export function planQuery(q: KpiQuery, deps: PlanDeps): QueryPlan {
   for (const k of defs) {
     const f = FAMILY_BY_ID.get(k.family)!;
     const range = kpiRange(k, q, ctx.now, ctx.cal);
+    assertKpiTakesFilters(k, q.filters);
     const filters = withFixedFilters(f, q.filters, k.fixedFilters);
     // Filters the family does not have are an error only when no KPI of the query can take them.
     for (const name of Object.keys(q.filters)) if (!Object.hasOwn(f.dims, name)) delete filters[name];

@@ -6,7 +6,7 @@ import { assemblePart, assembleResult } from './assemble';
 import { compileRows, KpiQueryError, unionParts } from './compile';
 import { assertDrillDepth, assertWithinBudget, DEFAULT_MAX_CELLS } from './cost';
 import { foldScan, mergeScans } from './merge-scans';
-import { kpiRange, planQuery, withFixedFilters, type Part, type PlanDeps } from './plan';
+import { assertKpiTakesFilters, kpiRange, planQuery, withFixedFilters, type Part, type PlanDeps } from './plan';
 import type { KpiQueryResult, KpiRowsResult, KpiSeries } from './result';
 import type { KpiQuery, KpiRowsQuery } from './schema';
 
@@ -71,6 +71,7 @@ export async function runKpiRows(q: KpiRowsQuery, deps: EngineDeps & { hidePerso
   assertDrillDepth(q.page, q.pageSize);
   const range = kpiRange(k, q, deps.ctx.now, deps.ctx.cal);
   // The caller's filters narrow the KPI's own (an age bucket within the overdue ages), as in the figure.
+  assertKpiTakesFilters(k, q.filters ?? {});
   const filters = withFixedFilters(f, q.filters ?? {}, k.fixedFilters);
   const sort = q.sort ?? { column: f.defaultSort, dir: 'desc' as const };
   const { rows, count, columns } = compileRows(
