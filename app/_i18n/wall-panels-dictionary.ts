@@ -49,6 +49,9 @@ export const wallPanelsZhCN = {
   'wallp.map.tooltip.halls': '营业厅：{n} 个（预警 {warn}，告警 {alarm}）',
   'wallp.map.tooltip.queue': '排队：{v} 人',
   'wallp.map.tooltip.longest': '最长等候：{v}',
+  'wallp.map.tooltip.dayWait': '{day} 平均等候：{v}',
+  'wallp.map.tooltip.dayWaitMax': '{day} 平均等候最长的营业厅：{v}',
+  'wallp.map.hallsDay': '营业厅平均等候（{day}）',
 
   'wallp.outage.county': '区县',
   'wallp.outage.events': '停电',
@@ -137,6 +140,9 @@ export const wallPanelsEn: Record<keyof typeof wallPanelsZhCN, string> = {
   'wallp.map.tooltip.halls': 'Halls: {n} ({warn} warning, {alarm} alarm)',
   'wallp.map.tooltip.queue': 'Waiting: {v}',
   'wallp.map.tooltip.longest': 'Longest wait: {v}',
+  'wallp.map.tooltip.dayWait': '{day} · average wait: {v}',
+  'wallp.map.tooltip.dayWaitMax': '{day} · highest hall average wait: {v}',
+  'wallp.map.hallsDay': 'Hall average wait ({day})',
 
   'wallp.outage.county': 'County',
   'wallp.outage.events': 'Outages',

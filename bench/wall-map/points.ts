@@ -147,6 +147,7 @@ export function panelClouds(counties: CountyCollection, centroids: Map<string, L
       alarm: 0,
       waiting: Math.round(30 * logNormal(rnd, 0.8)),
       longestWait: 10 * rnd(),
+      dayWait: null,
       status: status(rnd),
     };
     d.halls.set(code, h);

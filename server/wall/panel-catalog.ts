@@ -193,6 +193,10 @@ export function tileQueries(panel: PanelSpec, orgCode: string): KpiQuery[] {
   return out;
 }
 
+/** The outage map's halls: their queue now, and the day figure that colours them at night (followsBusinessDay). */
+export const MAP_HALL_DAY_KPIS = ['queue.avg_wait'];
+export const MAP_HALL_KPIS = ['queue.length', 'queue.longest_wait_now', ...MAP_HALL_DAY_KPIS];
+
 export const KPI_TILES_DEFAULT = [
   'queue.tickets',
   'queue.longest_wait_now',
@@ -289,11 +293,20 @@ export const PANEL_CATALOG: Partial<Record<PanelType, PanelCatalogEntry>> = {
     needs: (p, z) => {
       const time = { preset: presetParam(p.params.time, 'today') };
       const county = breakdownFor(z.orgCode, 'county', 'county');
+      const halls = breakdownFor(z.orgCode, 'hall');
       return {
         kpi: [
           ...byQuery(`${p.id}:outage`, ['outage.affected', 'outage.events'], orgForKpi('outage.affected', z.orgCode), county, { time }),
           ...byQuery(`${p.id}:calls`, ['call.inbound'], orgForKpi('call.inbound', z.orgCode), county, { time: { preset: 'today' } }),
-          ...byQuery(`${p.id}:halls`, ['queue.length', 'queue.longest_wait_now'], z.orgCode, breakdownFor(z.orgCode, 'hall')),
+          // Halls by their queue now; at night (DAY_KEYS: today no ticket yet, the day before some) by the last
+          // business day's average wait instead, as the queue board and the ranking show that day.
+          ...byQuery(`${p.id}:halls`, MAP_HALL_KPIS, z.orgCode, halls),
+          ...(halls
+            ? [
+                ...byQuery(`${p.id}:halls${DAY_KEYS.dayBefore}`, MAP_HALL_DAY_KPIS, z.orgCode, halls, { time: { preset: 'yesterday' } }),
+                ...dayTicketQueries(p.id, z.orgCode),
+              ]
+            : []),
         ],
         hallPositions: true,
       };

@@ -4,6 +4,7 @@ import { isDomainError } from '@/core/errors';
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
 import { listAlerts } from '../alerts/rule-service';
+import { SEVERITIES } from '../alerts/spec';
 import type { Db } from '../db/client';
 import { KPI_BY_ID } from '../kpi/definitions';
 import { kpiQueryInput, type KpiQuery } from '../kpi/query/schema';
@@ -139,7 +140,7 @@ export class ZoneDataService {
     const [ctx, kpiRes, alerts, fresh, halls] = await Promise.all([
       kpi.context(now),
       batch.length ? this.runBatch(batch, plans, now) : null,
-      alertLimit ? listAlerts(this.rt, { state: 'firing', orgCode: zone.orgCode, limit: alertLimit }) : null,
+      alertLimit ? firingAlerts(this.rt, zone.orgCode, alertLimit) : null,
       wantFreshness ? sourceFreshness(this.rt.ch) : null,
       wantPositions ? this.hallPlaces() : null,
     ]);
@@ -250,6 +251,17 @@ export class ZoneDataService {
       return { asOf: new Date(now).toISOString(), results, freshness };
     }
   }
+}
+
+/**
+ * The zone's firing alerts as its panels show them: the most severe first (newest first within a severity),
+ * at most `limit`, with the counts per severity. Not the newest `limit` of any severity: a burst of yellow
+ * alerts must not push the red ones out of the 最高级别预警 banner or the alert list. One read per severity,
+ * each at most `limit` rows.
+ */
+export async function firingAlerts(rt: Pick<ZoneDataRuntime, 'db'>, orgCode: string, limit: number) {
+  const per = await Promise.all(SEVERITIES.map((s) => listAlerts(rt, { state: 'firing', orgCode, severities: [s], limit })));
+  return { firingBySeverity: per[0]!.firingBySeverity, items: per.flatMap((p) => p.items).slice(0, limit) };
 }
 
 function oldest(fams: Freshness[]): string | null {

@@ -12,6 +12,8 @@ export function AlertBannerPanel({ panel, data, locale }: PanelProps) {
   const t = useMemo(() => createTranslator(locale), [locale]);
   const alerts = useMemo(() => sortAlerts(data?.alerts), [data]);
   const top = alerts[0];
+  // How many more are firing: the zone's count per severity, not the few alerts the banner was sent.
+  const firing = data?.alertCounts ? Object.values(data.alertCounts).reduce((a, b) => a + b, 0) : alerts.length;
   return (
     <div className={styles.panel} data-testid={`panel-${panel.id}`} data-panel-type="alert_banner">
       {!data?.alerts ? (
@@ -25,7 +27,7 @@ export function AlertBannerPanel({ panel, data, locale }: PanelProps) {
           </span>
           <span className={styles.bannerMeta}>
             {t('wallp.alerts.since', { t: formatClock(top.firedAt) })}
-            {alerts.length > 1 ? ` · ${t('wallp.alerts.more', { n: alerts.length - 1 })}` : ''}
+            {firing > 1 ? ` · ${t('wallp.alerts.more', { n: firing - 1 })}` : ''}
           </span>
         </div>
       ) : (

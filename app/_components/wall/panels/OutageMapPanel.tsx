@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createTranslator } from '../../../_i18n/locale';
 import { computeBounds, type CountyCollection } from '../../map/queue-map-layers';
 import { DEFAULT_COUNTIES_URL } from '../../map/ProvinceMap';
+import { lastDayLabel } from './business-day';
 import {
   callCloud,
   countyOutageLayer,
@@ -49,7 +50,8 @@ const rgba = (c: readonly number[]) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${((c[3]
  * outage_map: counties filled by customers affected by outages, 95598 calls per county as circles, and each hall
  * as a dot at its own place coloured by its queue status (a hall without a place at its county's centroid). In a
  * visitor zone the server sends no hall positions: there each county's halls are one dot coloured by the worst
- * hall status, so the zone shows aggregates only (see the panel catalog).
+ * hall status, so the zone shows aggregates only (see the panel catalog). At night (today no ticket yet) the halls
+ * are coloured by the last business day's average wait, and the legend names that day.
  */
 export function OutageMapPanel({ panel, data, locale }: PanelProps) {
   const t = useMemo(() => createTranslator(locale), [locale]);
@@ -168,7 +170,16 @@ export function OutageMapPanel({ panel, data, locale }: PanelProps) {
           {(['ok', 'warn', 'alarm'] as const).map((s) => (
             <span key={s} className={styles.legendDot} style={{ background: rgba(HALL_STATUS_COLORS[s]) }} />
           ))}
-          {d.sites ? t('wallp.map.hallSites') : t('wallp.map.halls')}
+          {d.previousDay ? (
+            // At night the halls' colours are the last business day's average wait, named as on the queue board.
+            <b className={styles.period} data-testid="period">
+              {t('wallp.map.hallsDay', { day: lastDayLabel(d.day, t) })}
+            </b>
+          ) : d.sites ? (
+            t('wallp.map.hallSites')
+          ) : (
+            t('wallp.map.halls')
+          )}
         </li>
         <li>
           <span

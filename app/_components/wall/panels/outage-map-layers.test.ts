@@ -82,7 +82,7 @@ describe('outageMapData', () => {
     expect(d.affected.get('530102')).toBe(1200);
     expect(d.affected.get('533422')).toBeNull();
     expect(d.calls.get('530103')).toBe(100);
-    expect(d.halls.get('530102')).toEqual({ halls: 2, warn: 1, alarm: 1, waiting: 25, longestWait: 35, status: 'alarm' });
+    expect(d.halls.get('530102')).toEqual({ halls: 2, warn: 1, alarm: 1, waiting: 25, longestWait: 35, dayWait: null, status: 'alarm' });
     expect(d.halls.get('530103')).toMatchObject({ halls: 1, status: 'ok', longestWait: null });
     // No hall positions in the data (a visitor zone): no per-hall sites, the map draws one dot per county.
     expect(d.sites).toBeNull();
@@ -97,6 +97,7 @@ describe('outageMapData', () => {
       position: [102.71, 25.04],
       waiting: 5,
       longestWait: 35,
+      dayWait: null,
       status: 'alarm', // queue ok, longest wait alarm: the worse
     });
     expect(d.sites!.get('530102002')).toMatchObject({ position: null, status: 'warn', waiting: 20 });

@@ -7,8 +7,9 @@
 //   call-density   one circle per point of a point cloud (here: a county's 95598 calls at its centroid),
 //                  area ∝ calls
 //   hall-status    one dot per point of a point cloud: each hall at its own place (hallSiteCloud; a hall
-//                  without one at its county's centroid), coloured by its queue status, sized by people
-//                  waiting; in a visitor zone (no hall positions in the data) one dot per county instead
+//                  without one at its county's centroid), coloured by its queue status (at night, while
+//                  today has no ticket yet, by the last business day's average wait: business-day.ts), sized
+//                  by people waiting; in a visitor zone (no hall positions in the data) one dot per county instead
 //                  (hallCloud: the worst hall status of the county at its centroid)
 //   county-labels  names of the counties with outages (optional: needs the CJK web font loaded first)
 // The point layers take binary attributes (typed arrays, no per-point accessor calls), so 100k points
@@ -21,6 +22,7 @@ import { escapeHtml, formatInt, formatMinutes, isNum, NO_VALUE, shortDivisionNam
 import type { Translate } from '../../../_i18n/locale';
 import { WALL } from '../../charts/palette';
 import { COUNTY_NO_DATA, type CountyCollection, type CountyFeature, type CountyProperties, type LonLat } from '../../map/queue-map-layers';
+import { lastDayLabel, panelDay } from './business-day';
 import { findSeries, pointsByOrg, type PointStatus } from './kpi-data';
 import { worse } from './queue-board';
 
@@ -36,6 +38,8 @@ export interface CountyHalls {
   waiting: number | null;
   /** Longest wait now over the county's halls; null without any waiting ticket. */
   longestWait: number | null;
+  /** At night (OutageMapData.day): the highest average wait of the county's halls that day; else null. */
+  dayWait: number | null;
   status: PointStatus;
 }
 
@@ -51,7 +55,12 @@ export interface HallSite {
   waiting: number | null;
   /** Longest wait now (minutes); null without a waiting ticket. */
   longestWait: number | null;
-  /** The worse of the queue length's and the longest wait's status (as the queue board). */
+  /** At night (OutageMapData.day): the hall's average wait that day (minutes); else null. */
+  dayWait: number | null;
+  /**
+   * The worse of the queue length's and the longest wait's status (as the queue board); at night the status
+   * of the last business day's average wait.
+   */
   status: PointStatus;
 }
 
@@ -68,6 +77,13 @@ export interface OutageMapData {
    * visitor zone, or positions the server could not read): the map then draws `halls`, one dot per county.
    */
   sites: Map<string, HallSite> | null;
+  /**
+   * The last business day (YYYY-MM-DD, Beijing) the halls' colours describe while today has no ticket yet (the
+   * halls are closed), as the queue board and ranking show it; null: the halls' queue now.
+   */
+  day: string | null;
+  /** Whether the halls are coloured by the last business day (day may still be null when its date is unknown). */
+  previousDay: boolean;
 }
 
 const validPosition = (p: unknown): p is LonLat =>
@@ -76,7 +92,10 @@ const validPosition = (p: unknown): p is LonLat =>
 /** Hall codes are the county code + 3 digits (etl/simulator/halls.ts). */
 export const countyOfHall = (hallCode: string) => hallCode.slice(0, 6);
 
-export function outageMapData(data: PanelData | undefined): OutageMapData {
+export function outageMapData(panelData: PanelData | undefined): OutageMapData {
+  // The night rule: the day figures are the last business day's when today has no ticket yet (business-day.ts).
+  const night = panelDay(panelData);
+  const data = night.data;
   const values = (kpi: string, suffix: string) => {
     const m = new Map<string, number | null>();
     for (const [code, p] of pointsByOrg(findSeries(data, kpi, suffix))) m.set(code, p.value);
@@ -87,28 +106,34 @@ export function outageMapData(data: PanelData | undefined): OutageMapData {
   const sites = positions ? new Map<string, HallSite>() : null;
   const length = pointsByOrg(findSeries(data, 'queue.length', ':halls'));
   const longest = pointsByOrg(findSeries(data, 'queue.longest_wait_now', ':halls'));
-  for (const code of new Set([...length.keys(), ...longest.keys()])) {
+  const dayWait = night.previousDay ? pointsByOrg(findSeries(data, 'queue.avg_wait', ':halls')) : new Map<string, never>();
+  for (const code of new Set([...length.keys(), ...longest.keys(), ...dayWait.keys()])) {
     const county = countyOfHall(code);
     const l = length.get(code);
     const w = longest.get(code);
-    const status = worse(l?.status ?? 'none', w?.status ?? 'none');
-    const c = halls.get(county) ?? { halls: 0, warn: 0, alarm: 0, waiting: null, longestWait: null, status: 'none' as PointStatus };
+    const a = dayWait.get(code);
+    const day = isNum(a?.value) ? a.value : null;
+    const status = night.previousDay ? (a?.status ?? 'none') : worse(l?.status ?? 'none', w?.status ?? 'none');
+    const empty: CountyHalls = { halls: 0, warn: 0, alarm: 0, waiting: null, longestWait: null, dayWait: null, status: 'none' };
+    const c = halls.get(county) ?? empty;
     c.halls += 1;
     if (status === 'warn') c.warn += 1;
     if (status === 'alarm') c.alarm += 1;
     if (isNum(l?.value)) c.waiting = (c.waiting ?? 0) + l.value;
     if (isNum(w?.value)) c.longestWait = Math.max(c.longestWait ?? -Infinity, w.value);
+    if (day !== null) c.dayWait = Math.max(c.dayWait ?? -Infinity, day);
     c.status = c.halls === 1 ? status : worse(c.status, status);
     halls.set(county, c);
     if (sites && positions) {
       const at = Object.hasOwn(positions, code) ? positions[code] : undefined;
       sites.set(code, {
         code,
-        name: l?.orgName || w?.orgName || code,
+        name: l?.orgName || w?.orgName || a?.orgName || code,
         countyCode: county,
         position: validPosition(at) ? [at[0], at[1]] : null,
         waiting: isNum(l?.value) ? l.value : null,
         longestWait: isNum(w?.value) ? w.value : null,
+        dayWait: day,
         status,
       });
     }
@@ -119,6 +144,8 @@ export function outageMapData(data: PanelData | undefined): OutageMapData {
     calls: values('call.inbound', ':calls'),
     halls,
     sites,
+    day: night.date,
+    previousDay: night.previousDay,
   };
 }
 
@@ -443,8 +470,12 @@ export function outageMapTooltip(
       html: [
         `<div style="font-weight:600">${dot}${escapeHtml(site.name)}</div>`,
         `<div style="opacity:0.75">${escapeHtml(names.get(site.countyCode) ?? site.countyCode)}</div>`,
-        `<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(site.waiting) }))}</div>`,
-        `<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(site.longestWait, t) }))}</div>`,
+        ...(d.previousDay
+          ? [`<div>${escapeHtml(t('wallp.map.tooltip.dayWait', { day: lastDayLabel(d.day, t), v: minutes(site.dayWait, t) }))}</div>`]
+          : [
+              `<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(site.waiting) }))}</div>`,
+              `<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(site.longestWait, t) }))}</div>`,
+            ]),
       ].join(''),
       style: TOOLTIP_STYLE,
     };
@@ -458,8 +489,12 @@ export function outageMapTooltip(
   ];
   if (h) {
     lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.halls', { n: h.halls, warn: h.warn, alarm: h.alarm }))}</div>`);
-    lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(h.waiting) }))}</div>`);
-    lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(h.longestWait, t) }))}</div>`);
+    if (d.previousDay) {
+      lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.dayWaitMax', { day: lastDayLabel(d.day, t), v: minutes(h.dayWait, t) }))}</div>`);
+    } else {
+      lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.queue', { v: formatInt(h.waiting) }))}</div>`);
+      lines.push(`<div>${escapeHtml(t('wallp.map.tooltip.longest', { v: minutes(h.longestWait, t) }))}</div>`);
+    }
   }
   return { html: lines.join(''), style: TOOLTIP_STYLE };
 }
