@@ -123,7 +123,7 @@ function messagesFor(
       : alerts.every((a) => a.orgCode === alerts[0]!.orgCode)
         ? alerts[0]!.orgName
         : unitNameOf(alerts, countyOf(alerts[0]!.orgCode));
-  const msg = renderMessage(alerts, reason, rules.size > 1 ? `${rules.size} 项规则` : alerts[0]!.rule.name, unitName, ctx.tz);
+  const msg = renderMessage(alerts, reason, rules.size > 1 ? `${rules.size} 项规则` : alerts[0]!.rule.name, unitName);
   const rows: Prisma.NotificationCreateManyInput[] = [];
   const at = new Date(ctx.now);
   for (const person of people) {

@@ -3,6 +3,7 @@ import { formatLocal, parseLocal } from '@/core/time';
 import { audit } from '../auth/audit';
 import type { Db } from '../db/client';
 import type { Prisma, Supervision } from '../db/generated/client';
+import { beijingMinute } from './messages';
 import { parentOrgCode } from './roster';
 import type { RunLog } from './run-log';
 
@@ -206,7 +207,7 @@ export class SupervisionService {
       origin: 'auto',
       actor,
       at: now,
-      text: `${actor} 发起督办「${title}」，时限 ${formatLocal(input.dueAt, this.opts.tz).slice(0, 16)}`,
+      text: `${actor} 发起督办「${title}」，时限 ${beijingMinute(input.dueAt)}`,
       refType: 'supervision',
       refId: row.id,
     });
@@ -472,7 +473,7 @@ export class SupervisionService {
     });
     const span = Math.max(60_000, s.dueAt.getTime() - (last?.at.getTime() ?? s.createdAt.getTime()));
     const dueAt = new Date(now + span);
-    const note = `逾期未回复，升级至上级单位 ${parent}（原单位 ${s.orgCode}），新时限 ${formatLocal(dueAt.getTime(), this.opts.tz).slice(0, 16)}`;
+    const note = `逾期未回复，升级至上级单位 ${parent}（原单位 ${s.orgCode}），新时限 ${beijingMinute(dueAt.getTime())}`;
     const done = await this.db.prisma.$transaction(async (tx) => {
       const { count } = await tx.supervision.updateMany({
         where: { id: s.id, status: s.status, dueAt: s.dueAt },
