@@ -200,7 +200,8 @@ async function prepareTable(req: Extract<ExportRequest, { kind: 'kpi.table' }>, 
     const type: CellType = k.unit === 'yuan' ? 'money' : 'number';
     columns.push({ name: k.id, label, type, digits });
     for (const cmp of req.compare) columns.push({ name: `${k.id}:${cmp}`, label: `${label} ${pick(c.locale, L[cmp])}`, type, digits });
-    const scaled = (v: number | null | undefined) => (v === null || v === undefined ? null : v * scale);
+    // × 100 in binary floating point leaves tails (0.9735 → 97.35000000000001): 12 significant digits are exact here.
+    const scaled = (v: number | null | undefined) => (v === null || v === undefined ? null : Number((v * scale).toPrecision(12)));
     for (const p of s.points) {
       let row = rows.get(p.orgCode);
       if (!row) {
