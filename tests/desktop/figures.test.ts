@@ -10,7 +10,7 @@ import {
   formatWithUnit,
 } from '@/app/_components/desktop/figures';
 import { breadcrumb, effectiveOrg, parentOf, unitOptions } from '@/app/_components/desktop/org';
-import { countsAgree, formatCell, nextSort, pageCount } from '@/app/_components/records/records-format';
+import { countsAgree, formatCell, nextSort, orgCell, pageCount } from '@/app/_components/records/records-format';
 
 describe('figures', () => {
   it('writes values in their unit', () => {
@@ -56,6 +56,14 @@ describe('figures', () => {
 });
 
 describe('records table helpers', () => {
+  it('names the unit of an org-code column and leaves other columns and unknown codes alone', () => {
+    expect(orgCell('county_code', '530102')).toBe('五华区');
+    expect(orgCell('city_code', '5303')).toBe('曲靖市');
+    expect(orgCell('county_code', '539999')).toBeNull();
+    expect(orgCell('order_id', '530102')).toBeNull();
+    expect(orgCell('county_code', null)).toBeNull();
+  });
+
   it('pages, sorts and checks the total against the figure', () => {
     expect(pageCount(0, 100)).toBe(1);
     expect(pageCount(201, 100)).toBe(3);

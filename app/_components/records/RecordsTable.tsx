@@ -11,7 +11,7 @@ import { useTRPC } from '../../_trpc/client';
 import { useLocale, useT } from '../../_i18n/LocaleProvider';
 import { ExportMenu } from '../exports/ExportMenu';
 import { recordHref } from './record-links';
-import { countsAgree, formatCell, nextSort, pageCount, type RecordColumn } from './records-format';
+import { countsAgree, formatCell, nextSort, orgCell, pageCount, type RecordColumn } from './records-format';
 import styles from './records.module.css';
 
 export const RECORDS_PAGE_SIZE = 100;
@@ -79,6 +79,8 @@ export function RecordsTable({ familyId, title, scope, request, expected, parts,
         // Codes (category, outcome…) in words where the dictionaries know them; the rest as formatted.
         cell: (info) => {
           const v = info.getValue();
+          const unit = orgCell(c.name, v);
+          if (unit) return <span title={String(v)}>{unit}</span>;
           return c.type === 'string' && typeof v === 'string' && v !== '' && !c.masked
             ? dimValueLabel(t, c.name, v)
             : formatCell(v, c.type);

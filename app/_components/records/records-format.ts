@@ -1,6 +1,7 @@
 // Cells of the drill-to-detail table (RecordsTable.tsx), pure: times from `kpi.rows` are ISO instants in UTC
 // and shown in Beijing time; money with two decimals; a masked personal value as it came. Unit-tested in
 // records-format.test.ts.
+import { findCity, findCounty } from '@/core/org/divisions';
 import { beijingTime, NO_VALUE } from '../desktop/figures';
 
 export interface RecordColumn {
@@ -25,6 +26,14 @@ export function formatCell(value: unknown, type: string): string {
     default:
       return String(value);
   }
+}
+
+/** Org-code columns read as unit names (五华区, not 530102); a code the reference data does not know stays a code. */
+export function orgCell(column: string, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  if (column === 'county_code') return findCounty(value)?.name ?? null;
+  if (column === 'city_code') return findCity(value)?.name ?? null;
+  return null;
 }
 
 /** Pages of a total at a page size (at least one). */
