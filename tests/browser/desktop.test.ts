@@ -58,21 +58,32 @@ before(async () => {
     orgCode: CITY,
     password: MANAGER.password,
   });
-  // Yesterday's work orders and tickets are loaded (the back-fill and the live jobs have run) before walking.
+  // The history back-fill has loaded yesterday (else figures grow between two questions of one walk), and the
+  // billing drop's first exports are in (the arrears book).
   await waitFor(
-    "yesterday's records",
+    'the history back-fill',
     async () => {
-      const r = await trpc<{ total: number }>('kpi.rows', {
-        kpi: 'wo.orders',
-        orgCode: CITY,
-        time: { from: beijingDate(-1), to: beijingDate(-1) },
-        pageSize: 1,
-      });
-      return r.total > 0 ? true : undefined;
+      const h = (await (await fetch(`${app.url}/api/health`, { headers: ADMIN_AUTH })).json()) as { history?: { state?: string } };
+      return h.history?.state === 'done' ? true : undefined;
     },
-    300_000,
+    420_000,
     app.logs,
   );
+  for (const kpi of ['wo.orders', 'arrears.customers'])
+    await waitFor(
+      `records of ${kpi}`,
+      async () => {
+        const r = await trpc<{ total: number }>('kpi.rows', {
+          kpi,
+          orgCode: CITY,
+          ...(kpi === 'wo.orders' ? { time: { from: beijingDate(-1), to: beijingDate(-1) } } : {}),
+          pageSize: 1,
+        });
+        return r.total > 0 ? true : undefined;
+      },
+      300_000,
+      app.logs,
+    );
   manager = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const res = await manager.request.post(`${app.url}/api/auth/sign-in/username`, {
     data: MANAGER,
