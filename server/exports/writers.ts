@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { cellValue, csvLine, type Cell, type CellType } from './cells';
 
 // The two file formats of an export, both written as the rows arrive, never built in memory: xlsx through
@@ -84,6 +83,8 @@ function numFmt(c: ExportColumn): string | undefined {
 
 /** Writes the document as xlsx into `out` (ended when done). */
 export async function writeXlsx(doc: ExportDocument, out: Writable): Promise<WriteResult> {
+  // Loaded on the first export, not with the web server's routes (tests/browser/bundle.test.ts).
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = '营销智能监控指挥中心';
   // The label row sits under the header block (title, meta lines, a blank line): frozen with it.

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { DOMAIN_LABEL } from './shared';
 import {
   changeOf,
@@ -240,7 +240,9 @@ function monthly(wb: ExcelJS.Workbook, c: MonthlyContent) {
 }
 
 export async function reportWorkbook(c: ReportContent, meta: { title: string; generatedBy: string }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on the first download, not with the web server's routes (tests/browser/bundle.test.ts).
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = '营销智能监控指挥中心';
   wb.created = new Date(c.generatedAt);
   summary(wb, c, meta);

@@ -13,6 +13,10 @@ const ROUTES = [
   'app/api/health/route.js',
   'app/api/wall/[layout]/events/route.js',
   'app/page.js',
+  'app/queue/page.js',
+  'app/work-orders/[id]/page.js',
+  'app/reports/[id]/page.js',
+  'app/api/export/route.js',
   'app/wall/[layout]/page.js',
 ];
 const FORBIDDEN = [/^etl\/(simulator|connectors)\//, /^etl\/sources\/[^/]+\/(jobs|transform|index)\.ts$/, /^etl\/cli\.ts$/];
