@@ -317,6 +317,39 @@ describe('a city manager drills from the overview to single records in every dom
   });
 });
 
+describe('periodic reports', () => {
+  it("yesterday's daily warning digest exists for the manager's city and opens as a page with its figures", async () => {
+    const yesterday = beijingDate(-1);
+    const report = await waitFor(
+      "yesterday's daily report for 昆明市",
+      async () => {
+        const r = await trpc<{ items: { id: string; orgCode: string; periodStart: string }[] }>('reports.list', {
+          kind: 'daily',
+          orgCode: CITY,
+          from: yesterday,
+          to: yesterday,
+        });
+        return r.items.find((i) => i.periodStart === yesterday && i.orgCode === CITY);
+      },
+      300_000,
+      app.logs,
+    );
+    const page = await manager.newPage();
+    const res = await page.goto(`${app.url}/reports/${report.id}`, { waitUntil: 'domcontentloaded' });
+    assert.equal(res?.status(), 200);
+    await page.getByTestId('report-title').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('report-title').innerText(), /昆明市/);
+    await page.getByTestId('report-kpis').waitFor();
+    const xlsx = await manager.request.get(`${app.url}/api/reports/${report.id}/xlsx`);
+    assert.equal(xlsx.status(), 200, 'the report downloads as xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
+    assert.ok(wb.worksheets.length >= 2, 'the workbook has its sections');
+    await page.screenshot({ path: path.join(SHOTS, 'daily-report.png'), fullPage: true });
+    await page.close();
+  });
+});
+
 describe('the manager of 昆明市 cannot reach 曲靖市', () => {
   it('asking a dashboard for 5303 stays in Kunming; a Qujing order’s page and rows answer 403', async () => {
     const page = await manager.newPage();
