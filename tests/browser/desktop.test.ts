@@ -201,7 +201,13 @@ describe('a city manager drills from the overview to single records in every dom
         );
         assert.match(page.url(), new RegExp(`org=${code}`), 'the unit is in the URL');
         await dashboardReady(page, walk.kpi);
-        const shown = await countOf(page, `tile-${walk.kpi}-open`);
+        // The county's answer replaces the city's figures when it arrives: wait for it (a while), then compare.
+        let shown = -1;
+        await waitFor(
+          'the county figure',
+          async () => ((shown = await countOf(page, `tile-${walk.kpi}-open`)) === n ? true : undefined),
+          30_000,
+        ).catch(() => undefined);
         if (shown !== n) {
           mismatches.push(`county ${code}: ranking ${n} vs its dashboard ${shown}`);
           continue;
