@@ -90,38 +90,38 @@ describe('fresh start on embedded defaults', () => {
     assert.ok(halls && halls.rowsInLastSuccess > 0, `hall-queue.halls: ${JSON.stringify(halls)}`);
   });
 
-  it('/queue shows the live hall-queue figures from the KPI layer (kpi.query), a chart and the province map', async () => {
+  it('/queue shows figures from the KPI layer (kpi.query), and today the live chart and the province map', async () => {
     const page = await signedInPage(browser, app, { viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // Counts only grow (the first catch-up may still be loading): the page's figure lies between the KPI
-    // layer's answers just before and just after the page asked.
-    const before = { today: await kpiTotals('53', 'today'), yesterday: await kpiTotals('53', 'yesterday') };
-    await page.goto(`${app.url}/queue`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('kpi-tickets').waitFor({ timeout: 60_000 });
-
-    const tileText = await page.getByTestId('kpi-tickets-value').innerText();
-    const shown = Number(tileText.replace(/[^\d]/g, ''));
-    // The live panel's tiles are the KPI layer's totals of the day it shows (the day before while today has no
-    // ticket yet, labelled so in the tile's title).
-    const after = { today: await kpiTotals('53', 'today'), yesterday: await kpiTotals('53', 'yesterday') };
-    const within = (p: 'today' | 'yesterday') => before[p]['queue.tickets']!.value! <= shown && shown <= after[p]['queue.tickets']!.value!;
-    const preset = within('today') && after.today['queue.tickets']!.value! > 0 ? 'today' : 'yesterday';
-    assert.ok(shown > 0, `tickets tile shows ${tileText}`);
-    assert.ok(
-      within(preset),
-      `page ${shown} vs api today ${JSON.stringify(after.today['queue.tickets'])} / yesterday ${JSON.stringify(after.yesterday['queue.tickets'])}`,
+    // Yesterday, a whole business day at any hour. Counts only grow while the history back-fill may still be
+    // loading: the page's figure lies between the KPI layer's answers just before and just after it asked.
+    const before = await kpiTotals('53', 'yesterday');
+    await page.goto(`${app.url}/queue?t=yesterday`, { waitUntil: 'domcontentloaded' });
+    const tile = page.getByTestId('tile-queue.tickets-open');
+    await tile.waitFor({ timeout: 60_000 });
+    const shown = await waitFor(
+      'the tickets figure',
+      async () => {
+        const n = Number(await tile.getAttribute('data-count'));
+        return n > 0 ? n : undefined;
+      },
+      60_000,
     );
+    const after = await kpiTotals('53', 'yesterday');
+    const low = before['queue.tickets']!.value!;
+    const high = after['queue.tickets']!.value!;
+    assert.ok(low <= shown && shown <= high, `page ${shown} vs api ${low}…${high}`);
     // The tile's colour is the status the KPI layer gave the figure (the wall's and the alerts' thresholds).
-    const satisfaction = await page.getByTestId('kpi-satisfaction').getAttribute('data-status');
+    const satisfaction = await page.getByTestId('tile-queue.satisfaction').getAttribute('data-status');
     assert.ok(
-      [before[preset]['queue.satisfaction']!.status ?? 'none', after[preset]['queue.satisfaction']!.status ?? 'none'].includes(
-        satisfaction!,
-      ),
+      [before['queue.satisfaction']!.status ?? 'none', after['queue.satisfaction']!.status ?? 'none'].includes(satisfaction!),
       `satisfaction tile ${satisfaction}`,
     );
 
-    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 20_000 });
+    // Today (the default) adds the live panel: wait by city, hours and the map of halls.
+    await page.goto(`${app.url}/queue`, { waitUntil: 'domcontentloaded' });
+    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="province-map"] canvas').first().waitFor({ timeout: 30_000 });
     // The county boundaries shipped in public/geo loaded (offline) and the map drew them.
     await page.locator('[data-state="ready"]').first().waitFor({ timeout: 30_000 });
@@ -135,20 +135,21 @@ describe('fresh start on embedded defaults', () => {
 
   it('shows a city’s own figures (/queue?org=5301) and switches unit from the picker', async () => {
     const page = await signedInPage(browser, app, { viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${app.url}/queue?org=5301`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('kpi-tickets').waitFor({ timeout: 60_000 });
+    await page.goto(`${app.url}/queue?org=5301&t=yesterday`, { waitUntil: 'domcontentloaded' });
+    const tile = page.getByTestId('tile-queue.tickets-open');
+    await tile.waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('breadcrumb-current').getAttribute('data-org'), '5301');
-    const [cityToday, cityYesterday, province] = await Promise.all([
-      kpiTotals('5301', 'today'),
-      kpiTotals('5301', 'yesterday'),
-      kpiTotals('53', 'yesterday'),
-    ]);
-    const shown = Number((await page.getByTestId('kpi-tickets-value').innerText()).replace(/[^\d]/g, ''));
-    const city = Math.max(cityToday['queue.tickets']!.value!, cityYesterday['queue.tickets']!.value!);
-    assert.ok(shown > 0 && shown <= city && shown < province['queue.tickets']!.value!, `city ${shown}`);
-    // The chart's canvas is drawn by client code only: once it is there the page is hydrated, and the select's
-    // change handler is attached (a change before hydration changes the DOM and navigates nowhere).
-    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 60_000 });
+    // Client-rendered figures: once the count is there the page is hydrated and the picker's handler attached.
+    const shown = await waitFor(
+      'the city figure',
+      async () => {
+        const n = Number(await tile.getAttribute('data-count'));
+        return n > 0 ? n : undefined;
+      },
+      60_000,
+    );
+    const [city, province] = await Promise.all([kpiTotals('5301', 'yesterday'), kpiTotals('53', 'yesterday')]);
+    assert.ok(shown <= city['queue.tickets']!.value! && shown < province['queue.tickets']!.value!, `city ${shown}`);
     await page.getByTestId('unit-select').selectOption('5303');
     await page.waitForURL(/org=5303/, { timeout: 60_000 });
     await page.getByText('曲靖市').first().waitFor({ timeout: 30_000 });
@@ -185,13 +186,12 @@ describe('fresh start on embedded defaults', () => {
     const context = await signedInContext(browser, app, { viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${app.url}/queue`);
-    await page.getByTestId('kpi-tickets').waitFor({ timeout: 60_000 });
-    // Hydrated (the chart is drawn by client code only) before the switch is clicked: see the test above.
-    await page.locator('[data-testid="chart-wait-by-city"] canvas').first().waitFor({ timeout: 60_000 });
+    // Hydrated (the figures are drawn by client code only) before the switch is clicked.
+    await page.locator('[data-testid="tile-queue.tickets-open"][data-count]').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: /English/ }).click();
-    await page.getByText(/Queue/i).first().waitFor({ timeout: 30_000 });
+    await page.getByText('Business-hall queue').first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: /中文/ }).click();
-    await page.getByText('当前排队').first().waitFor({ timeout: 30_000 });
+    await page.getByText('营业厅排队').first().waitFor({ timeout: 30_000 });
     await context.close();
   });
 });
