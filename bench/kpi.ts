@@ -14,8 +14,7 @@ import { RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { dashboardQueries, type DefLite } from '@/app/_components/desktop/batch';
 import { DOMAINS } from '@/app/_components/desktop/domains';
 import { defaultView } from '@/app/_components/desktop/url-state';
-import { kpiDimensions, KPIS } from '@/server/kpi/definitions';
-import { FAMILY_BY_ID } from '@/server/kpi/families';
+import { describeKpi, KPIS } from '@/server/kpi/definitions';
 
 // KPI layer at province scale over 13 months (`npm run bench`, second part). Facts are generated inside
 // ClickHouse (INSERT … SELECT FROM numbers(), hashed for spread), because the simulator's history takes an
@@ -274,28 +273,7 @@ const TREND: KpiQueryInput[] = [
 // A manager's drill step on the desktop (issue 15): clicking a city in a domain dashboard's ranking at the
 // province loads that city's dashboard — the very queries the page sends (app/_components/desktop/batch.ts:
 // tiles with previous-period and year-on-year comparison, trend, county ranking, break-downs), this month.
-const DEFS: Map<string, DefLite> = new Map(
-  KPIS.map((k) => {
-    const f = FAMILY_BY_ID.get(k.family)!;
-    const def: DefLite = {
-      id: k.id,
-      domain: k.domain,
-      family: { id: f.id, label: f.label },
-      name: k.name,
-      formula: k.formula,
-      unit: k.unit,
-      direction: k.direction,
-      digits: k.digits,
-      thresholds: null,
-      fixedTime: k.fixedTime ?? null,
-      parts: k.parts,
-      dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
-      levels:
-        f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
-    };
-    return [k.id, def];
-  }),
-);
+const DEFS: Map<string, DefLite> = new Map(KPIS.map((k) => [k.id, { ...describeKpi(k, PARAM_DEFAULTS), thresholds: null }]));
 const DRILL_STEPS: KpiQueryInput[][] = DOMAINS.map((spec) =>
   dashboardQueries({
     spec,

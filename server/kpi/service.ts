@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import type { Env } from '@/core/env';
 import { sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
-import { KPI_BY_ID, kpiDimensions, KPIS } from './definitions';
+import { describeKpi, KPI_BY_ID, KPIS } from './definitions';
 import { FAMILIES, FAMILY_BY_ID } from './families';
 import { checkParams, PARAM_KEYS, PARAM_SCHEMAS, resolveParams, type KpiParams, type ParamKey } from './params';
 import type { CompileContext } from './query/compile';
@@ -172,27 +172,7 @@ export class KpiService {
   }
 
   definitions(params: KpiParams) {
-    return KPIS.map((k) => {
-      const f = FAMILY_BY_ID.get(k.family)!;
-      return {
-        id: k.id,
-        domain: k.domain,
-        family: { id: f.id, label: f.label },
-        name: k.name,
-        formula: k.formula,
-        unit: k.unit,
-        direction: k.direction,
-        digits: k.digits,
-        thresholds: k.thresholds?.(params) ?? null,
-        fixedTime: k.fixedTime ?? null,
-        fixedFilters: k.fixedFilters ?? null,
-        parts: k.parts,
-        dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
-        levels:
-          f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
-        sql: definitionSql(k.id),
-      };
-    });
+    return KPIS.map((k) => ({ ...describeKpi(k, params), sql: definitionSql(k.id) }));
   }
 
   async parameters() {

@@ -16,37 +16,15 @@ import {
 import { DOMAINS, domainSpec } from '@/app/_components/desktop/domains';
 import { defaultView } from '@/app/_components/desktop/url-state';
 import type { KpiPoint } from '@/server/kpi/query/result';
-import { kpiDimensions, KPIS } from '@/server/kpi/definitions';
-import { FAMILY_BY_ID } from '@/server/kpi/families';
+import { describeKpi, KPIS } from '@/server/kpi/definitions';
+import { PARAM_DEFAULTS } from '@/server/kpi/params';
 import { kpiBatchInput } from '@/server/kpi/query/schema';
 
 // The dashboards' batches are built from the real KPI catalogue: every query must pass the server's schema,
 // batches stay within its limit, bill-month figures get their natural period and filters go only where the
 // family knows them.
 
-const DEFS: Map<string, DefLite> = new Map(
-  KPIS.map((k) => {
-    const f = FAMILY_BY_ID.get(k.family)!;
-    const def: DefLite = {
-      id: k.id,
-      domain: k.domain,
-      family: { id: f.id, label: f.label },
-      name: k.name,
-      formula: k.formula,
-      unit: k.unit,
-      direction: k.direction,
-      digits: k.digits,
-      thresholds: null,
-      fixedTime: k.fixedTime ?? null,
-      parts: k.parts,
-      // As kpi.definitions lists them: a dimension only where it describes the KPI (age: the arrears book).
-      dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
-      levels:
-        f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
-    };
-    return [k.id, def];
-  }),
-);
+const DEFS: Map<string, DefLite> = new Map(KPIS.map((k) => [k.id, { ...describeKpi(k, PARAM_DEFAULTS), thresholds: null }]));
 
 const ctxOf = (domain: Parameters<typeof domainSpec>[0], org: string, patch: Partial<BatchContext['view']> = {}): BatchContext => {
   const spec = domainSpec(domain);

@@ -89,3 +89,27 @@ export function refusedDimension(k: KpiDef, name: string): { label: Dimension['l
   if (!dim?.only) return null;
   return allMeasures(k).every((m) => dim.only!.measures.includes(m)) ? null : { label: dim.label, why: dim.only.why };
 }
+
+/**
+ * A KPI as `kpi.definitions` describes it (without its SQL): names, formula, unit, direction, thresholds under
+ * `params`, the dimensions it takes and the org levels it has. The desktop's batch builder reads this shape.
+ */
+export function describeKpi(k: KpiDef, params: Parameters<NonNullable<KpiDef['thresholds']>>[0]) {
+  const f = FAMILY_BY_ID.get(k.family)!;
+  return {
+    id: k.id,
+    domain: k.domain,
+    family: { id: f.id, label: f.label },
+    name: k.name,
+    formula: k.formula,
+    unit: k.unit,
+    direction: k.direction,
+    digits: k.digits,
+    thresholds: k.thresholds?.(params) ?? null,
+    fixedTime: k.fixedTime ?? null,
+    fixedFilters: k.fixedFilters ?? null,
+    parts: k.parts,
+    dimensions: kpiDimensions(k).map(({ name, dim, values }) => ({ name, label: dim.label, values })),
+    levels: f.leaf === 'none' ? ['province'] : f.leaf === 'hall' ? ['province', 'city', 'county', 'hall'] : ['province', 'city', 'county'],
+  };
+}
