@@ -7,6 +7,7 @@ export const TABLES = [
   'etl_quarantine',
   'etl_file',
   'etl_stage_csv',
+  'etl_stage_ticket',
   'dim_hall',
   'fact_queue_ticket',
   'fact_call',

@@ -1,0 +1,4 @@
+-- Clustered twin of single/0014, which keeps single-node staging in memory. A cluster keeps cluster/0013's
+-- replicated etl_stage_csv: a load is written on one replica of its shard and may be read from another, which
+-- in-memory tables, being per replica, could not answer. single/0014's etl_stage_ticket is the embedded engine's
+-- alone (it reads the source's SQLite file from our disk, which a server cannot): nothing to create here.
