@@ -15,13 +15,18 @@ async function sha256Of(file: string): Promise<string> {
     .digest('hex');
 }
 
-/** Files waiting in `cfg.dir` with one of the configured extensions, by name (operators name drops by date). */
-export async function listDroppedFiles(cfg: FileDropConfig): Promise<DroppedFile[]> {
+/**
+ * Files waiting in `cfg.dir` with one of the configured extensions, by name (operators name drops by date).
+ * `accept` narrows them by name before they are hashed: a job reading one export kind of a shared folder
+ * need not read every other kind's files.
+ */
+export async function listDroppedFiles(cfg: FileDropConfig, accept: (name: string) => boolean = () => true): Promise<DroppedFile[]> {
   await mkdir(cfg.dir, { recursive: true });
   const exts = cfg.extensions.map((e) => e.toLowerCase());
   const names = (await readdir(cfg.dir, { withFileTypes: true }))
     .filter((d) => d.isFile() && !d.name.startsWith('.') && exts.some((e) => d.name.toLowerCase().endsWith(e)))
     .map((d) => d.name)
+    .filter(accept)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const files: DroppedFile[] = [];
   for (const name of names) {

@@ -1,4 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import iconv from 'iconv-lite';
 import type { ClickHouse } from '@/core/clickhouse/client';
 
 // The bulk path of a dropped CSV: JavaScript only decodes the file (GBK → UTF-8) and frames it, one pass that
@@ -136,14 +139,254 @@ export async function stageCsv(ch: ClickHouse, tag: string, width: number, body:
   });
 }
 
-/** Drops loads' staged records (the TTL clears what a crash leaves behind). */
+/**
+ * A dropped CSV as bytes, checked for what frameCsv checks on decoded text, without decoding or copying it:
+ * the embedded engine then reads the file itself (stageCsvFiles). GBK bytes never collide with `,` `"` CR LF
+ * (trail bytes are 0x40–0xFE), so the engine splits GBK CSV as bytes and converts the fields that need it.
+ */
+export interface ScannedCsv {
+  /** Header row fields, unquoted and untrimmed (decoded). */
+  header: string[];
+  records: number;
+  encoding: 'utf-8' | 'gbk';
+  /** Per column: whether any record's field holds a byte ≥ 0x80 (only those are converted from GBK). */
+  nonAscii: boolean[];
+}
+
+/**
+ * GB18030 two-byte codes the engine's ICU decodes otherwise than iconv-lite (which the row reader uses): the
+ * vertical forms and the CJK characters GB18030-2005 moved out of the private use area. Files holding them go
+ * row by row, so both paths keep the row reader's characters.
+ */
+const GBK_DIFFERS = new Set([
+  0xa6d9, 0xa6da, 0xa6db, 0xa6dc, 0xa6dd, 0xa6de, 0xa6df, 0xa6ec, 0xa6ed, 0xa6f3, 0xfe59, 0xfe61, 0xfe66, 0xfe67, 0xfe6d, 0xfe7e, 0xfe90,
+  0xfea0,
+]);
+
+/**
+ * Length of the non-ASCII character at `i` when the row reader would see neither a Unicode space (which its
+ * trim removes), U+FEFF nor U+FFFD (which it calls binary) there, else 0. UTF-8 input is valid (isUtf8).
+ */
+function plainUtf8(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0xe0) return c === 0xc2 && b[i + 1] === 0xa0 ? 0 : 2;
+  if (c < 0xf0) {
+    const d = b[i + 1]!;
+    const e = b[i + 2]!;
+    if (c === 0xe1 && d === 0x9a && e === 0x80) return 0;
+    if (c === 0xe2 && d === 0x80 && (e <= 0x8a || e === 0xa8 || e === 0xa9 || e === 0xaf)) return 0;
+    if (c === 0xe2 && d === 0x81 && e === 0x9f) return 0;
+    if (c === 0xe3 && d === 0x80 && e === 0x80) return 0;
+    if (c === 0xef && ((d === 0xbb && e === 0xbf) || (d === 0xbf && e === 0xbd))) return 0;
+    return 3;
+  }
+  return 4;
+}
+
+/** Length of the GBK two-byte character at `i` when it decodes alike everywhere and is no space, else 0. */
+function plainGbk(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  const d = i + 1 < b.length ? b[i + 1]! : 0;
+  // Single 0x80/0xFF bytes and GB18030's four-byte forms (second byte a digit) go to the row reader.
+  if (c === 0x80 || c === 0xff || d < 0x40 || d === 0x7f || d === 0xff) return 0;
+  const code = (c << 8) | d;
+  return code === 0xa1a1 /* U+3000 */ || GBK_DIFFERS.has(code) ? 0 : 2;
+}
+
+/**
+ * Scans a dropped CSV's bytes, or returns null when frameCsv would not take its text (or the text is not
+ * plainly UTF-8 or GBK): such a file goes to the row reader, whose answers stay the reference.
+ */
+export function scanCsv(buf: Buffer, encoding: 'utf-8' | 'gbk' | 'auto'): ScannedCsv | null {
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  let enc: 'utf-8' | 'gbk';
+  if (encoding === 'gbk') enc = 'gbk';
+  else if (isUtf8(bom ? buf.subarray(3) : buf)) enc = 'utf-8';
+  else if (encoding === 'auto' && !bom) enc = 'gbk';
+  else return null;
+  const wide = enc === 'utf-8' ? plainUtf8 : plainGbk;
+  const b: Uint8Array = buf;
+  const len = b.length;
+  let i = enc === 'utf-8' && bom ? 3 : 0;
+  let eol = 0; // 1 LF, 2 CRLF
+  let header: string[] | null = null;
+  let width = 0;
+  let nonAscii: boolean[] = [];
+  let records = 0;
+  const text = (from: number, to: number) =>
+    enc === 'utf-8' ? buf.toString('utf8', from, to) : iconv.decode(buf.subarray(from, to), 'gb18030');
+  while (i < len) {
+    let fields = 0;
+    let blank = true;
+    const values: string[] | null = header === null ? [] : null;
+    for (;;) {
+      const field = fields++;
+      let high = false;
+      if (b[i] === QUOTE) {
+        const open = i;
+        i++;
+        for (;;) {
+          if (i >= len) return null; // unclosed quote
+          const c = b[i]!;
+          if (c === QUOTE) {
+            if (b[i + 1] === QUOTE) {
+              i += 2;
+              blank = false;
+              continue;
+            }
+            break;
+          }
+          if (c < 0x80) {
+            if ((c < 0x20 && c !== 0x09 && c !== LF && c !== 0x0c && c !== CR) || c === 0x7f) return null; // binary
+            if (c > 0x20) blank = false;
+            i++;
+          } else {
+            const n = wide(b, i);
+            if (n === 0) return null;
+            high = true;
+            blank = false;
+            i += n;
+          }
+        }
+        if (values) values.push(text(open + 1, i).replace(/""/g, '"'));
+        i++; // closing quote
+        const next = i < len ? b[i] : -1;
+        if (next !== COMMA && next !== CR && next !== LF && next !== -1) return null;
+      } else {
+        const open = i;
+        while (i < len) {
+          const c = b[i]!;
+          if (c === COMMA || c === CR || c === LF) break;
+          if (c < 0x80) {
+            if (c === QUOTE) return null;
+            if ((c < 0x20 && c !== 0x09 && c !== 0x0c) || c === 0x7f) return null; // binary
+            if (c > 0x20) blank = false;
+            i++;
+          } else {
+            const n = wide(b, i);
+            if (n === 0) return null;
+            high = true;
+            blank = false;
+            i += n;
+          }
+        }
+        if (values) values.push(text(open, i));
+      }
+      if (high && header !== null && field < width) nonAscii[field] = true;
+      if (i < len && b[i] === COMMA) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (i < len) {
+      let kind: number;
+      if (b[i] === CR) {
+        if (b[i + 1] !== LF) return null; // a bare CR
+        kind = 2;
+        i += 2;
+      } else {
+        kind = 1;
+        i++;
+      }
+      if (eol === 0) eol = kind;
+      else if (eol !== kind) return null;
+    }
+    if (header === null) {
+      header = values!;
+      width = header.length;
+      if (width > STAGE_COLUMNS.length) return null;
+      nonAscii = header.map(() => false);
+      continue;
+    }
+    if (blank || fields !== width) return null;
+    records++;
+  }
+  if (header === null || records === 0) return null;
+  return { header, records, encoding: enc, nonAscii };
+}
+
+/** A dropped file the embedded engine reads itself: its path, load id and scan. */
+export interface FileLoad {
+  path: string;
+  loadId: string;
+  scan: ScannedCsv;
+}
+
+// Characters file() reads as a glob (or as the list separator inside one): a path holding them is staged
+// from its bytes instead (stageCsv).
+const GLOB = /[*?{}[\],\\]|\.\./;
+
+/** Whether the engine can read these files itself: embedded (a server cannot see our disk), plain names. */
+export function readableByEngine(ch: ClickHouse, files: string[]): boolean {
+  return ch.engine === 'embedded' && files.every((f) => path.isAbsolute(f) && !GLOB.test(f));
+}
+
+/**
+ * Stages files of one folder, one header width and one encoding in one statement: the embedded engine reads
+ * them itself (file()), numbers the records of each file (_row_number, the header being 0) and converts only
+ * the GBK fields that are not ASCII. Paths are ours (the drop folder's), bound, and checked by readableByEngine.
+ */
+export async function stageCsvFiles(ch: ClickHouse, tag: string, files: FileLoad[]): Promise<void> {
+  const first = files[0];
+  if (!first) return;
+  const dir = path.dirname(first.path);
+  const names = files.map((f) => path.basename(f.path));
+  if (
+    files.some(
+      (f) => path.dirname(f.path) !== dir || f.scan.encoding !== first.scan.encoding || f.scan.header.length !== first.scan.header.length,
+    )
+  )
+    throw new Error('stageCsvFiles: one folder, one encoding and one width per statement');
+  if (
+    !readableByEngine(
+      ch,
+      files.map((f) => f.path),
+    )
+  )
+    throw new Error('stageCsvFiles: paths the engine cannot read as given');
+  const width = first.scan.header.length;
+  const cols = STAGE_COLUMNS.slice(0, width);
+  const gbk = first.scan.encoding === 'gbk';
+  const convert = cols.map((c, i) =>
+    gbk && files.some((f) => f.scan.nonAscii[i]) ? `if(isValidASCII(${c}), ${c}, convertCharset(${c}, 'GB18030', 'UTF-8'))` : c,
+  );
+  await ch.command(
+    tag,
+    `INSERT INTO etl_stage_csv (load_id, n, ${cols.join(', ')})
+     SELECT transform(_file, {names:Array(String)}, {loads:Array(String)}, ''), toUInt32(_row_number - 1), ${convert.join(', ')}
+     FROM file({glob:String}, CSV, {structure:String})
+     WHERE _row_number > 0
+     SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`,
+    {
+      names,
+      loads: files.map((f) => f.loadId),
+      glob: names.length === 1 ? first.path : path.join(dir, `{${names.join(',')}}`),
+      structure: cols.map((c) => `${c} String`).join(', '),
+    },
+  );
+}
+
+/**
+ * Drops loads' staged records: on a cluster the replicated partitions (their TTL clears what a crash leaves),
+ * else the in-memory rows, and with them anything a failed drop left a day ago.
+ */
 export async function dropStaged(ch: ClickHouse, loadIds: string[]): Promise<void> {
+  if (!ch.cluster) {
+    await ch.command(
+      'etl.bulk.drop-stage',
+      `ALTER TABLE etl_stage_csv DELETE WHERE load_id IN {loads:Array(String)} OR staged_at < now() - INTERVAL 1 DAY
+       SETTINGS mutations_sync = 2`,
+      { loads: loadIds },
+    );
+    return;
+  }
   for (let i = 0; i < loadIds.length; i += 100) {
     const ids = loadIds.slice(i, i + 100);
     await ch.command(
       'etl.bulk.drop-stage',
-      // On a cluster the partitions are the replicated _local table's (cluster: a validated identifier).
-      `ALTER TABLE ${ch.cluster ? `etl_stage_csv_local ON CLUSTER '${ch.cluster}'` : 'etl_stage_csv'} ${ids.map((_, j) => `DROP PARTITION {l${j}:String}`).join(', ')}`,
+      // The partitions are the replicated _local table's (cluster: a validated identifier).
+      `ALTER TABLE etl_stage_csv_local ON CLUSTER '${ch.cluster}' ${ids.map((_, j) => `DROP PARTITION {l${j}:String}`).join(', ')}`,
       Object.fromEntries(ids.map((id, j) => [`l${j}`, id])),
     );
   }

@@ -28,7 +28,7 @@ const position = (wm: Watermark | null) => (wm ? `${wm.ts}|${wm.id}` : '');
  * text compares right against values written with or without milliseconds: '…00:00:00' sorts before
  * '…00:00:00.000'.
  */
-function wallClock(ms: number, tz: string): string {
+export function wallClock(ms: number, tz: string): string {
   const text = formatLocal(ms, tz);
   return ms % 1000 === 0 ? text.slice(0, 19) : text;
 }

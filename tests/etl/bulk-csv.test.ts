@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { parseLocal } from '@/core/time';
 import { decodeText } from '@/etl/connectors/file-drop';
-import { frameCsv } from '@/etl/runtime/bulk-csv';
+import { frameCsv, scanCsv } from '@/etl/runtime/bulk-csv';
 import type { JobContext } from '@/etl/runtime/job';
 import { billingJobs } from '@/etl/sources/billing/jobs';
 import { HEADERS, type BillingKind } from '@/etl/sources/billing/source-schema';
@@ -76,7 +76,7 @@ interface Side {
   jobs: Record<string, ReturnType<typeof billingJobs>[number]>;
 }
 
-async function side(bulk: boolean): Promise<Side> {
+async function side(bulk: boolean | 'insert'): Promise<Side> {
   const ch = await testClickHouse();
   const root = mkdtempSync(path.join(tmpdir(), `bulk-${bulk}-`));
   const folder = { dir: path.join(root, 'in'), archiveDir: path.join(root, 'archive'), rejectedDir: path.join(root, 'rejected') };
@@ -116,16 +116,19 @@ const dumpAll = async (ch: ClickHouse, table: string) => ch.query('test.dump', `
 
 describe('bulk CSV path', () => {
   let row: Side;
+  // The engine reads the dropped files itself (embedded), or is sent the framed records (a server's route).
   let bulk: Side;
-  const runs: Record<string, unknown[]> = { row: [], bulk: [] };
+  let sent: Side;
+  const runs: Record<string, unknown[]> = { row: [], bulk: [], sent: [] };
 
   beforeAll(async () => {
     row = await side(false);
     bulk = await side(true);
-    for (const s of [row, bulk]) for (const [name, bytes] of DROPS) writeFileSync(path.join(s.folder.dir, name), bytes);
+    sent = await side('insert');
+    for (const s of [row, bulk, sent]) for (const [name, bytes] of DROPS) writeFileSync(path.join(s.folder.dir, name), bytes);
   });
   afterAll(async () => {
-    for (const s of [row, bulk]) if (s?.ch) await dropTestClickHouse(s.ch);
+    for (const s of [row, bulk, sent]) if (s?.ch) await dropTestClickHouse(s.ch);
   });
 
   it('frames the plain files for staging and leaves the irregular one to the row reader', () => {
@@ -141,13 +144,35 @@ describe('bulk CSV path', () => {
     expect(frameCsv('a,b\n1,"x\ny"\n', 'L')!.body.toString()).toBe('L,0,1,"x\ny"\n');
   });
 
+  it('scans the bytes of the files the framing takes, and refuses the same irregular ones', () => {
+    const scanned = (name: string) => scanCsv(readFileSync(path.join(bulk.folder.dir, name)), 'auto');
+    expect(scanned('缴费流水_20261123.csv')).toMatchObject({ records: 15, header: Object.values(HEADERS.payments), encoding: 'gbk' });
+    // Only the columns with Chinese text are converted from GBK: channel, bank, result, failure reason.
+    expect(scanned('缴费流水_20261123.csv')!.nonAscii).toEqual([false, false, false, false, false, true, true, true, true]);
+    expect(scanned('催费记录_20261123.csv')).toMatchObject({ records: 4, encoding: 'utf-8' });
+    expect(scanned('缴费流水_空行.csv')).toBeNull();
+    expect(scanned('缴费流水_坏字节.csv')).toBeNull();
+    const scan = (text: string | Buffer) => scanCsv(typeof text === 'string' ? Buffer.from(text) : text, 'auto');
+    expect(scan('a,b\r\n1,"2\r\n')).toBeNull(); // an unclosed quote
+    expect(scan('a,b\r\n1,x"y\r\n')).toBeNull(); // a quote inside an unquoted field
+    expect(scan('a,b\r\n1,2,3\r\n')).toBeNull(); // a record wider than the header
+    expect(scan('a,b\r\n1,2\n3,4\n')).toBeNull(); // mixed line ends
+    expect(scan('a,b\n1,\u30002\n')).toBeNull(); // an ideographic space trim() would remove
+    expect(scan(gbk('a,b\n1,\u30002\n'))).toBeNull(); // …in GBK (A1A1)
+    expect(scan(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0xa6, 0xd9, 0x0a]))).toBeNull(); // a code ICU maps otherwise
+    expect(scan(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0x81, 0x30, 0x81, 0x30, 0x0a]))).toBeNull(); // GB18030 four bytes
+    expect(scan('a,b\n1,"x\ny"\n')).toMatchObject({ records: 1, nonAscii: [false, false] });
+  });
+
   it('loads the same facts and quarantines the same rows, with the same reasons, as the row path', async () => {
-    const staging = vi.spyOn(bulk.ch, 'insertFormatted');
+    const staging = vi.spyOn(sent.ch, 'insertFormatted');
+    const notSent = vi.spyOn(bulk.ch, 'insertFormatted');
     const statements = vi.spyOn(bulk.ch, 'command');
     for (const kind of ['customers', 'payments', 'reconnections', 'dunning']) {
       for (const [name, s] of [
         ['row', row],
         ['bulk', bulk],
+        ['sent', sent],
       ] as const) {
         const ctx: JobContext = { ch: s.ch, now: NOW, runId: RUN };
         runs[name]!.push({ kind, ...(await s.jobs[kind]!.run(ctx)) });
@@ -156,26 +181,31 @@ describe('bulk CSV path', () => {
     // One batch each of payments (two files), reconnections and dunning was staged; the file with a blank line
     // and the customers were not.
     expect(staging).toHaveBeenCalledTimes(3);
+    expect(notSent).not.toHaveBeenCalled();
     // …and moved in ClickHouse: facts and quarantine of each, then the staged load dropped.
-    expect(statements.mock.calls.map((c) => c[0]).filter((t) => /^etl\.(billing\.)?bulk\./.test(t))).toEqual([
+    expect(statements.mock.calls.map((c) => c[0]).filter((t) => /^etl\.(billing\.)?bulk\.|\.stage$/.test(t))).toEqual([
       ...['payments', 'reconnections', 'dunning'].flatMap((k) => [
+        `etl.billing.${k}.stage`,
         `etl.billing.bulk.${k}.facts`,
         `etl.billing.bulk.${k}.quarantine`,
         'etl.bulk.drop-stage',
       ]),
     ]);
     expect(runs.bulk).toEqual(runs.row);
+    expect(runs.sent).toEqual(runs.row);
     expect(runs.row).toContainEqual(expect.objectContaining({ kind: 'payments', rowsRead: 32, rowsQuarantined: 23 }));
 
     for (const table of ['fact_payment', 'fact_reconnection', 'fact_dunning', 'etl_file']) {
       // As the tables read (FINAL): the parts differ, the bulk path inserting several files as one block that
       // the ReplacingMergeTree already collapses on insert, where row by row inserts one block per file.
-      const [a, b] = [await dump(row.ch, table, 'FINAL'), await dump(bulk.ch, table, 'FINAL')];
+      const [a, b, c] = [await dump(row.ch, table, 'FINAL'), await dump(bulk.ch, table, 'FINAL'), await dump(sent.ch, table, 'FINAL')];
       expect({ table, rows: b }).toEqual({ table, rows: a });
+      expect({ table, rows: c }).toEqual({ table, rows: a });
       expect(a.length).toBeGreaterThan(0);
     }
     const [qa, qb] = [await dumpAll(row.ch, 'etl_quarantine FINAL'), await dumpAll(bulk.ch, 'etl_quarantine FINAL')];
     expect(qb).toEqual(qa);
+    expect(await dumpAll(sent.ch, 'etl_quarantine FINAL')).toEqual(qa);
     expect(qa.length).toBe(23 + 5 + 3);
     const reasons = new Map(qb.map((q) => [q.record_key, q.reason]));
     expect(reasons.get('P002')).toBe('bad date in paid_at: "2026-02-30 10:00:00"');

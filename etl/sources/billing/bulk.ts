@@ -4,6 +4,7 @@ import type { TableName } from '@/core/clickhouse/tables';
 import { chTime } from '@/core/time';
 import { z } from 'zod';
 import { STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { CHANNEL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
 
 // The bulk path's checks and transforms of a staged billing CSV (etl_stage_csv), as set operations: the same
@@ -15,29 +16,10 @@ export const BULK_KINDS = ['payments', 'dunning', 'reconnections'] as const sati
 export type BulkKind = (typeof BULK_KINDS)[number];
 export const isBulkKind = (k: BillingKind): k is BulkKind => (BULK_KINDS as readonly string[]).includes(k);
 
-/** An SQL string literal of code-side text (regular expressions, fixed reasons): never data. */
-const lit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
 // JavaScript's trim of what the framing let through (ASCII whitespace; Unicode spaces go row by row).
 const trim = (col: string) => `trimBoth(${col}, ${lit(' \t\n\v\f\r')})`;
 
-const TIME_RE = String.raw`^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$`;
 const AMOUNT_RE = String.raw`^-?\d+(\.\d+)?$`;
-const num = (x: string, from: number, len: number) => `toUInt16OrZero(substring(${x}, ${from}, ${len}))`;
-
-/** parseLocal's acceptance: the pattern, then a real calendar day and clock time. */
-function timeOk(x: string): string {
-  const mo = num(x, 6, 2);
-  return `(match(${x}, ${lit(TIME_RE)}) AND ${mo} BETWEEN 1 AND 12
-    AND ${num(x, 9, 2)} BETWEEN 1 AND toDayOfMonth(toLastDayOfMonth(makeDate32(${num(x, 1, 4)}, greatest(1, least(12, ${mo})), 1)))
-    AND ${num(x, 12, 2)} <= 23 AND ${num(x, 15, 2)} <= 59 AND ${num(x, 18, 2)} <= 59)`;
-}
-
-/** The instant of a local wall-clock text in the source's zone ({tz}); NULL where timeOk is false. */
-function timeVal(x: string): string {
-  return `if(${timeOk(x)}, toDateTime64OrNull(concat(substring(${x}, 1, 10), ' ', substring(${x}, 12, 5), ':',
-    if(length(${x}) >= 19, substring(${x}, 18, 2), '00'), '.', if(length(${x}) > 20, rightPad(substring(${x}, 21), 3, '0'), '000')), 3, {tz:String}), NULL)`;
-}
 
 /** Yuan text → cents as Math.round(Number(v) * 100) does. */
 const cents = (x: string) => `floor(toFloat64OrZero(${x}) * 100 + 0.5)`;

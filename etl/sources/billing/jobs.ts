@@ -18,7 +18,16 @@ import type { DroppedFile, FileDropConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtime/job';
 import { loadedAmong, recordFile, recordFiles } from '../../runtime/file-ledger';
 import { quarantine } from '../../runtime/run-job';
-import { dropStaged, frameCsv, newLoadId, stageCsv } from '../../runtime/bulk-csv';
+import {
+  dropStaged,
+  frameCsv,
+  newLoadId,
+  readableByEngine,
+  scanCsv,
+  stageCsv,
+  stageCsvFiles,
+  type ScannedCsv,
+} from '../../runtime/bulk-csv';
 import { isBulkKind, moveStaged } from './bulk';
 import { billingKinds, billingSource } from './config';
 import { FILE_PATTERN, HEADERS, type BillingKind } from './source-schema';
@@ -52,8 +61,10 @@ export interface BillingSourceConfig {
   /**
    * CSV exports of the kinds bulk.ts has rules for are staged in ClickHouse and checked there as set
    * operations (default); false loads every file row by row (the reference the bulk path is tested against).
+   * 'insert' stages the framed records as bytes even where the embedded engine could read the file itself
+   * (what a ClickHouse server always gets): tests run both staging routes.
    */
-  bulk?: boolean;
+  bulk?: boolean | 'insert';
 }
 
 /**
@@ -101,13 +112,20 @@ const add = (t: Counts, c: Counts) => {
   t.quarantined += c.quarantined;
 };
 
-/** A dropped CSV framed for etl_stage_csv, waiting for its batch to be staged and moved. */
+/**
+ * A dropped CSV waiting for its batch to be staged in etl_stage_csv and moved: scanned, for the embedded engine
+ * to read the file itself, or framed, its records as bytes to insert (a server cannot read our disk).
+ */
 interface Staged {
   file: DroppedFile;
   loadId: string;
   header: string[];
   records: number;
-  body: Buffer;
+  /** What a batch shares besides the header: how it is staged (and a scanned file's encoding). */
+  route: string;
+  scan: ScannedCsv | null;
+  body: Buffer | null;
+  bytes: number;
 }
 
 /** What one run's files share. */
@@ -210,15 +228,36 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     try {
       const ext = path.extname(file.name).toLowerCase();
       if (cfg.bulk !== false && isBulkKind(kind) && (ext === '.csv' || ext === '.txt')) {
-        const text = decodeText(await readFile(file.path), drop.encoding, file.name);
+        const bytes = await readFile(file.path);
         const loadId = newLoadId();
-        const framed = frameCsv(text, loadId);
-        if (framed) {
-          const header = headerKeys(framed.header, file.name);
+        const checkHeader = (fields: string[]) => {
+          const header = headerKeys(fields, file.name);
           const missing = Object.values(HEADERS[kind]).filter((h) => !header.includes(h));
           if (missing.length) throw new UnreadableFileError(`${file.name}: missing columns ${missing.join(', ')}`);
-          staged = { file, loadId, header, records: framed.records, body: framed.body };
-        } else records = parseCsvText(text, file.name);
+          return header;
+        };
+        // Embedded, JavaScript only checks the bytes; the engine reads, splits and converts the file.
+        const scan = cfg.bulk !== 'insert' && readableByEngine(ctx.ch, [file.path]) ? scanCsv(bytes, drop.encoding) : null;
+        if (scan) {
+          const header = checkHeader(scan.header);
+          staged = { file, loadId, header, records: scan.records, route: `file:${scan.encoding}`, scan, body: null, bytes: bytes.length };
+        } else {
+          const text = decodeText(bytes, drop.encoding, file.name);
+          const framed = frameCsv(text, loadId);
+          if (framed) {
+            const header = checkHeader(framed.header);
+            staged = {
+              file,
+              loadId,
+              header,
+              records: framed.records,
+              route: 'framed',
+              scan: null,
+              body: framed.body,
+              bytes: framed.body.length,
+            };
+          } else records = parseCsvText(text, file.name);
+        }
       } else records = await readTabular(file, drop);
       const missing = records?.[0] ? missingHeaders(kind, records[0]) : [];
       if (missing.length) throw new UnreadableFileError(`${file.name}: missing columns ${missing.join(', ')}`);
@@ -237,13 +276,14 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
       if (
         first &&
         (first.header.join('\n') !== staged.header.join('\n') ||
+          first.route !== staged.route ||
           run.batchRecords + staged.records > BATCH_RECORDS ||
-          run.batchBytes + staged.body.length > BATCH_BYTES)
+          run.batchBytes + staged.bytes > BATCH_BYTES)
       )
         await flush(kind, ctx, run);
       run.batch.push(staged);
       run.batchRecords += staged.records;
-      run.batchBytes += staged.body.length;
+      run.batchBytes += staged.bytes;
       return;
     }
     if (!records) throw new Error('unreachable: neither framed nor read');
@@ -296,7 +336,13 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     const loadIds = batch.map((b) => b.loadId);
     try {
       try {
-        await stageCsv(ctx.ch, `etl.${source}.stage`, batch[0]!.header.length, Buffer.concat(batch.map((b) => b.body)));
+        if (batch[0]!.scan)
+          await stageCsvFiles(
+            ctx.ch,
+            `etl.${source}.stage`,
+            batch.map((b) => ({ path: b.file.path, loadId: b.loadId, scan: b.scan! })),
+          );
+        else await stageCsv(ctx.ch, `etl.${source}.stage`, batch[0]!.header.length, Buffer.concat(batch.map((b) => b.body!)));
       } catch (err) {
         // The engine refused the text itself (a parse error has a code): the row reader decides what each
         // file of the batch is. Anything else fails the run.
@@ -358,7 +404,8 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     source: billingSource(kind),
     schedule: cfg.schedules?.[kind] ?? BILLING_SCHEDULES[kind],
     async run(ctx: JobContext): Promise<JobResult> {
-      const waiting = await listDroppedFiles(drop);
+      // Only this kind's files and the customer master's are hashed, not the whole shared folder.
+      const waiting = await listDroppedFiles(drop, (n) => FILE_PATTERN[kind].test(n) || FILE_PATTERN.customers.test(n));
       const mine = waiting.filter((f) => FILE_PATTERN[kind].test(f.name));
       // Facts name their customer; while a customer master waits in the folder, a new customer's lines would be
       // quarantined as unknown, so they wait for the master's job instead.

@@ -4,6 +4,7 @@ import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
 import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { windowJob } from '../../runtime/window-pull';
+import { AGENT_STATES, backfillCtiBulk, CALLS, type CtiBulkFeed } from './bulk';
 import { CTI_SOURCES } from './config';
 import { CTI_AGENT_STATES_PATH, CTI_CDR_PATH } from './source-schema';
 import { agentStateKey, cdrKey, transformAgentState, transformCdr, type Transform } from './transform';
@@ -21,6 +22,12 @@ export interface CtiSourceConfig {
   /** Re-read this much before the watermark. */
   overlapMs?: number;
   schedule?: string;
+  /**
+   * A back-fill stages each window's records in the engine and checks and transforms them there as one set
+   * (bulk.ts; default); false takes them through the row transform page by page (the reference the bulk path
+   * is tested against). Live runs always go row by row.
+   */
+  bulk?: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -46,6 +53,8 @@ interface Feed {
   key: (raw: Record<string, unknown>) => string;
   /** Whether the API's per-window total can be compared with the table (see reconcile). */
   reconcilable?: boolean;
+  /** The feed's rules in SQL, for the back-fill (bulk.ts). */
+  bulk: CtiBulkFeed;
 }
 
 function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
@@ -70,6 +79,12 @@ function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
       return { loaded: good.length, quarantined: bad.length };
     },
   });
+  if (cfg.bulk !== false) {
+    const windowMs = cfg.windowMs ?? 3 * HOUR;
+    const load = { tz: cfg.tz, source: feed.source, sourceName: 'cti', transform: feed.transform, key: feed.key };
+    job.backfill = (ctx, range, progress, resumeKey) =>
+      backfillCtiBulk(ctx, { http, windowMs }, feed.bulk, load, range, progress, resumeKey);
+  }
   // Agent states are listed by their last change (start, then again at the end), so a day's total has no
   // one-to-one counterpart in fact_agent_state; only calls are reconciled.
   if (feed.reconcilable) job.reconcile = (ch, day) => reconcileCtiCalls(ch, http, day, cfg.tz);
@@ -86,6 +101,7 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       transform: transformCdr,
       key: cdrKey,
       reconcilable: true,
+      bulk: CALLS,
     }),
     feedJob(cfg, {
       source: CTI_SOURCES.agentStates,
@@ -93,6 +109,7 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       table: 'fact_agent_state',
       transform: transformAgentState,
       key: agentStateKey,
+      bulk: AGENT_STATES,
     }),
   ];
 }

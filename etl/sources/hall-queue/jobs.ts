@@ -2,6 +2,8 @@ import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
+import { loadTicketRange, TICKET_COLUMNS } from './bulk';
+import { withSqliteBulkBackfill } from '../../runtime/sqlite-bulk';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { HALL_QUEUE_SOURCES } from './config';
@@ -16,6 +18,11 @@ export interface HallQueueSourceConfig {
   pageSize?: number;
   ticketSchedule?: string;
   hallSchedule?: string;
+  /**
+   * A back-fill of a SQLite source the embedded engine can read runs as one INSERT … SELECT per range (bulk.ts;
+   * default); false pages it through JavaScript (the reference the bulk path is tested against).
+   */
+  bulk?: boolean;
 }
 
 async function loadHalls(
@@ -41,19 +48,7 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
   const pageSize = cfg.pageSize ?? 5000;
   const ticketRead: SqlIncrementalConfig = {
     table: 'q_ticket',
-    columns: [
-      'ticket_id',
-      'hall_id',
-      'ticket_no',
-      'biz_type',
-      'window_no',
-      'take_time',
-      'call_time',
-      'finish_time',
-      'state',
-      'evaluation',
-      'updated_at',
-    ],
+    columns: [...TICKET_COLUMNS],
     updatedAtColumn: 'updated_at',
     idColumn: 'ticket_id',
     lookbackMs,
@@ -100,15 +95,39 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
     return { loaded: good.length, quarantined: bad.length };
   }
 
+  const keyset = keysetJob({
+    source: HALL_QUEUE_SOURCES.tickets,
+    schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
+    connection: cfg.connection,
+    read: ticketRead,
+    async pageLoader(db) {
+      const { orgs } = await loadHalls(db, cfg.tz);
+      return (ctx, rows) => loadTicketPage(ctx, db, orgs, rows);
+    },
+  });
+
   const tickets: EtlJob = {
-    ...keysetJob({
-      source: HALL_QUEUE_SOURCES.tickets,
-      schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
+    // A range in one statement where the embedded engine reads the source file itself; else page by page.
+    ...withSqliteBulkBackfill(keyset, {
       connection: cfg.connection,
-      read: ticketRead,
-      async pageLoader(db) {
+      tz: cfg.tz,
+      enabled: cfg.bulk !== false,
+      async load(ctx, db, range) {
         const { orgs } = await loadHalls(db, cfg.tz);
-        return (ctx, rows) => loadTicketPage(ctx, db, orgs, rows);
+        return loadTicketRange(
+          ctx.ch,
+          db,
+          {
+            ...range,
+            halls: orgs,
+            tz: cfg.tz,
+            source: HALL_QUEUE_SOURCES.tickets,
+            sourceName: 'hall-queue',
+            runId: ctx.runId,
+            now: ctx.now,
+          },
+          (rows) => loadTicketPage(ctx, db, orgs, rows),
+        );
       },
     }),
 

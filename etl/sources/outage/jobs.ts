@@ -1,10 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { TableName } from '@/core/clickhouse/tables';
-import { archiveFile, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
+import { archiveFile, headerKeys, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import type { FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
+import { dropStaged, newLoadId, readableByEngine, scanCsv, stageCsvFiles, type FileLoad } from '../../runtime/bulk-csv';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
 import { quarantine } from '../../runtime/run-job';
+import { withSqliteBulkBackfill } from '../../runtime/sqlite-bulk';
+import { BULK_TABLES, loadOutageRange, moveSmsReportFile, SMS_BULK_MIN_RECORDS, type BulkTableName } from './bulk';
 import { OUTAGE_SOURCES } from './config';
 import { SMS_REPORT_COLUMNS } from './source-schema';
 import { transformNotice, transformOutage, transformOutageCustomer, transformSmsReport, type Transform } from './transform';
@@ -23,6 +28,13 @@ export interface OutageSourceConfig {
   /** The SMS gateway's delivery report drop; no job when absent. */
   smsReports?: FileDropConfig;
   schedules?: { events?: string; customers?: string; notices?: string; smsReports?: string };
+  /**
+   * A back-fill of notices and affected customers from a SQLite source the embedded engine can read runs as one
+   * INSERT … SELECT per range, and an SMS report CSV of SMS_BULK_MIN_RECORDS or more that the engine can read
+   * is checked there as one set (bulk.ts; default); false takes both through JavaScript row by row (the
+   * reference the bulk paths are tested against). Outages themselves (a few hundred a day) always go row by row.
+   */
+  bulk?: boolean;
 }
 
 const EVERY_5_MIN = '0 */5 * * * *';
@@ -33,6 +45,8 @@ interface SqlFeed {
   table: TableName;
   read: SqlIncrementalConfig;
   transform: (raw: unknown, tz: string, source: string) => Transform;
+  /** The table's set-based back-fill (bulk.ts), where it has one. */
+  bulk?: BulkTableName;
 }
 
 function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
@@ -56,7 +70,19 @@ function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
     return { loaded: good.length, quarantined: bad.length };
   }
 
-  return keysetJob({ source, schedule: feed.schedule, connection: cfg.connection, read, pageLoader: async () => loadPage });
+  const keyset = keysetJob({ source, schedule: feed.schedule, connection: cfg.connection, read, pageLoader: async () => loadPage });
+  const bulk = feed.bulk;
+  if (!bulk) return keyset;
+  // A range in one statement where the embedded engine reads the source file itself; else page by page.
+  return withSqliteBulkBackfill(keyset, {
+    connection: cfg.connection,
+    tz: cfg.tz,
+    enabled: cfg.bulk !== false,
+    load: (ctx, db, range) =>
+      loadOutageRange(ctx.ch, db, bulk, { ...range, tz: cfg.tz, source, sourceName: 'outage', runId: ctx.runId, now: ctx.now }, (rows) =>
+        loadPage(ctx, rows),
+      ),
+  });
 }
 
 /**
@@ -65,7 +91,7 @@ function sqlJob(cfg: OutageSourceConfig, feed: SqlFeed): EtlJob {
  * folder with its reason. Files are archived only after their rows and ledger record are in: a crash before
  * re-loads the same rows, which collapse in ReplacingMergeTree.
  */
-function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJob {
+function smsReportJob(drop: FileDropConfig, tz: string, schedule: string, bulk: boolean): EtlJob {
   const source = OUTAGE_SOURCES.smsReports;
   return {
     source,
@@ -90,16 +116,62 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string): EtlJo
           await archiveFile(file, drop);
           continue;
         }
-        let records: Record<string, string>[];
+        let records: Record<string, string>[] = [];
+        let staged: FileLoad | null = null;
+        let header: string[] = [];
         try {
-          records = await readTabular(file, drop);
-          const missing = SMS_REPORT_COLUMNS.filter((c) => c !== '失败原因' && records.length > 0 && !(c in records[0]!));
-          if (missing.length)
-            throw new UnreadableFileError(`${file.name}: not an SMS delivery report, missing column(s) ${missing.join(', ')}`);
+          const missingIn = (keys: string[]) => {
+            const missing = SMS_REPORT_COLUMNS.filter((c) => c !== '失败原因' && !keys.includes(c));
+            if (missing.length)
+              throw new UnreadableFileError(`${file.name}: not an SMS delivery report, missing column(s) ${missing.join(', ')}`);
+          };
+          // A large plain CSV is read and checked by the embedded engine itself (bulk.ts); the rest row by row.
+          const ext = path.extname(file.name).toLowerCase();
+          if (bulk && (ext === '.csv' || ext === '.txt') && readableByEngine(ch, [file.path])) {
+            const scan = scanCsv(await readFile(file.path), drop.encoding);
+            if (scan && scan.records >= SMS_BULK_MIN_RECORDS) {
+              header = headerKeys(scan.header, file.name);
+              missingIn(header);
+              staged = { path: file.path, loadId: newLoadId(), scan };
+            }
+          }
+          if (!staged) {
+            records = await readTabular(file, drop);
+            if (records.length > 0) missingIn(Object.keys(records[0]!));
+          }
         } catch (err) {
           if (!(err instanceof UnreadableFileError)) throw err;
           await rejectFile(file, drop, err.message);
           await recordFile(ch, { source, fileName: file.name, sha256: file.sha256, rows: 0, status: 'rejected', reason: err.message }, now);
+          continue;
+        }
+        if (staged) {
+          await stageCsvFiles(ch, `etl.${source}.bulk.stage`, [staged]);
+          let moved: { read: number; loaded: number; quarantined: number };
+          try {
+            moved = await moveSmsReportFile(ch, {
+              name: file.name,
+              keyPrefix: file.sha256.slice(0, 16),
+              header,
+              loadId: staged.loadId,
+              tz,
+              source,
+              sourceName: 'outage',
+              runId,
+              now,
+            });
+          } finally {
+            await dropStaged(ch, [staged.loadId]).catch((err: unknown) =>
+              console.error(`[etl] ${source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
+            );
+          }
+          // Data, then the ledger, then the move, as row by row.
+          await recordFile(ch, { source, fileName: file.name, sha256: file.sha256, rows: moved.loaded, status: 'loaded' }, now);
+          done.add(file.sha256);
+          await archiveFile(file, drop);
+          read += moved.read;
+          loaded += moved.loaded;
+          quarantined += moved.quarantined;
           continue;
         }
         const good: Record<string, unknown>[] = [];
@@ -168,27 +240,19 @@ export function outageJobs(cfg: OutageSourceConfig): EtlJob[] {
       source: OUTAGE_SOURCES.customers,
       schedule: s.customers ?? EVERY_5_MIN,
       table: 'fact_outage_customer',
-      read: read('td_outage_customer', 'rec_id', ['rec_id', 'outage_id', 'cust_no', 'important_flag', 'updated_at']),
+      read: read(BULK_TABLES.customers.table, BULK_TABLES.customers.id, [...BULK_TABLES.customers.columns]),
       transform: transformOutageCustomer,
+      bulk: 'customers',
     }),
     sqlJob(cfg, {
       source: OUTAGE_SOURCES.notices,
       schedule: s.notices ?? EVERY_5_MIN,
       table: 'fact_notice',
-      read: read('td_notice', 'notice_id', [
-        'notice_id',
-        'outage_id',
-        'cust_no',
-        'channel',
-        'msg_id',
-        'send_time',
-        'send_result',
-        'fail_desc',
-        'updated_at',
-      ]),
+      read: read(BULK_TABLES.notices.table, BULK_TABLES.notices.id, [...BULK_TABLES.notices.columns]),
       transform: transformNotice,
+      bulk: 'notices',
     }),
   ];
-  if (cfg.smsReports) jobs.push(smsReportJob(cfg.smsReports, cfg.tz, s.smsReports ?? EVERY_5_MIN));
+  if (cfg.smsReports) jobs.push(smsReportJob(cfg.smsReports, cfg.tz, s.smsReports ?? EVERY_5_MIN, cfg.bulk !== false));
   return jobs;
 }

@@ -1,0 +1,370 @@
+import { z } from 'zod';
+import { chNumber } from '@/core/clickhouse/row-types';
+import type { TableName } from '@/core/clickhouse/tables';
+import { COUNTIES } from '@/core/org/divisions';
+import { parseLocal } from '@/core/time';
+import { fetchWindow } from '../../connectors/http';
+import type { HttpSourceConfig } from '../../connectors/types';
+import { dropStaged, newLoadId, STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import type { BackfillProgress, BackfillRange, JobContext, JobResult, PageLoad, QuarantinedRow } from '../../runtime/job';
+import { quarantine } from '../../runtime/run-job';
+import { readWatermark, writeWatermark } from '../../runtime/watermark';
+import { AGENT_STATE_CODE, CATEGORY_LABEL, RELEASE_CAUSE } from './source-schema';
+import { SHORT_ABANDON_MS, sourceAgentStateSchema, sourceCdrSchema, type Transform } from './transform';
+import { lit } from '../../runtime/sql-rules';
+
+// The CTI back-fill as set operations (issue 17), after etl/sources/hall-queue/bulk.ts: the API's pages are
+// fetched as before (etl/connectors/http), but instead of zod and the transform per record in JavaScript, a
+// window's records are staged in etl_stage_csv (in memory, one text column per field) with one insert, and
+// checked and transformed there with the rules, reasons and order of transformCdr / transformAgentState: one
+// INSERT … SELECT writes the facts. A test loads one simulated day both ways and compares facts, quarantine and
+// position.
+//
+// JavaScript only screens each record (a few typeof tests and parseLocal, the transform's own time parser, so
+// times are staged as epoch ms: checking and parsing wall-clock text in SQL made each statement's plan cost
+// more than the rows). What SQL cannot judge as the row transform does goes through the row transform instead:
+// a field of another JSON type than the schema's string (a number zod coerces, a null where text is required,
+// a missing field), text the TabSeparated staging would have to escape (or that JSON writes apart), and a time
+// that does not parse (its reason quotes the text) or that ClickHouse cannot hold (year outside 1900–2299).
+// The quarantine rows are written from JavaScript with the records themselves (raw is JSON.stringify of the
+// record, exactly as the row path writes it), in the records' order; only the bad records cross back, few.
+
+/**
+ * Characters the TabSeparated staging would have to escape (tab, newline, backslash) and, to keep the rule
+ * simple, every other control, U+2028/9 and surrogates. A field holding one sends its record to the row path.
+ */
+// eslint-disable-next-line no-control-regex -- the controls are what it looks for
+const UNSAFE = /[\u0000-\u001f\u007f\\\u2028\u2029\ud800-\udfff]/;
+
+/** DateTime64's range: times outside it go to the row path (what it does with them stays the reference). */
+const MIN_MS = Date.UTC(1900, 0, 1);
+const MAX_MS = Date.UTC(2300, 0, 1);
+
+/** zod's message for one bad field of an otherwise good record, as the row path's reason carries it. */
+function zodMessage(schema: z.ZodType, sample: Record<string, unknown>, field: string, value: unknown): string {
+  const r = schema.safeParse({ ...sample, [field]: value });
+  const issues = r.success ? [] : r.error.issues;
+  if (issues.length !== 1) throw new Error(`schema gives ${issues.length} issues for ${field} = ${JSON.stringify(value)}`);
+  return `${issues[0]!.path.join('.')} ${issues[0]!.message}`;
+}
+
+export interface CtiBulkFeed {
+  /** Tag part: etl.cti.<name>.bulk.* */
+  name: 'calls' | 'agent-states';
+  fact: TableName;
+  /**
+   * The record's fields the rules read, staged in this order as c0…: each must be a JSON string, or also null
+   * or absent where `optional` (staged as '', which the transform treats alike). A `time` is staged as its
+   * epoch ms ('' when absent or empty) and read as m_<name> (Nullable(Int64)); the others by their name.
+   */
+  fields: readonly { name: string; optional?: boolean; time?: boolean }[];
+  /** Adds to the staged rows `reason` ('' = good). */
+  checked: (rows: string) => string;
+  /** Fact column → expression over the checked rows. */
+  factColumns: Record<string, string>;
+  /** Lookups the checks and fact expressions bind (code-side lists). */
+  params: () => Record<string, unknown>;
+}
+
+/** DateTime64(3, 'UTC') of an m_<time> column. */
+const at = (m: string) => `fromUnixTimestamp64Milli(${m}, 'UTC')`;
+
+const STATE_SAMPLE = { agentId: 'x', skillGroup: '', state: '', stateStartTime: '', stateEndTime: null, updateTime: '' };
+
+/** transformAgentState in SQL (its bad dates and zod's other failures are the row path's). */
+export const AGENT_STATES: CtiBulkFeed = {
+  name: 'agent-states',
+  fact: 'fact_agent_state',
+  fields: [
+    { name: 'agentId' },
+    { name: 'skillGroup' },
+    { name: 'state' },
+    { name: 'stateStartTime', time: true },
+    { name: 'stateEndTime', optional: true, time: true },
+    { name: 'updateTime', time: true },
+  ],
+  checked(rows) {
+    const malformed = `malformed record: ${zodMessage(sourceAgentStateSchema, STATE_SAMPLE, 'agentId', '')}`;
+    return `
+    SELECT *,
+      multiIf(
+        agentId = '', ${lit(malformed)},
+        o_state = '', concat('unknown agent state ', state),
+        m_stateStartTime IS NULL OR m_updateTime IS NULL, 'stateStartTime and updateTime are required',
+        m_stateEndTime IS NOT NULL AND m_stateEndTime < m_stateStartTime, 'stateEndTime before stateStartTime',
+        '') AS reason
+    FROM (SELECT *, transform(state, {state_codes:Array(String)}, {state_keys:Array(String)}, '') AS o_state FROM (${rows}))`;
+  },
+  factColumns: {
+    agent_id: 'agentId',
+    source: '{source_name:String}',
+    skill_group: 'skillGroup',
+    state: 'o_state',
+    started_at: at('assumeNotNull(m_stateStartTime)'),
+    ended_at: at('m_stateEndTime'),
+    src_updated_at: at('assumeNotNull(m_updateTime)'),
+  },
+  params: () => ({ state_codes: Object.values(AGENT_STATE_CODE), state_keys: Object.keys(AGENT_STATE_CODE) }),
+};
+
+const CDR_SAMPLE = {
+  callId: 'x',
+  callerArea: '',
+  skillGroup: '',
+  category: '',
+  ivrStartTime: '',
+  releaseTime: '',
+  releaseCause: '',
+};
+
+/** transformCdr in SQL (its bad dates and zod's other failures are the row path's). */
+export const CALLS: CtiBulkFeed = {
+  name: 'calls',
+  fact: 'fact_call',
+  fields: [
+    { name: 'callId' },
+    { name: 'callerArea' },
+    { name: 'skillGroup' },
+    { name: 'category' },
+    { name: 'ivrStartTime', time: true },
+    { name: 'queueStartTime', optional: true, time: true },
+    { name: 'ringStartTime', optional: true, time: true },
+    { name: 'answerTime', optional: true, time: true },
+    { name: 'releaseTime', time: true },
+    { name: 'releaseCause' },
+    { name: 'agentId', optional: true },
+  ],
+  checked(rows) {
+    const malformed = `malformed record: ${zodMessage(sourceCdrSchema, CDR_SAMPLE, 'callId', '')}`;
+    const [ivr, queued, answered, released] = ['m_ivrStartTime', 'm_queueStartTime', 'm_answerTime', 'm_releaseTime'];
+    return `
+    SELECT *,
+      multiIf(
+        callId = '', ${lit(malformed)},
+        o_city = '', concat('unknown area code ', callerArea),
+        o_category = '', concat('unknown category ', category),
+        o_outcome = '', concat('unknown release cause ', releaseCause),
+        ${ivr} IS NULL OR ${released} IS NULL, 'ivrStartTime and releaseTime are required',
+        ${released} < ${ivr}, 'releaseTime before ivrStartTime',
+        o_outcome = 'ivr_only' AND ${queued} IS NOT NULL, 'IVR-only call with queueStartTime',
+        o_outcome != 'ivr_only' AND ${queued} IS NULL, concat(o_outcome, ' call without queueStartTime'),
+        o_outcome != 'ivr_only' AND ${queued} < ${ivr}, 'queueStartTime before ivrStartTime',
+        o_outcome != 'ivr_only' AND ${released} < ${queued}, 'releaseTime before queueStartTime',
+        ${answered} IS NOT NULL AND (${queued} IS NULL OR ${answered} < ${queued}), 'answerTime before queueStartTime',
+        ${answered} IS NOT NULL AND ${answered} > ${released}, 'answerTime after releaseTime',
+        o_outcome = 'answered' AND ${answered} IS NULL, 'answered call without answerTime',
+        o_outcome != 'answered' AND ${answered} IS NOT NULL, concat(o_outcome, ' call with answerTime'),
+        o_outcome = 'answered' AND agentId = '', 'answered call without agentId',
+        '') AS reason
+    FROM (
+      SELECT *,
+        transform(callerArea, {county_codes:Array(String)}, {county_cities:Array(String)}, '') AS o_city,
+        transform(category, {category_labels:Array(String)}, {category_keys:Array(String)}, '') AS o_category,
+        transform(releaseCause, {cause_codes:Array(String)}, {cause_keys:Array(String)}, '') AS o_outcome
+      FROM (${rows})
+    )`;
+  },
+  factColumns: {
+    call_id: 'callId',
+    source: '{source_name:String}',
+    province_code: 'substring(o_city, 1, 2)',
+    city_code: 'o_city',
+    county_code: 'callerArea',
+    skill_group: 'skillGroup',
+    category: 'o_category',
+    ivr_at: at('assumeNotNull(m_ivrStartTime)'),
+    requested_agent_at: at('m_queueStartTime'),
+    ring_at: at('m_ringStartTime'),
+    answered_at: at('m_answerTime'),
+    ended_at: at('assumeNotNull(m_releaseTime)'),
+    outcome: 'o_outcome',
+    short_abandon: `toUInt8(o_outcome IN ('abandoned_queue', 'abandoned_ringing')
+      AND assumeNotNull(m_releaseTime) - assumeNotNull(m_queueStartTime) < ${SHORT_ABANDON_MS})`,
+    agent_id: 'agentId',
+    src_updated_at: at('assumeNotNull(m_releaseTime)'),
+  },
+  params: () => ({
+    county_codes: COUNTIES.map((c) => c.code),
+    county_cities: COUNTIES.map((c) => c.cityCode),
+    category_labels: Object.values(CATEGORY_LABEL),
+    category_keys: Object.keys(CATEGORY_LABEL),
+    cause_codes: Object.values(RELEASE_CAUSE),
+    cause_keys: Object.keys(RELEASE_CAUSE),
+  }),
+};
+
+/** The record's staged fields, or null when SQL cannot judge it as the row transform does (row path). */
+export function plainFields(feed: CtiBulkFeed, rec: unknown, tz: string): string[] | null {
+  if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return null;
+  const out: string[] = [];
+  for (const f of feed.fields) {
+    const v = (rec as Record<string, unknown>)[f.name];
+    if (typeof v === 'string') {
+      if (UNSAFE.test(v)) return null;
+      if (f.time && v !== '') {
+        const ms = parseLocal(v, tz);
+        if (ms === null || ms < MIN_MS || ms >= MAX_MS) return null;
+        out.push(String(ms));
+      } else out.push(v);
+    } else if (f.optional && (v === null || v === undefined)) out.push('');
+    else return null;
+  }
+  return out;
+}
+
+/** The staged rows back by field name (times as m_<name>, Nullable(Int64) epoch ms). */
+function unstaged(feed: CtiBulkFeed): string {
+  const cols = feed.fields.map((f, i) =>
+    f.time ? `if(${STAGE_COLUMNS[i]} = '', NULL, toInt64(${STAGE_COLUMNS[i]})) AS m_${f.name}` : `${STAGE_COLUMNS[i]} AS ${f.name}`,
+  );
+  return `SELECT n, ${cols.join(', ')} FROM etl_stage_csv WHERE load_id = {load:String}`;
+}
+
+const verdictRow = z.object({ n: chNumber, reason: z.string() });
+
+export interface CtiBulkLoad {
+  tz: string;
+  /** The ETL source (quarantine), e.g. cti.calls. */
+  source: string;
+  /** The facts' source column: 'cti'. */
+  sourceName: string;
+  transform: (raw: unknown, tz: string) => Transform;
+  key: (raw: Record<string, unknown>) => string;
+}
+
+/**
+ * Loads a window's records: the plain ones staged and moved into the fact table in the engine, the others
+ * through the row transform; the bad ones of both quarantined in the records' order. Returns loaded and
+ * quarantined as the row path counts them.
+ */
+export async function loadCtiRecords(
+  ctx: JobContext,
+  feed: CtiBulkFeed,
+  l: CtiBulkLoad,
+  records: Record<string, unknown>[],
+): Promise<PageLoad> {
+  const { ch } = ctx;
+  const load = newLoadId();
+  const staged: number[] = []; // staged n → index in records
+  const viaRows: number[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const f = plainFields(feed, records[i], l.tz);
+    if (f) {
+      lines.push(`${load}\t${staged.length}\t${f.join('\t')}\n`);
+      staged.push(i);
+    } else viaRows.push(i);
+  }
+
+  const bad: { at: number; row: QuarantinedRow }[] = [];
+  let loaded = 0;
+  if (staged.length) {
+    await ch.insertFormatted(
+      `etl.cti.${feed.name}.bulk.stage`,
+      'etl_stage_csv',
+      ['load_id', 'n', ...STAGE_COLUMNS.slice(0, feed.fields.length)],
+      'TabSeparated',
+      Buffer.from(lines.join(''), 'utf8'),
+      // On a cluster the staging table is Distributed: the rows must be on their shard before the checks read.
+      ch.cluster ? { distributed_foreground_insert: 1 } : {},
+    );
+    try {
+      const params = { load, ...feed.params() };
+      const checked = feed.checked(unstaged(feed));
+      const verdicts = await ch.query(
+        `etl.cti.${feed.name}.bulk.check`,
+        `SELECT n, reason FROM (${checked}) WHERE reason != '' ORDER BY n`,
+        params,
+        verdictRow,
+      );
+      for (const v of verdicts) {
+        const i = staged[v.n]!;
+        bad.push({ at: i, row: { recordKey: l.key(records[i]!), reason: v.reason, raw: records[i] } });
+      }
+      const cols = Object.keys(feed.factColumns);
+      // Data, then quarantine; the caller commits the position after both.
+      if (staged.length > verdicts.length)
+        await ch.command(
+          `etl.cti.${feed.name}.bulk.facts`,
+          `INSERT INTO ${feed.fact} (${cols.join(', ')})
+           SELECT ${cols.map((c) => `${feed.factColumns[c]} AS ${c}`).join(', ')} FROM (${checked}) WHERE reason = '' ORDER BY n`,
+          { ...params, source_name: l.sourceName },
+        );
+      loaded += staged.length - verdicts.length;
+    } finally {
+      await dropStaged(ch, [load]).catch((err: unknown) =>
+        console.error(`[etl] ${l.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
+      );
+    }
+  }
+
+  if (viaRows.length) {
+    const good: Record<string, unknown>[] = [];
+    for (const i of viaRows) {
+      const raw = records[i]!;
+      const t = l.transform(raw, l.tz);
+      if (t.ok) good.push(t.row);
+      else bad.push({ at: i, row: { recordKey: l.key(raw), reason: t.reason, raw } });
+    }
+    await ch.insert(`etl.${l.source}`, feed.fact, good);
+    loaded += good.length;
+  }
+  if (bad.length)
+    await quarantine(
+      ch,
+      l.source,
+      ctx.runId,
+      bad.sort((a, b) => a.at - b.at).map((b) => b.row),
+      ctx.now,
+    );
+  return { loaded, quarantined: bad.length };
+}
+
+/**
+ * A back-fill of [range.from, range.to) in the windows the row path cuts (etl/runtime/window-pull: from the
+ * range's start, resumed after the committed position under `resumeKey`), each window's pages fetched, then
+ * loaded in one set (loadCtiRecords), then its end committed. Same counts, progress and position as the row path.
+ */
+export async function backfillCtiBulk(
+  ctx: JobContext,
+  w: { http: HttpSourceConfig; windowMs: number },
+  feed: CtiBulkFeed,
+  l: CtiBulkLoad,
+  range: BackfillRange,
+  progress: (p: BackfillProgress) => void,
+  resumeKey: string,
+): Promise<JobResult> {
+  const { windowMs } = w;
+  const total = Math.ceil((range.to - range.from) / windowMs);
+  const wm = await readWatermark(ctx.ch, resumeKey);
+  const resumeAt = wm ? Date.parse(wm.ts) : range.from;
+  if (Number.isNaN(resumeAt)) throw new Error(`${l.source}: unreadable backfill position ${JSON.stringify(wm)}`);
+  let done = Math.min(total, Math.ceil((resumeAt - range.from) / windowMs));
+  progress({ rows: 0, done, total });
+  let read = 0;
+  let loaded = 0;
+  let quarantined = 0;
+  let reached: string | null = null;
+  for (let from = range.from + done * windowMs; from < range.to; from += windowMs) {
+    const to = Math.min(range.to, from + windowMs);
+    const records: Record<string, unknown>[] = [];
+    for await (const page of fetchWindow(w.http, { from: new Date(from).toISOString(), to: new Date(to).toISOString() }))
+      for (const r of page) records.push(r);
+    read += records.length;
+    const r = await loadCtiRecords(ctx, feed, l, records);
+    loaded += r.loaded;
+    quarantined += r.quarantined;
+    // Data first, then the position: a crash between the two re-reads this window, never skips it.
+    reached = new Date(to).toISOString();
+    await writeWatermark(ctx.ch, resumeKey, { ts: reached, id: '' });
+    done++;
+    progress({ rows: read, done, total });
+  }
+  return {
+    rowsRead: read,
+    rowsLoaded: loaded,
+    rowsQuarantined: quarantined,
+    watermarkFrom: wm?.ts ?? new Date(range.from).toISOString(),
+    watermarkTo: reached ?? wm?.ts ?? '',
+  };
+}
