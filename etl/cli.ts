@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ClickHouse } from '@/core/clickhouse/client';
+import { clickHouseConfig } from '@/core/clickhouse/from-env';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { loadEnv, type Env } from '@/core/env';
 import { etlJobs, startSimulator, type Simulator } from '@/etl/simulator/start';
@@ -151,15 +152,8 @@ async function main(argv: string[]): Promise<number> {
   if (!['backfill', 'run', 'status', 'reconcile'].includes(command)) throw new UsageError(`unknown command ${command}`);
 
   const env = loadEnv();
-  const ch = new ClickHouse({
-    url: env.CLICKHOUSE_URL,
-    user: env.CLICKHOUSE_USER,
-    password: env.CLICKHOUSE_PASSWORD,
-    database: env.CLICKHOUSE_DATABASE,
-    cluster: env.CLICKHOUSE_CLUSTER,
-    embeddedPath: path.join(env.dataDir, 'chdb'),
-    queryTimeoutMs: env.CLICKHOUSE_QUERY_TIMEOUT_MS,
-  });
+  // The same engine bounds as the server's: a back-fill from here is as able to exhaust the machine.
+  const ch = new ClickHouse(clickHouseConfig(env));
   let sim: Simulator | undefined;
   try {
     // Embedded chDB can be opened by one process only: this is where a running `npm start` shows up.

@@ -48,6 +48,12 @@ export interface HistoryOptions {
    * A step already started runs to its end; live runs requested meanwhile start at once and the next step waits.
    */
   yieldToLive?: () => Promise<void>;
+  /**
+   * The engine for one system's loads. Embedded chDB runs one statement at a time per session: with a lane
+   * per system (ClickHouse.lane), the systems' days load side by side instead of one after another.
+   * Absent: every system on `rt.ch`.
+   */
+  laneFor?: (system: string) => ClickHouse;
 }
 
 export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHistory, jobs: EtlJob[], opts: HistoryOptions): Promise<void> {
@@ -90,30 +96,64 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   if (status.daysDone > 0) console.log(`[history] resuming: ${status.daysDone}/${opts.days} days loaded, back to ${status.oldestDay}`);
 
   /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
-  const loadDay = (job: EtlJob, day: string): Promise<RunOutcome> =>
+  const loadDay = (ch: ClickHouse, job: EtlJob, day: string): Promise<RunOutcome> =>
     job.backfill
-      ? runBackfill(rt.ch, job, { from: day, to: day, tz })
-      : exclusive(job.source, () => runRecorded(rt.ch, job.source, 'backfill', (ctx) => job.run(ctx)));
+      ? runBackfill(ch, job, { from: day, to: day, tz })
+      : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
+  const lanes = new Map(systems.map((system) => [system.name, opts.laneFor?.(system.name) ?? rt.ch]));
+
+  // A system's next day is written while the other systems' days load: the simulator runs in its own process
+  // (in-worker.ts), so writing and loading use both cores. One write per system in flight, and only after that
+  // system's previous day is loaded and purged, so a purge never meets a day not yet loaded.
+  const prepared = new Map<string, { day: string; written: Promise<boolean> }>();
+  /** Writes the day (or waits for the write ahead); false when stopped meanwhile. */
+  const prepare = async (system: (typeof systems)[number], day: string): Promise<boolean> => {
+    const ahead = prepared.get(system.name);
+    prepared.delete(system.name);
+    if (ahead?.day === day && (await ahead.written)) return true;
+    if (opts.stopped()) return false;
+    await system.prepareDay?.(day);
+    return true;
+  };
+  const prepareAhead = (system: (typeof systems)[number], day: string) => {
+    if (!system.prepareDay) return;
+    const write = system.prepareDay.bind(system);
+    // Live first here too: the write waits while a scheduled run is going or requested.
+    const written = mayStep().then(async (go) => (go ? (await write(day), true) : false));
+    // Awaited when its day comes; a failure then stops the back-fill as a direct call's would.
+    written.catch(() => undefined);
+    prepared.set(system.name, { day, written });
+  };
+
+  /** One system's day: written (or waited for), loaded, checked, purged, recorded. False when stopped. */
+  const loadSystemDay = async (system: (typeof systems)[number], i: number, day: string): Promise<boolean> => {
+    const ch = lanes.get(system.name)!;
+    if (!(await mayStep())) return false;
+    if (!(await prepare(system, day))) return false;
+    for (const job of system.jobs) {
+      if (!(await mayStep())) return false;
+      const r = await loadDay(ch, job, day);
+      if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
+    }
+    // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
+    const missing = await system.verifyDay?.(day);
+    if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
+    if (i > SOURCE_RETENTION_DAYS) await system.purgeDay?.(day);
+    await writeWatermark(ch, system.key, { ts: day, id: '' });
+    system.done = i;
+    if (i < opts.days) prepareAhead(system, shiftDay(anchor, -(i + 1), tz));
+    return true;
+  };
 
   try {
     for (let i = status.daysDone + 1; i <= opts.days; i++) {
       const day = shiftDay(anchor, -i, tz);
-      for (const system of systems) {
-        if (system.done >= i) continue;
-        if (!(await mayStep())) return;
-        await system.prepareDay?.(day);
-        for (const job of system.jobs) {
-          if (!(await mayStep())) return;
-          const r = await loadDay(job, day);
-          if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
-        }
-        // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
-        const missing = await system.verifyDay?.(day);
-        if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
-        if (i > SOURCE_RETENTION_DAYS) await system.purgeDay?.(day);
-        await writeWatermark(rt.ch, system.key, { ts: day, id: '' });
-        system.done = i;
-      }
+      // The systems' days load side by side (each on its lane); the next day starts when all of them are in,
+      // so every system's recent weeks are usable soonest. Every system ends its step before a failure is said.
+      const outcomes = await Promise.allSettled(systems.filter((s) => s.done < i).map((system) => loadSystemDay(system, i, day)));
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (outcomes.some((o) => o.status === 'fulfilled' && !o.value)) return;
       refresh();
       if (i % 10 === 0 || i === opts.days) console.log(`[history] ${i}/${opts.days} days loaded, back to ${day}`);
     }

@@ -119,9 +119,100 @@ describe('history progress per simulated system', () => {
       status: s,
       stopped: () => false,
     });
-    // The day-by-day order stays newest first across systems.
-    expect(calls).toEqual(['later 2026-06-09', 'later 2026-06-08', 'first 2026-06-07', 'later 2026-06-07']);
+    // Newest first for each system; a system's next day is written ahead while the others load theirs.
+    expect(calls).toEqual(['later 2026-06-09', 'later 2026-06-08', 'later 2026-06-07', 'first 2026-06-07']);
     expect(s).toMatchObject({ state: 'done', daysDone: 3, oldestDay: '2026-06-07' });
+  });
+});
+
+describe('writing ahead', () => {
+  let rt: { ch: ClickHouse };
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it("writes the systems' days side by side, a system's next day never before its own purge of the day before", async () => {
+    const log: string[] = [];
+    const system = (name: string) => ({
+      name,
+      sources: [],
+      prepareDay: async (ymd: string) => {
+        log.push(`${name} write ${ymd}`);
+        await new Promise((r) => setImmediate(r));
+        log.push(`${name} written ${ymd}`);
+      },
+      purgeDay: async (ymd: string) => void log.push(`${name} purge ${ymd}`),
+    });
+    const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+    const s = status();
+    await loadHistory(rt, { liveSince: live, systems: [system('a'), system('b')] }, [], {
+      days: 43,
+      tz: TZ,
+      status: s,
+      stopped: () => false,
+    });
+    expect(s).toMatchObject({ state: 'done', daysDone: 43 });
+    const at = (entry: string) => {
+      const i = log.indexOf(entry);
+      expect(i, entry).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // The systems' days go side by side: b's first day is being written before a's is done.
+    expect(at('b write 2026-06-09')).toBeLessThan(at('a written 2026-06-09'));
+    // Past the 40 days a source keeps, each day is purged once loaded, and the next day is written only after.
+    for (const name of ['a', 'b']) {
+      expect(at(`${name} purge 2026-04-29`)).toBeLessThan(at(`${name} write 2026-04-28`));
+      expect(at(`${name} purge 2026-04-28`)).toBeGreaterThan(at(`${name} written 2026-04-28`));
+    }
+    // Every day written exactly once per system.
+    for (const name of ['a', 'b']) expect(log.filter((e) => e.startsWith(`${name} write `))).toHaveLength(43);
+  });
+});
+
+describe('systems side by side', () => {
+  let rt: { ch: ClickHouse };
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it("loads each system's day on that system's own engine lane, while the other systems load theirs", async () => {
+    const lanes = new Map(['a', 'b'].map((name) => [name, rt.ch.lane()]));
+    const EMPTY = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+    const used: string[] = [];
+    // a's load of a day ends only once b's load of the same day has begun: one after the other, it never would.
+    const begun = new Map<string, () => void>();
+    const started = (day: string) => new Promise<void>((resolve) => begun.set(day, resolve));
+    const bStarted = new Map<string, Promise<void>>();
+    const job = (system: 'a' | 'b'): EtlJob => ({
+      source: `${system}.facts`,
+      schedule: '* * * * *',
+      run: async () => EMPTY,
+      backfill: async (ctx, range) => {
+        const day = new Date(range.from).toISOString();
+        used.push(`${system} ${ctx.ch === lanes.get(system) ? 'own lane' : 'other'}`);
+        if (system === 'b') begun.get(day)?.();
+        else await bStarted.get(day);
+        return EMPTY;
+      },
+    });
+    const live = parseLocal('2026-06-10 00:00:00', TZ);
+    for (let i = 1; i <= 2; i++) {
+      const day = new Date(parseLocal(`2026-06-${String(10 - i).padStart(2, '0')} 00:00:00`, TZ)!).toISOString();
+      bStarted.set(day, started(day));
+    }
+    const s = status();
+    await loadHistory(
+      rt,
+      {
+        liveSince: async () => live,
+        systems: [
+          { name: 'a', sources: ['a.facts'] },
+          { name: 'b', sources: ['b.facts'] },
+        ],
+      },
+      [job('a'), job('b')],
+      { days: 2, tz: TZ, status: s, stopped: () => false, laneFor: (name) => lanes.get(name)! },
+    );
+    expect(s).toMatchObject({ state: 'done', daysDone: 2 });
+    expect(used.sort()).toEqual(['a own lane', 'a own lane', 'b own lane', 'b own lane']);
   });
 });
 
