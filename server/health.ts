@@ -1,9 +1,11 @@
 import type { Env } from '@/core/env';
 import { configuredSourceNames } from '@/etl/config/source-names';
 import { DEFAULT_SOURCES_FILE } from '@/etl/config/sources-file';
-import { sourceLateness } from '@/etl/runtime/lateness';
+import { maxLagSeconds, sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
 import type { HistoryStatus } from '@/etl/simulator/history';
+import { getHeapStatistics } from 'node:v8';
+import { eventLoopDelay, type EventLoopDelay } from './event-loop';
 import type { Infra } from './infra';
 
 export interface SourceHealth {
@@ -12,6 +14,8 @@ export interface SourceHealth {
   lastSuccessAt: string | null;
   rowsInLastSuccess: number;
   lagSeconds: number | null;
+  /** The lag past which the source counts as late (etl/runtime/lateness.ts), beside the lag it is read against. */
+  limitSeconds: number;
   lastStatus: 'ok' | 'failed' | 'never';
   lastError: string | null;
   failuresSinceSuccess: number;
@@ -30,7 +34,31 @@ export interface Health {
   scheduler: { running: boolean; role: string; lastAlertRoundAt: string | null };
   /** The simulator's history back-fill (running in the background after the first start). */
   history: HistoryStatus;
+  /** How long this process's event loop was held by synchronous work (the last minute). */
+  eventLoop: EventLoopDelay;
+  /** This process's memory (MiB): resident, and the JavaScript heap against its bound (--max-old-space-size). */
+  memory: ProcessMemory;
   sources: SourceHealth[];
+}
+
+export interface ProcessMemory {
+  rssMb: number;
+  heapUsedMb: number;
+  heapLimitMb: number;
+  /** Buffers and native memory V8 knows of (ClickHouse results before parsing, request bodies). */
+  externalMb: number;
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1048576);
+
+export function processMemory(): ProcessMemory {
+  const m = process.memoryUsage();
+  return {
+    rssMb: mib(m.rss),
+    heapUsedMb: mib(m.heapUsed),
+    heapLimitMb: mib(getHeapStatistics().heap_size_limit),
+    externalMb: mib(m.external),
+  };
 }
 
 /**
@@ -70,6 +98,7 @@ export async function checkHealth(rt: Infra, expectedSources: string[], now = Da
         lastSuccessAt: f?.lastSuccessAt == null ? null : new Date(f.lastSuccessAt).toISOString(),
         rowsInLastSuccess: f?.rowsInLastSuccess ?? 0,
         lagSeconds: lag,
+        limitSeconds: maxLagSeconds(source),
         lastStatus: f ? f.lastStatus : 'never',
         lastError: f?.lastError ?? null,
         failuresSinceSuccess: f?.failuresSinceSuccess ?? 0,
@@ -95,6 +124,8 @@ export async function checkHealth(rt: Infra, expectedSources: string[], now = Da
     database,
     scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role, lastAlertRoundAt: lastAlertRound(rt.jobs.lastTick) },
     history,
+    eventLoop: eventLoopDelay(),
+    memory: processMemory(),
     sources,
   };
 }

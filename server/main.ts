@@ -4,11 +4,15 @@ import { EnvError, env } from '@/core/env';
 import { assertWritableDataDir, DataDirError } from './data-dir';
 import { guardRequest } from './http-guards';
 import { startScheduling } from './jobs/leader';
+import { watchEventLoop } from './event-loop';
 import { getRuntime, shutdownRuntime } from './runtime';
 
 // `npm start`: one process serves the web app and, in the embedded default, owns chDB and runs the
 // simulator and ETL schedules (chDB permits one process per data directory). With SCHEDULER=worker the
 // jobs run in `npm run worker` instead and this process schedules nothing.
+
+/** How long a graceful stop may take before the process exits without finishing it. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
 
 async function main() {
   let e;
@@ -25,6 +29,7 @@ async function main() {
   }
   const dev = process.argv.includes('--dev');
   const t0 = Date.now();
+  watchEventLoop();
   const rt = await getRuntime();
   // Every process hears duty events (LISTEN) and works the duty outbox; claims keep each message single.
   await rt.duty.bus.start();
@@ -58,13 +63,24 @@ async function main() {
   const scheduling = e.SCHEDULER === 'web' ? await startScheduling(rt, 'web') : null;
   if (!scheduling) console.log('[scheduler] SCHEDULER=worker: jobs run in `npm run worker`');
 
-  let stopping = false;
+  let stopping: string | null = null;
   const stop = async (signal: string) => {
+    // A repeated signal is usually the same stop twice (Ctrl-C reaches the whole process group, and the
+    // supervisor passes it on too), so it does not cut the graceful stop short; the deadline below does, when
+    // a step cannot finish (one waiting on a statement the engine will not give up).
     if (stopping) return;
-    stopping = true;
+    stopping = 'scheduler';
     console.log(`[web] ${signal}: shutting down`);
+    setTimeout(() => {
+      console.error(`[web] shutdown still at "${stopping}" after ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting without it`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     await scheduling?.stop();
+    stopping = 'http';
     server.close();
+    // Open event streams and keep-alive sockets would otherwise hold the server open.
+    server.closeAllConnections();
+    stopping = 'stores';
     await shutdownRuntime();
     process.exit(0);
   };

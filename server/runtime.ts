@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { ClickHouse } from '@/core/clickhouse/client';
+import { clickHouseConfig } from '@/core/clickhouse/from-env';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { env } from '@/core/env';
 import { divisionOrgUnits } from '@/core/org/org-units';
@@ -19,6 +19,7 @@ import { dutyServices, type DutyServices } from './duty/services';
 import { ExportService } from './exports/service';
 import { WallEvents } from './wall/events';
 import { WallService } from './wall/service';
+import type { CommitTopics } from './wall/zone-data';
 import { StreamLimiter } from './wall/stream-limits';
 
 // The composition root: the process's one set of services. Nothing below imports this file; entry points
@@ -30,7 +31,17 @@ import { StreamLimiter } from './wall/stream-limits';
 // scheduler's next round all meet the same engine, caches and feed.
 
 export interface Runtime extends Infra {
+  /**
+   * The engine for the ETL, rollup rebuilds and the history back-fill: a lane of `ch` (its own embedded
+   * session), so their long statements never hold up a request or an alert round, which use `ch`.
+   */
+  chBackground: ClickHouse;
   kpi: KpiService;
+  /**
+   * Data committed (ETL batches of `sources`, rollup passes of `families`): the KPI layer drops the answers
+   * that read it and the wall recomputes the zone answers made of it.
+   */
+  dataCommitted(what: CommitTopics): void;
   alerts: AlertEngine;
   wall: WallService;
   wallEvents: WallEvents;
@@ -55,7 +66,16 @@ export interface DutyRuntime extends DutyServices {
 /** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
 export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {}): Runtime {
   const kpi = new KpiService(infra.ch, infra.db, infra.env, infra.bootedAt);
-  const alerts = new AlertEngine(infra.ch, infra.db, kpi, infra.env.BUSINESS_TZ, infra.bootedAt);
+  // Alert rounds on an engine session of their own, with their own KPI layer on it: a round judges the moment
+  // a batch lands, and must not queue behind every screen's and desktop's requests for a turn of the engine.
+  const alertCh = infra.ch.lane();
+  const alerts = new AlertEngine(
+    alertCh,
+    infra.db,
+    new KpiService(alertCh, infra.db, infra.env, infra.bootedAt),
+    infra.env.BUSINESS_TZ,
+    infra.bootedAt,
+  );
   const wallEvents = new WallEvents();
   const wall = new WallService({ ch: infra.ch, db: infra.db, env: infra.env, kpi, events: wallEvents, bootedAt: infra.bootedAt });
   const auth = new AuthService({
@@ -67,8 +87,26 @@ export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {})
   const duty = composeDuty(infra, secret);
   // The engine's change rows are in the outbox already; the kick only spares them the wait for the next tick.
   alerts.notices.on('alert', () => void duty.desk.kick());
+  // An alert fired, changed or recovered: the wall zones showing alerts recompute their stored answers.
+  alerts.notices.on('alert', () => wall.dataCommitted({ alerts: true }));
   const exports = new ExportService({ db: infra.db, kpi, env: infra.env });
-  return { ...infra, kpi, alerts, wall, wallEvents, auth, streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT), duty, exports };
+  return {
+    ...infra,
+    chBackground: infra.ch.lane(),
+    kpi,
+    dataCommitted: (what) => {
+      // The KPI layer first: the wall's recompute asks it.
+      kpi.dataCommitted(what);
+      wall.dataCommitted(what);
+    },
+    alerts,
+    wall,
+    wallEvents,
+    auth,
+    streams: new StreamLimiter(infra.env.SSE_MAX_PER_CLIENT),
+    duty,
+    exports,
+  };
 }
 
 function composeDuty(infra: Infra, secret: string): DutyRuntime {
@@ -112,20 +150,7 @@ export function getRuntime(): Promise<Runtime> {
 
 async function boot(): Promise<Runtime> {
   const e = env();
-  const ch = new ClickHouse({
-    url: e.CLICKHOUSE_URL,
-    user: e.CLICKHOUSE_USER,
-    password: e.CLICKHOUSE_PASSWORD,
-    database: e.CLICKHOUSE_DATABASE,
-    cluster: e.CLICKHOUSE_CLUSTER,
-    embeddedPath: path.join(e.dataDir, 'chdb'),
-    queryTimeoutMs: e.CLICKHOUSE_QUERY_TIMEOUT_MS,
-    limits: {
-      maxMemoryUsage: e.CLICKHOUSE_MAX_MEMORY_USAGE,
-      maxExecutionSeconds: e.CLICKHOUSE_MAX_EXECUTION_SECONDS,
-      maxResultRows: e.CLICKHOUSE_MAX_RESULT_ROWS,
-    },
-  });
+  const ch = new ClickHouse(clickHouseConfig(e));
   const chResult = await migrateClickHouse(ch);
   if (chResult.applied.length) console.log(`[boot] ClickHouse migrations applied: ${chResult.applied.join(', ')}`);
   const db = await createDb({ databaseUrl: e.DATABASE_URL, dataDir: e.dataDir });

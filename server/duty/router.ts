@@ -187,6 +187,13 @@ class RouteBatch {
     if (this.recovered.size) await tx.alertEvent.updateMany({ where: { id: { in: [...this.recovered] } }, data: { phase: 'recovered' } });
     const keys = [...new Set([...this.joins.keys(), ...this.leaves.keys()])];
     if (!keys.length) return;
+    // Two routers (two processes, each with its own claimed outbox rows) can route alerts of one group at once:
+    // each group is read and written under a lock on its key, taken in key order, so the second waits for the
+    // first's commit and finds the group instead of creating it a second time.
+    await tx.$queryRaw`
+      SELECT count(*)::int AS n FROM (
+        SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS sorted
+      ) AS locked`;
     const existing = new Map((await tx.notifyGroup.findMany({ where: { groupKey: { in: keys } } })).map((g) => [g.groupKey, g]));
     const creates: Prisma.NotifyGroupCreateManyInput[] = [];
     for (const key of keys) {

@@ -1,16 +1,38 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import type { EtlJob } from '@/etl/runtime/job';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import type { Env } from '@/core/env';
 import { RollupRefresher } from '../kpi/rollup/refresher';
 import type { Runtime } from '../runtime';
 import { loadHistory } from '@/etl/simulator/history';
-import { etlJobs, startSimulator, type Simulator, type SimulatorTask } from '@/etl/simulator/start';
+import { startSimulatorIsolated } from '@/etl/simulator/in-worker';
+import { etlJobs, type Simulator, type SimulatorTask } from '@/etl/simulator/start';
 import { SerialRunner } from './serial-runner';
 import { seedDemoDuty } from '../duty/demo';
 import { seedDemoRoster } from '../duty/roster';
 import { ReportService } from '../reports/service';
 import type { ReportKind } from '../reports/types';
+
+/**
+ * Every task skips a tick while its previous run is still going, by design (a slow source must not pile up
+ * runs). node-cron warns at each skipped tick, which under load buried the log's real messages; that one
+ * warning is dropped, everything else node-cron says still reaches the log.
+ */
+export const CRON_LOGGER = {
+  info: () => undefined,
+  debug: () => undefined,
+  warn: (message: string) => {
+    if (!message.includes('overlap prevention')) console.warn(`[cron] ${message}`);
+  },
+  error: (message: string | Error, err?: Error) => console.error(`[cron] ${String(message)}`, err ?? ''),
+};
+const taskOptions = (name: string, timezone?: string) => ({
+  noOverlap: true,
+  name,
+  logger: CRON_LOGGER,
+  ...(timezone ? { timezone } : {}),
+});
 
 /** Where the scheduler gets its simulator and jobs; tests substitute their own. */
 export interface SchedulerSources {
@@ -37,16 +59,20 @@ export class Scheduler {
 
   private readonly runner: SerialRunner;
   private readonly rollups: RollupRefresher;
+  /** The history back-fill's engine session per simulated system (made once, closed with rt.ch). */
+  private readonly historyLanes = new Map<string, ClickHouse>();
 
   constructor(
     private readonly rt: Runtime,
-    private readonly sources: SchedulerSources = { startSimulator, etlJobs },
+    private readonly sources: SchedulerSources = { startSimulator: startSimulatorIsolated, etlJobs },
   ) {
     this.runner = new SerialRunner((name, outcome) => {
       rt.jobs.lastTick[name] = outcome;
       if (!outcome.ok) console.error(`[scheduler] ${name}: ${outcome.message}`);
     });
-    this.rollups = new RollupRefresher(rt.ch, () => rt.kpi.context(Date.now()));
+    // Rollup passes on an engine session of their own: a pass after a day of history, or a rebuild after a
+    // parameter change, runs beside the ETL's loads instead of between them (both use the second core).
+    this.rollups = new RollupRefresher(rt.ch.lane(), () => rt.kpi.context(Date.now()));
   }
 
   async start(): Promise<void> {
@@ -79,10 +105,7 @@ export class Scheduler {
           '0 7 * * * *',
           () =>
             this.record('duty.demo-roster', async () => `${(await seedDemoRoster(rt.db, Date.now(), rt.env.BUSINESS_TZ)).shifts} shifts`),
-          {
-            noOverlap: true,
-            name: 'duty.demo-roster',
-          },
+          taskOptions('duty.demo-roster'),
         ),
       );
     }
@@ -91,20 +114,19 @@ export class Scheduler {
       cron.schedule(
         '20,50 * * * * *',
         () => this.record('duty.supervision', async () => JSON.stringify(await rt.duty.supervision.tick(Date.now()))),
-        {
-          noOverlap: true,
-          name: 'duty.supervision',
-        },
+        taskOptions('duty.supervision'),
       ),
     );
     const runJob = (job: EtlJob) =>
       this.record(job.source, async () => {
-        const r = await runEtlJob(rt.ch, job);
+        const r = await runEtlJob(rt.chBackground, job);
         if (r.status === 'failed') throw new Error(r.error);
         // The rollups follow each committed batch at once, so the wall sees new data on its next refresh.
         // Then the rules that read this source judge it (DOMAIN.md §3: evaluated the moment data lands).
         // Rules answered from the facts judge at once; rules on business-day figures once the rollups follow.
         if ((r.rowsLoaded ?? 0) > 0) {
+          // The wall's stored zone answers follow the commit (figures read from the facts), then the rollups.
+          rt.dataCommitted({ sources: [job.source] });
           void this.evaluateAfter(job.source, 'facts');
           void this.refreshRollups().then(() => this.evaluateAfter(job.source, 'rollups'));
         }
@@ -113,7 +135,7 @@ export class Scheduler {
     // A job's schedule starts with a first pass at once rather than at its next cron tick.
     const scheduleJob = (job: EtlJob): Promise<void> => {
       if (generation !== this.generation) return Promise.resolve();
-      this.tasks.push(cron.schedule(job.schedule, () => runJob(job), { noOverlap: true, name: job.source }));
+      this.tasks.push(cron.schedule(job.schedule, () => runJob(job), taskOptions(job.source)));
       return runJob(job);
     };
 
@@ -137,7 +159,7 @@ export class Scheduler {
         }
       };
       void this.record(task.name, tick);
-      this.tasks.push(cron.schedule(task.schedule, () => this.record(task.name, tick), { noOverlap: true, name: task.name }));
+      this.tasks.push(cron.schedule(task.schedule, () => this.record(task.name, tick), taskOptions(task.name)));
       const fed = jobs.filter((j) => feederOf(j, sim.tasks) === task);
       first.push(firstTick.then(() => Promise.all(fed.map(scheduleJob))));
     }
@@ -148,7 +170,7 @@ export class Scheduler {
       this.history = Promise.all(first).then(() =>
         generation !== this.generation
           ? undefined
-          : loadHistory(rt, history, jobs, {
+          : loadHistory({ ch: rt.chBackground }, history, jobs, {
               days: rt.env.SIMULATOR_HISTORY_DAYS,
               tz: rt.env.BUSINESS_TZ,
               status: rt.jobs.history,
@@ -156,6 +178,11 @@ export class Scheduler {
               exclusive: (name, fn) => this.runner.exclusive(name, fn),
               // Live first: no history step starts while a scheduled ETL run is going or requested.
               yieldToLive: () => this.runner.idle(liveNames),
+              laneFor: (system) => {
+                let lane = this.historyLanes.get(system);
+                if (!lane) this.historyLanes.set(system, (lane = rt.ch.lane()));
+                return lane;
+              },
             }),
       );
     }
@@ -177,9 +204,7 @@ export class Scheduler {
       ['monthly', '0 0 7 1 * *'],
     ];
     for (const [kind, expr] of REPORT_CRONS)
-      this.tasks.push(
-        cron.schedule(expr, () => runReports(kind, false), { noOverlap: true, name: `reports.${kind}`, timezone: rt.env.BUSINESS_TZ }),
-      );
+      this.tasks.push(cron.schedule(expr, () => runReports(kind, false), taskOptions(`reports.${kind}`, rt.env.BUSINESS_TZ)));
     const loaded = Promise.all(first);
     void loaded.then(() => (generation === this.generation ? runReports('daily', true) : undefined));
     void (this.history ?? loaded)
@@ -190,11 +215,11 @@ export class Scheduler {
         await runReports('monthly', true);
       });
     // Also on a clock: the history back-fill and the CLI load data outside the scheduled jobs.
-    this.tasks.push(cron.schedule('*/10 * * * * *', () => this.refreshRollups(), { noOverlap: true, name: 'kpi.rollups' }));
+    this.tasks.push(cron.schedule('*/10 * * * * *', () => this.refreshRollups(), taskOptions('kpi.rollups')));
     void this.refreshRollups();
     // Time-limit and record rules also move with the clock (an order becomes overdue with no new data), and
     // every rule is checked for sources that stopped delivering.
-    this.tasks.push(cron.schedule('15,45 * * * * *', () => this.evaluateClock(), { noOverlap: true, name: 'alerts.clock' }));
+    this.tasks.push(cron.schedule('15,45 * * * * *', () => this.evaluateClock(), taskOptions('alerts.clock')));
     rt.jobs.schedulerRunning = true;
     console.log(`[scheduler] ${sim.tasks.length} simulator task(s), ${jobs.length} ETL job(s): ${jobs.map((j) => j.source).join(', ')}`);
   }
@@ -216,6 +241,7 @@ export class Scheduler {
   private refreshRollups(): Promise<void> {
     return this.record('kpi.rollups', async () => {
       const stats = await this.rollups.refresh();
+      if (stats.length) this.rt.dataCommitted({ families: stats.map((s) => s.family) });
       const rebuilt = stats.filter((s) => s.rebuilt).map((s) => s.family);
       if (rebuilt.length) console.log(`[kpi] rollups rebuilt: ${rebuilt.join(', ')}`);
       return stats.map((s) => `${s.family} ${s.buckets} bucket(s) ${s.ms} ms`).join(', ') || 'up to date';

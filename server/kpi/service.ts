@@ -18,19 +18,42 @@ import { openKpiRowsStream, type KpiRowsStream, type KpiRowsStreamQuery } from '
 import { familyHash, readRollupStates, type FamilyState } from './rollup/refresher';
 
 // The KPI layer's state in a process: parameters (relational store), rollup readiness, hall names and a
-// short result cache, so every screen showing the same zone shares one computation per refresh.
+// result cache, so every screen and desktop showing the same figures shares one computation.
 
 const PARAMS_TTL_MS = 5_000;
 const STATES_TTL_MS = 3_000;
+/** A batch's answer is reused this long whatever happens (a burst of identical requests). */
 const RESULT_TTL_MS = 3_000;
+/**
+ * ... and up to this long while no data it reads has committed since (dataCommitted): the figures can only
+ * change with a commit, except rolling windows and source staleness, which move with the clock; this bounds
+ * how far they lag. Fewer recomputations are what keeps 200 desktops refreshing every 5 s answerable.
+ */
+const RESULT_MAX_AGE_MS = 15_000;
 const HALLS_TTL_MS = 300_000;
+/** The sources' last runs (freshness), read once for every batch asked within it. */
+const SOURCES_TTL_MS = 1_000;
 
 interface Cached<T> {
   at: number;
   value: Promise<T>;
+  /** The commit generations of the families the answer read, when it was computed (results only). */
+  stamp?: string;
 }
 
 const hallRow = z.object({ hall_code: z.string(), hall_name: z.string(), county_code: z.string() });
+
+/** What a batch's answer shares between callers: the figures and when they were computed. */
+interface Computed {
+  asOf: string;
+  results: KpiQueryResult[];
+}
+
+/** Both awaited together, so a failure of either is the call's failure and neither goes unhandled. */
+async function withFreshness(computed: Promise<Computed>, freshness: Promise<Freshness[]>) {
+  const [c, f] = await Promise.all([computed, freshness]);
+  return { ...c, freshness: f };
+}
 
 export interface Freshness {
   family: string;
@@ -42,7 +65,10 @@ export class KpiService {
   private params: Cached<KpiParams> | undefined;
   private states: Cached<Map<string, FamilyState>> | undefined;
   private halls: Cached<Map<string, { name: string; countyCode: string }>> | undefined;
-  private results = new Map<string, Cached<unknown>>();
+  private results = new Map<string, Cached<Computed>>();
+  private sources: Cached<Awaited<ReturnType<typeof sourceFreshness>>> | undefined;
+  /** Per family: bumped by every commit of data it reads. */
+  private generations = new Map<string, number>();
 
   constructor(
     private readonly ch: ClickHouse,
@@ -120,7 +146,22 @@ export class KpiService {
     return { ch: this.ch, ctx, rollupReady: ready, hallNames };
   }
 
-  /** A batch of KPI queries (a wall zone's figures): one call, shared by every screen for a few seconds. */
+  /** Data committed: ETL batches of `sources` (facts), rollup passes of `families`. Their cached answers go. */
+  dataCommitted(what: { sources?: readonly string[]; families?: readonly string[] }): void {
+    for (const f of FAMILIES)
+      if (what.families?.includes(f.id) || f.sources.some((src) => what.sources?.includes(src)))
+        this.generations.set(f.id, (this.generations.get(f.id) ?? 0) + 1);
+  }
+
+  private stamp(queries: KpiQuery[]): string {
+    const families = new Set(queries.flatMap((q) => q.kpis.map((k) => KPI_BY_ID.get(k)?.family ?? '')));
+    return [...families]
+      .sort()
+      .map((f) => `${f}:${this.generations.get(f) ?? 0}`)
+      .join(',');
+  }
+
+  /** A batch of KPI queries (a wall zone's figures): one call, shared by every screen and desktop asking it. */
   async query(
     queries: KpiQuery[],
     now: number,
@@ -130,23 +171,25 @@ export class KpiService {
     const maxCells = opts.maxCells ?? this.env.KPI_MAX_CELLS ?? DEFAULT_MAX_CELLS;
     const key = JSON.stringify([queries, maxCells]);
     const hit = this.results.get(key);
+    const stamp = this.stamp(queries);
+    const age = hit ? Date.now() - hit.at : Infinity;
+    // Freshness is judged at every call, at its `now`: a source falls late with the clock, commit or not.
+    const freshness = this.freshness(
+      queries.flatMap((q) => q.kpis),
+      now,
+      opts.cached === false,
+    );
     // The alert engine asks right after a batch committed: an answer from before the batch would be wrong.
-    if (opts.cached !== false && hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value as ReturnType<KpiService['query']>;
-    const value = (async () => {
+    if (opts.cached !== false && hit && (age < RESULT_TTL_MS || (age < RESULT_MAX_AGE_MS && hit.stamp === stamp)))
+      return withFreshness(hit.value, freshness);
+    const value: Promise<Computed> = (async () => {
       const deps = await this.deps(now);
-      const [results, freshness] = await Promise.all([
-        runKpiBatch(queries, { ...deps, maxCells }),
-        this.freshness(
-          queries.flatMap((q) => q.kpis),
-          now,
-        ),
-      ]);
-      return { asOf: new Date(now).toISOString(), results, freshness };
+      return { asOf: new Date(now).toISOString(), results: await runKpiBatch(queries, { ...deps, maxCells }) };
     })();
-    this.results.set(key, { at: Date.now(), value });
-    if (this.results.size > 500) for (const [k, v] of this.results) if (Date.now() - v.at >= RESULT_TTL_MS) this.results.delete(k);
+    this.results.set(key, { at: Date.now(), value, stamp });
+    if (this.results.size > 500) for (const [k, v] of this.results) if (Date.now() - v.at >= RESULT_MAX_AGE_MS) this.results.delete(k);
     value.catch(() => this.results.delete(key));
-    return value;
+    return withFreshness(value, freshness);
   }
 
   async rows(q: KpiRowsQuery, now: number, opts: { hidePersonal?: boolean } = {}) {
@@ -158,10 +201,24 @@ export class KpiService {
     return openKpiRowsStream(q, { ...(await this.deps(now)), ...opts });
   }
 
+  /**
+   * The sources' run records, shared by every call for a moment (each desktop's batch asks): `uncached` reads
+   * them now (the alert engine, right after a commit).
+   */
+  private getSourceFreshness(uncached = false) {
+    if (uncached) return sourceFreshness(this.ch);
+    return this.cached(
+      this.sources,
+      SOURCES_TTL_MS,
+      () => sourceFreshness(this.ch),
+      (c) => (this.sources = c),
+    );
+  }
+
   /** Data age per family of the KPIs asked for: the oldest of its sources' complete-up-to times. */
-  async freshness(kpiIds: readonly string[], now: number): Promise<Freshness[]> {
+  async freshness(kpiIds: readonly string[], now: number, uncached = false): Promise<Freshness[]> {
     const families = [...new Set(kpiIds.map((id) => KPI_BY_ID.get(id)!.family))];
-    const fresh = new Map((await sourceFreshness(this.ch)).map((f) => [f.source, f]));
+    const fresh = new Map((await this.getSourceFreshness(uncached)).map((f) => [f.source, f]));
     return families.map((id) => {
       const f = FAMILY_BY_ID.get(id)!;
       const times = f.sources.map((s) => fresh.get(s)?.completeUpTo ?? null);

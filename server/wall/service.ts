@@ -2,12 +2,13 @@ import type { WallEvents } from './events';
 import { WallLayouts } from './layouts';
 import type { ControlAction } from './rotation';
 import { ZoneControls } from './zone-control';
-import { ZoneDataService, type ZoneDataRuntime } from './zone-data';
+import { ZoneDataService, type CommitTopics, type ZoneDataRuntime } from './zone-data';
 
 // The wall's services behind one face: layouts (layouts.ts: versioned, audited, checked against the panel
 // catalog), zone control (zone-control.ts: the console's actions and the watchers feeding the screens' push
-// stream) and zone data (zone-data.ts: one KPI batch per zone and refresh, last good data on failure). The
-// layouts are built once here and handed to the other two.
+// stream) and zone data (zone-data.ts: one KPI batch per zone, stored and recomputed when data commits
+// (zone-answers.ts), packed for the screens (zone-pack.ts), last good data on failure). The layouts are built
+// once here and handed to the other two.
 
 export interface WallRuntime extends ZoneDataRuntime {
   events: WallEvents;
@@ -68,5 +69,14 @@ export class WallService {
 
   zoneData(layoutId: string, zoneId: string, scene: string | null, now: number) {
     return this.zones.zoneData(layoutId, zoneId, scene, now);
+  }
+
+  zoneDataPacked(layoutId: string, zoneId: string, scene: string | null, now: number, staticVersion: string | null) {
+    return this.zones.zoneDataPacked(layoutId, zoneId, scene, now, staticVersion);
+  }
+
+  /** Data committed (ETL batch, rollup refresh, alert changes): the zones' stored answers are recomputed and pushed. */
+  dataCommitted(what?: CommitTopics) {
+    this.zones.dataCommitted(what);
   }
 }

@@ -33,7 +33,7 @@ export interface PanelData {
   refused?: 'unknown_type' | 'not_visitor_safe' | 'bad_params';
 }
 
-/** A zone's figures for one refresh: one call, cached and shared by every screen showing the zone. */
+/** A zone's figures: computed when data commits, stored and shared by every screen showing the zone. */
 export interface ZoneData {
   asOf: string;
   layoutId: string;
@@ -51,4 +51,9 @@ export interface ZoneData {
    */
   degraded: string | null;
   panels: Record<string, PanelData>;
+  /**
+   * Number of the stored answer (grows with every recompute in the serving process): a `zone` push names the
+   * number it announces, and a screen holding that one or a later one need not fetch.
+   */
+  seq?: number;
 }

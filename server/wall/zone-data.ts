@@ -7,6 +7,7 @@ import { listAlerts } from '../alerts/rule-service';
 import { SEVERITIES } from '../alerts/spec';
 import type { Db } from '../db/client';
 import { KPI_BY_ID } from '../kpi/definitions';
+import { FAMILY_BY_ID } from '../kpi/families';
 import { kpiQueryInput, type KpiQuery } from '../kpi/query/schema';
 import { businessDate, businessDayOf, ymd } from '../kpi/query/time';
 import type { Freshness, KpiService } from '../kpi/service';
@@ -15,11 +16,15 @@ import type { PanelSpec, ZoneSpec } from './layout';
 import { needsProblem, type WallLayouts } from './layouts';
 import { PANEL_CATALOG, type PanelNeeds } from './panel-catalog';
 import { activePanels } from './rotation';
+import type { WallEvents } from './events';
 import type { PanelData, ZoneData } from './types';
+import { ZoneAnswers, type AnswerKey } from './zone-answers';
+import type { PackedZone } from './zone-pack';
 
 // The zone data call: the needs of every panel in the zone's current list gathered into ONE KPI batch plus
-// alerts, freshness and hall positions, cached per zone for its refresh interval so N screens of a zone cost
-// one computation, and the last good answer served (marked stale) when the data store fails.
+// alerts, freshness and hall positions. Computed when data commits or the clock moves, not when asked: the
+// answers are stored per zone and scene (zone-answers.ts), so N screens of a zone cost one computation, a
+// request costs a lookup, and the last good answer is served (marked stale) when the data store fails.
 
 export interface ZoneDataRuntime {
   ch: ClickHouse;
@@ -27,6 +32,26 @@ export interface ZoneDataRuntime {
   env: Pick<Env, 'BUSINESS_TZ'>;
   kpi: KpiService;
   bootedAt: number;
+  /** Where a recomputed answer is announced (the layout's push streams); none in a bare service. */
+  events?: Pick<WallEvents, 'publish'>;
+}
+
+/** What a commit touched, for the zone answers made of it (zone-answers.ts). */
+export interface CommitTopics {
+  /** ETL sources that committed rows (`cti.calls`). */
+  sources?: string[];
+  /** KPI families whose rollups were refreshed. */
+  families?: string[];
+  /** Alerts fired, changed or recovered. */
+  alerts?: boolean;
+}
+
+const ALERTS_TOPIC = 'alerts';
+const familyTopic = (id: string) => `family:${id}`;
+
+/** A commit as the topics zone answers are made of (see ZoneDataService.topicsOf). */
+export function commitTopics(what: CommitTopics): string[] {
+  return [...(what.sources ?? []), ...(what.families ?? []).map(familyTopic), ...(what.alerts ? [ALERTS_TOPIC] : [])];
 }
 
 /** Halls move rarely: their places are read once per 5 minutes (as the KPI layer reads their names). */
@@ -51,63 +76,100 @@ export function hallPositionsWithin(halls: readonly HallPlace[], orgCode: string
   return out;
 }
 
-interface ZoneCacheEntry {
-  at: number;
-  value: Promise<ZoneData>;
-  /** End of the business day the answer describes: at the reset time a cached "today" is yesterday. */
-  dayEnd?: number;
-}
-
 export class ZoneDataService {
-  private zoneCache = new Map<string, ZoneCacheEntry>();
-  private lastGood = new Map<string, ZoneData>();
+  readonly answers: ZoneAnswers;
   private halls: { at: number; value: Promise<HallPlace[]> } | undefined;
   private lastHalls: HallPlace[] | null = null;
 
   constructor(
     private readonly rt: ZoneDataRuntime,
     private readonly layouts: WallLayouts,
-  ) {}
+  ) {
+    this.answers = new ZoneAnswers(
+      async (key, now, opts) => {
+        // The spec as stored now: after a save the screens ask for the new version, and this key is dropped.
+        const { stored, zone } = await this.layouts.requireZone(key.layoutId, key.zoneId);
+        return this.computeZone(key.layoutId, stored.version, zone, key.scene, now, opts.fresh);
+      },
+      rt.events ?? null,
+      (key) => this.topicsOf(key),
+    );
+  }
+
+  /**
+   * The commit topics a zone's answer is made of: the sources and families of its panels' KPIs, `alerts` for
+   * the alert panels; null (every commit) with a freshness panel, which shows every source's last run.
+   */
+  async topicsOf(key: AnswerKey): Promise<ReadonlySet<string> | null> {
+    const { zone } = await this.layouts.requireZone(key.layoutId, key.zoneId);
+    const out = new Set<string>();
+    for (const panel of activePanels(zone, key.scene)) {
+      const needs = PANEL_CATALOG[panel.type]?.needs(panel, zone);
+      if (!needs) continue;
+      if (needs.freshness) return null;
+      if (needs.alerts) out.add(ALERTS_TOPIC);
+      for (const q of needs.kpi)
+        for (const id of q.kpis) {
+          const family = FAMILY_BY_ID.get(KPI_BY_ID.get(id)?.family ?? '');
+          if (!family) return null;
+          out.add(familyTopic(family.id));
+          for (const s of family.sources) out.add(s);
+        }
+    }
+    return out;
+  }
+
+  private async key(layoutId: string, zoneId: string, scene: string | null): Promise<AnswerKey> {
+    const { stored, zone } = await this.layouts.requireZone(layoutId, zoneId);
+    const sceneId = scene && zone.scenes.some((s) => s.id === scene) ? scene : null;
+    return { layoutId, zoneId, scene: sceneId, version: stored.version, refreshSec: zone.refreshSec };
+  }
 
   /**
    * The figures of every panel in the zone's list for `scene` (null = the zone's own panels): one KPI batch,
-   * alerts and freshness, shared for the zone's refresh interval by every screen that asks. When the data
-   * store fails, the last good answer comes back with every panel marked stale and `degraded` saying why.
+   * alerts and freshness, stored and shared by every screen that asks. When the data store fails, the last
+   * good answer comes back with every panel marked stale and `degraded` saying why.
    */
   async zoneData(layoutId: string, zoneId: string, scene: string | null, now: number): Promise<ZoneData> {
-    const { stored, zone } = await this.layouts.requireZone(layoutId, zoneId);
-    const sceneId = scene && zone.scenes.some((s) => s.id === scene) ? scene : null;
-    const key = `${layoutId}@${stored.version}/${zoneId}/${sceneId ?? ''}`;
-    const hit = this.zoneCache.get(key);
-    if (hit && Date.now() - hit.at < zone.refreshSec * 1000 && !(hit.dayEnd !== undefined && now >= hit.dayEnd)) return hit.value;
-    // The last good answer outlives a layout version: a save while the store is down must not blank the zone.
-    const goodKey = `${layoutId}/${zoneId}/${sceneId ?? ''}`;
-    const value = this.computeZone(layoutId, stored.version, zone, sceneId, now).then(
-      (data) => {
-        this.lastGood.set(goodKey, data);
-        return data;
-      },
-      (err: unknown) => {
-        const last = this.lastGood.get(goodKey);
-        if (!last) throw err;
-        const reason = err instanceof Error ? err.message : String(err);
-        console.error(`[wall] ${key}: serving the last good data: ${reason}`);
-        return {
-          ...last,
-          degraded: '数据服务暂不可用，显示最近一次成功获取的数据 (data store unavailable: showing the last good data)',
-          panels: Object.fromEntries(Object.entries(last.panels).map(([id, p]) => [id, { ...p, stale: true }])),
-        } satisfies ZoneData;
-      },
-    );
-    const entry: ZoneCacheEntry = { at: Date.now(), value };
-    // A failure is shared for the interval too: N screens of a zone whose store is down still cost one call.
-    value.then((d) => (entry.dayEnd = Date.parse(d.businessDay.to))).catch(() => {});
-    this.zoneCache.set(key, entry);
-    if (this.zoneCache.size > 200) for (const [k, v] of this.zoneCache) if (Date.now() - v.at > 300_000) this.zoneCache.delete(k);
-    return value;
+    return this.answers.get(await this.key(layoutId, zoneId, scene), now);
   }
 
-  private async computeZone(layoutId: string, version: number, zone: ZoneSpec, scene: string | null, now: number): Promise<ZoneData> {
+  /** The same answer packed (zone-pack.ts), its static part left out when the screen holds version `have`. */
+  async zoneDataPacked(layoutId: string, zoneId: string, scene: string | null, now: number, have: string | null): Promise<PackedZone> {
+    return this.answers.packed(await this.key(layoutId, zoneId, scene), now, have);
+  }
+
+  /**
+   * The answer computed now and stored nowhere, past the KPI layer's few-second result cache: what each refresh
+   * cost before the answers were stored (one computation per zone every refresh interval; the bench's baseline).
+   */
+  async computeOnce(layoutId: string, zoneId: string, scene: string | null, now: number): Promise<ZoneData> {
+    const { stored, zone } = await this.layouts.requireZone(layoutId, zoneId);
+    const sceneId = scene && zone.scenes.some((s) => s.id === scene) ? scene : null;
+    return this.computeZone(layoutId, stored.version, zone, sceneId, now, true);
+  }
+
+  /**
+   * Data committed: an ETL batch of `sources`, a rollup refresh of `families`, alerts changed (nothing named:
+   * anything may have). The live answers made of it follow.
+   */
+  dataCommitted(what?: CommitTopics): void {
+    this.answers.committed(what ? commitTopics(what) : undefined);
+  }
+
+  /** While a layout's screens hold its push stream, its answers follow the clock too. Returns the release. */
+  watch(layoutId: string): () => void {
+    return this.answers.watch(layoutId);
+  }
+
+  private async computeZone(
+    layoutId: string,
+    version: number,
+    zone: ZoneSpec,
+    scene: string | null,
+    now: number,
+    afterCommit: boolean,
+  ): Promise<ZoneData> {
     const visitor = zone.kind === 'visitor';
     const panels = activePanels(zone, scene);
     const kpi = this.rt.kpi;
@@ -139,7 +201,7 @@ export class ZoneDataService {
     const wantPositions = !visitor && plans.some((p) => p.needs.hallPositions);
     const [ctx, kpiRes, alerts, fresh, halls] = await Promise.all([
       kpi.context(now),
-      batch.length ? this.runBatch(batch, plans, now) : null,
+      batch.length ? this.runBatch(batch, plans, now, afterCommit) : null,
       alertLimit ? firingAlerts(this.rt, zone.orgCode, alertLimit) : null,
       wantFreshness ? sourceFreshness(this.rt.ch) : null,
       wantPositions ? this.hallPlaces() : null,
@@ -232,14 +294,16 @@ export class ZoneDataService {
    * `invalid` domain error, KpiQueryError) would sink the whole batch: then each panel is asked alone once, so
    * one bad panel is refused and the others show.
    */
-  private async runBatch(batch: KpiQuery[], plans: { from: number; to: number }[], now: number) {
+  private async runBatch(batch: KpiQuery[], plans: { from: number; to: number }[], now: number, fresh: boolean) {
     const kpi = this.rt.kpi;
+    // After a commit the KPI layer's few-second result cache may hold the answer from before it.
+    const opts = fresh ? { cached: false } : {};
     try {
-      return await kpi.query(batch, now);
+      return await kpi.query(batch, now, opts);
     } catch (err) {
       if (!(isDomainError(err) && err.kind === 'invalid')) throw err;
       const parts = await Promise.all(
-        plans.map((p) => (p.to > p.from ? kpi.query(batch.slice(p.from, p.to), now).catch(() => null) : null)),
+        plans.map((p) => (p.to > p.from ? kpi.query(batch.slice(p.from, p.to), now, opts).catch(() => null) : null)),
       );
       const results: (Awaited<ReturnType<typeof kpi.query>>['results'][number] | null)[] = [];
       const freshness: Freshness[] = [];

@@ -11,6 +11,7 @@ import { loadEnv } from '@/core/env';
 import { KpiService } from '@/server/kpi/service';
 import { MIGRATIONS_DIR } from '../db/helpers';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
+import { answeredCall } from '../helpers/fact-rows';
 
 // Statistical anomaly against a seasonal baseline (DOMAIN.md §3): the same weekday and hour over recent
 // weeks. 昆明 (5301) has a Monday-morning peak of about 200 calls every week and a quiet Tuesday afternoon of
@@ -27,27 +28,7 @@ let ruleId: string;
 
 /** `n` calls spread over the hour before `end`, in 五华区 of 昆明. */
 async function calls(end: number, n: number, tag: string) {
-  const rows = Array.from({ length: n }, (_, i) => {
-    const t = end - 3_600_000 + Math.floor(((i + 0.5) * 3_600_000) / n);
-    return {
-      call_id: `${tag}-${i}`,
-      source: 'test',
-      province_code: '53',
-      city_code: '5301',
-      county_code: '530102',
-      skill_group: 'general',
-      category: 'inquiry',
-      ivr_at: chTime(t),
-      requested_agent_at: chTime(t + 30_000),
-      ring_at: chTime(t + 40_000),
-      answered_at: chTime(t + 45_000),
-      ended_at: chTime(t + 300_000),
-      outcome: 'answered',
-      short_abandon: 0,
-      agent_id: 'A1',
-      src_updated_at: chTime(t + 300_000),
-    };
-  });
+  const rows = Array.from({ length: n }, (_, i) => answeredCall(`${tag}-${i}`, end - 3_600_000 + Math.floor(((i + 0.5) * 3_600_000) / n)));
   await ch.insert('test.calls', 'fact_call', rows);
 }
 

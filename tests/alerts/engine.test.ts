@@ -156,6 +156,14 @@ describe('time limits and records', () => {
     expect(ev.filter((e) => e.severity === 'red')).toHaveLength(figure('wo.overdue')!);
     expect(ev.filter((e) => e.severity === 'yellow')).toHaveLength(figure('wo.near_due')!);
     for (const e of ev) expect(e.drill).toMatchObject({ kind: 'record', table: 'work_order', id: e.subject.slice(3) });
+    // Titles name the order type as staff say it, in each language, never the stored code (arrears_reconnection).
+    const f = (e: (typeof ev)[number]) => (e.figures as { type: string }).type;
+    expect(new Set(ev.map(f)).size).toBeGreaterThan(1);
+    for (const e of ev) {
+      expect(e.title).not.toContain(f(e));
+      expect(e.titleEn).not.toMatch(/[a-z]_[a-z]/);
+      expect(e.titleEn).toMatch(/^.+: (fault-repair|complaint|opinion|arrears-reconnection|inquiry) order /);
+    }
   });
 
   it('outages about to start with customers not notified, graded by how close the start is', async () => {
@@ -175,6 +183,8 @@ describe('time limits and records', () => {
       expect(f.unnotified).toBeLessThanOrEqual(f.affected);
       expect(f.hoursToStart).toBeLessThanOrEqual(168);
       expect(e.severity).toBe(f.hoursToStart <= 2 ? 'red' : f.hoursToStart <= 12 ? 'orange' : 'yellow');
+      expect(e.titleEn).not.toMatch(/[a-z]_[a-z]/);
+      expect(e.titleEn).toContain(`${f.unnotified} of ${f.affected} customer${f.affected === 1 ? '' : 's'} not notified`);
     }
   });
 

@@ -295,6 +295,10 @@ const SPEC: Record<string, { input?: () => unknown; cross: CrossCity | { none: s
     input: () => ({ layoutId: 'demo', zoneId: 'monitoring' }),
     cross: { who: 'kmManager', input: () => ({ layoutId: 'demo', zoneId: 'monitoring' }), expect: 'forbidden' },
   },
+  'wall.zoneDataPacked': {
+    input: () => ({ layoutId: 'demo', zoneId: 'monitoring' }),
+    cross: { who: 'kmManager', input: () => ({ layoutId: 'demo', zoneId: 'monitoring' }), expect: 'forbidden' },
+  },
   'wall.control': {
     input: () => ({ layoutId: 'demo', zoneId: 'monitoring', action: { type: 'advance', step: 1 } }),
     cross: {
@@ -483,7 +487,7 @@ describe('every tRPC procedure', () => {
       expect([name, who, r.status]).toEqual([name, who, 403]);
     }
     // Every principal may read walls (a screen only its own, checked below): no role lacks wall.read.
-    expect(noWrongRole).toEqual(['wall.layouts', 'wall.layout', 'wall.state', 'wall.zoneData']);
+    expect(noWrongRole).toEqual(['wall.layouts', 'wall.layout', 'wall.state', 'wall.zoneData', 'wall.zoneDataPacked']);
   });
 
   it('refuses a Kunming principal asking about Qujing, or answers without Qujing', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouse } from '@/core/clickhouse/client';
 import { createDb, type Db } from '@/server/db/client';
@@ -54,6 +55,11 @@ describe('/api/health', () => {
     const h = await checkHealth(runtime(ch), ['hall-queue.tickets', 'hall-queue.halls', 'cti.calls']);
     expect(h.clickhouse).toMatchObject({ ok: true, engine: 'embedded' });
     expect(h.database).toMatchObject({ ok: true, kind: 'embedded-pglite' });
+    // This process's memory, as /proc sees it (the heap bound is V8's, so above what the heap uses).
+    const vmRss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+    expect(Math.abs(h.memory.rssMb - vmRss)).toBeLessThan(Math.max(64, vmRss * 0.2));
+    expect(h.memory.heapUsedMb).toBeGreaterThan(0);
+    expect(h.memory.heapLimitMb).toBeGreaterThan(h.memory.heapUsedMb);
     const tickets = h.sources.find((s) => s.source === 'hall-queue.tickets')!;
     expect(tickets).toMatchObject({ ok: true, rowsInLastSuccess: 42, lastStatus: 'ok' });
     expect(tickets.lagSeconds).toBeGreaterThanOrEqual(19);
@@ -103,7 +109,7 @@ describe('/api/health', () => {
       okRun('workorder.orders', 899),
     ]);
     const h = await checkHealth(runtime(ch), ['outage.events', 'workorder.orders'], now);
-    expect(h.sources.find((s) => s.source === 'outage.events')).toMatchObject({ ok: false, lagSeconds: 901 });
+    expect(h.sources.find((s) => s.source === 'outage.events')).toMatchObject({ ok: false, lagSeconds: 901, limitSeconds: 900 });
     expect(h.sources.find((s) => s.source === 'workorder.orders')).toMatchObject({ ok: true, lagSeconds: 899 });
     expect(h.status).toBe('degraded');
 

@@ -6,7 +6,8 @@ import type { EtlJob, JobResult } from '@/etl/runtime/job';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { loadEnv } from '@/core/env';
 import { etlJobs, startSimulator, type Simulator } from '@/etl/simulator/start';
-import { feederOf, Scheduler } from '@/server/jobs/scheduler';
+import cron from 'node-cron';
+import { CRON_LOGGER, feederOf, Scheduler } from '@/server/jobs/scheduler';
 import type { Runtime } from '@/server/runtime';
 import { testRuntime } from '../helpers/runtime';
 
@@ -28,7 +29,12 @@ const noRows: JobResult = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, wate
 /** A runtime whose ClickHouse only swallows the run records: the jobs here are fakes. */
 const runtime = (): Runtime =>
   testRuntime({
-    ch: { insert: async () => undefined } as unknown as ClickHouse,
+    ch: {
+      insert: async () => undefined,
+      lane() {
+        return this;
+      },
+    } as unknown as ClickHouse,
     env: { SIMULATOR_HISTORY_DAYS: '0' },
     bootedAt: Date.now(),
     jobs: { role: 'web' },
@@ -161,5 +167,38 @@ describe('built-in simulator', () => {
     } finally {
       await sim.close();
     }
+  });
+});
+
+describe('cron log', () => {
+  beforeEach(() => void vi.useFakeTimers({ now: new Date('2026-11-23T02:00:00.500Z') }));
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  /** What the console was told while a task whose run never ends had three more ticks come due. */
+  async function logOfSkippedTicks(logger?: typeof CRON_LOGGER): Promise<string[]> {
+    const said: string[] = [];
+    for (const level of ['warn', 'info', 'error', 'log'] as const)
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void said.push(args.map(String).join(' ')));
+    const task = cron.schedule('* * * * * *', () => new Promise<void>(() => undefined), { noOverlap: true, name: 'stuck', logger });
+    await vi.advanceTimersByTimeAsync(4000);
+    await task.destroy();
+    return said;
+  }
+
+  it('says nothing about ticks skipped while a run is still going (by design), unlike node-cron by default', async () => {
+    expect((await logOfSkippedTicks()).filter((m) => m.includes('overlap prevention')).length).toBeGreaterThan(0);
+    expect(await logOfSkippedTicks(CRON_LOGGER)).toEqual([]);
+  });
+
+  it('still logs what else node-cron reports', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    CRON_LOGGER.warn('missed execution at 02:00:01');
+    CRON_LOGGER.error('Task failed with error!', new Error('boom'));
+    expect(warn).toHaveBeenCalledWith('[cron] missed execution at 02:00:01');
+    expect(error.mock.calls[0]![0]).toBe('[cron] Task failed with error!');
   });
 });

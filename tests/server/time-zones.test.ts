@@ -3,6 +3,7 @@ import { divisionOrgUnits } from '@/core/org/org-units';
 import { parseLocal } from '@/core/time';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { kpiRowsInput } from '@/app/_components/alerts/alert-list';
+import { responsibleUnit } from '@/app/_components/alerts/drill-subject';
 import { seedStarterRules } from '@/server/alerts/starter-rules';
 import { createDb, type Db } from '@/server/db/client';
 import { applyMigrations } from '@/server/db/migrate';
@@ -94,7 +95,8 @@ describe('times leaving the server', () => {
       eventId: alert.id,
       subjectType: 'alert',
       subjectRef: alert.id,
-      orgCode: alert.orgCode,
+      // As the desk's form does: a hall's alert is supervised at its county (halls are not org units).
+      orgCode: responsibleUnit(alert.orgCode),
       title: '督办：时区检查',
       request: '请于时限内回复',
       // The supervision desk checks the limit against its own clock (real time).

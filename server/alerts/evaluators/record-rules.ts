@@ -17,14 +17,23 @@ import type { EvalContext, Evaluation, Observation } from './types';
 
 type RecordSpec = Extract<RuleSpec, { kind: 'time_limit' | 'record_event' | 'correlation' }>;
 
-const ORDER_TYPE: Record<string, string> = {
-  fault_repair: '故障报修',
-  complaint: '投诉',
-  opinion: '意见',
-  arrears_reconnection: '欠费复电',
-  inquiry: '咨询',
+/** Work-order and outage types as staff say them (DOMAIN.md), in both languages; never the stored code. */
+const ORDER_TYPE: Record<string, { zh: string; en: string }> = {
+  fault_repair: { zh: '故障报修', en: 'fault-repair' },
+  complaint: { zh: '投诉', en: 'complaint' },
+  opinion: { zh: '意见', en: 'opinion' },
+  arrears_reconnection: { zh: '欠费复电', en: 'arrears-reconnection' },
+  inquiry: { zh: '咨询', en: 'inquiry' },
 };
-const OUTAGE_TYPE: Record<string, string> = { planned: '计划停电', temporary: '临时停电', fault: '故障停电', peak_shifting: '有序用电' };
+const OUTAGE_TYPE: Record<string, { zh: string; en: string }> = {
+  planned: { zh: '计划停电', en: 'planned' },
+  temporary: { zh: '临时停电', en: 'temporary' },
+  fault: { zh: '故障停电', en: 'fault' },
+  peak_shifting: { zh: '有序用电', en: 'peak-shifting' },
+};
+const typeName = (names: Record<string, { zh: string; en: string }>, code: string, lang: 'zh' | 'en') => names[code]?.[lang] ?? code;
+/** "1 outage", "2 outages": English titles count things. */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The loosest threshold of a rule: records beyond it are the ones worth reading from the store. */
 function loosest(spec: RecordSpec): number {
@@ -103,12 +112,12 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext, rou
       text:
         o.share >= 1
           ? {
-              zh: `${county(o.county_code)}${ORDER_TYPE[o.type] ?? o.type}工单 ${o.order_id} 已超期（时限 ${localHm(o.due_at, ctx.tz)}）`,
-              en: `${county(o.county_code)}: ${o.type} order ${o.order_id} is overdue (due ${localHm(o.due_at, ctx.tz)})`,
+              zh: `${county(o.county_code)}${typeName(ORDER_TYPE, o.type, 'zh')}工单 ${o.order_id} 已超期（时限 ${localHm(o.due_at, ctx.tz)}）`,
+              en: `${county(o.county_code)}: ${typeName(ORDER_TYPE, o.type, 'en')} order ${o.order_id} is overdue (due ${localHm(o.due_at, ctx.tz)})`,
             }
           : {
-              zh: `${county(o.county_code)}${ORDER_TYPE[o.type] ?? o.type}工单 ${o.order_id} 已用时限 ${Math.round(o.share * 100)}%（${localHm(o.due_at, ctx.tz)} 到期）`,
-              en: `${county(o.county_code)}: ${o.type} order ${o.order_id} has used ${Math.round(o.share * 100)}% of its limit (due ${localHm(o.due_at, ctx.tz)})`,
+              zh: `${county(o.county_code)}${typeName(ORDER_TYPE, o.type, 'zh')}工单 ${o.order_id} 已用时限 ${Math.round(o.share * 100)}%（${localHm(o.due_at, ctx.tz)} 到期）`,
+              en: `${county(o.county_code)}: ${typeName(ORDER_TYPE, o.type, 'en')} order ${o.order_id} has used ${Math.round(o.share * 100)}% of its limit (due ${localHm(o.due_at, ctx.tz)})`,
             },
     }));
   } else if (spec.kind === 'time_limit' && spec.check === 'outage_notice') {
@@ -127,8 +136,8 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext, rou
         figures: { hoursToStart: hours, affected: o.affected, unnotified: o.unnotified, type: o.outage_type, feeder: o.feeder },
         drill: { kind: 'record', table: 'outage', id: o.outage_id },
         text: {
-          zh: `${county(o.county_code)}${OUTAGE_TYPE[o.outage_type] ?? o.outage_type} ${o.feeder}（${localHm(o.planned_start, ctx.tz)} 停电）尚有 ${o.unnotified}/${o.affected} 户未通知`,
-          en: `${county(o.county_code)}: ${o.outage_type} outage on ${o.feeder} at ${localHm(o.planned_start, ctx.tz)} has ${o.unnotified} of ${o.affected} customers not notified`,
+          zh: `${county(o.county_code)}${typeName(OUTAGE_TYPE, o.outage_type, 'zh')} ${o.feeder}（${localHm(o.planned_start, ctx.tz)} 停电）尚有 ${o.unnotified}/${o.affected} 户未通知`,
+          en: `${county(o.county_code)}: ${typeName(OUTAGE_TYPE, o.outage_type, 'en')} outage on ${o.feeder} at ${localHm(o.planned_start, ctx.tz)} has ${o.unnotified} of ${count(o.affected, 'customer')} not notified`,
         },
       };
     });
@@ -225,7 +234,7 @@ export async function evaluateRecordRule(spec: RecordSpec, ctx: EvalContext, rou
         drill: null,
         text: {
           zh: `${county(s.county_code)}停电 ${s.outages} 起、影响 ${s.affected} 户，已有故障报修来电 ${s.faultCalls} 个：预计话务继续上升，请95598提前排班`,
-          en: `${county(s.county_code)}: ${s.outages} outages affecting ${s.affected} customers, ${s.faultCalls} fault-repair calls so far — expect the call surge to grow`,
+          en: `${county(s.county_code)}: ${count(s.outages, 'outage')} affecting ${count(s.affected, 'customer')}, ${count(s.faultCalls, 'fault-repair call')} so far — expect the call surge to grow`,
         },
       };
     });

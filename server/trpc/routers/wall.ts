@@ -11,6 +11,8 @@ import { authedProcedure, router } from '../init';
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -');
 const layoutInput = z.object({ layoutId: slug });
 const zoneDataInput = z.object({ layoutId: slug, zoneId: slug, scene: slug.nullable().default(null) });
+/** `staticVersion`: the version of the static part (org names, hall places) the screen holds, null for none. */
+const zoneDataPackedInput = zoneDataInput.extend({ staticVersion: z.string().max(40).nullable().default(null) });
 const actionInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), panelId: slug }),
   z.object({ type: z.literal('unpin') }),
@@ -88,7 +90,7 @@ export const wallRouter = router({
       return { version: stored.version, controls: await svc.controls(input.layoutId), serverNow: ctx.now() };
     }),
 
-  /** A zone's figures for one refresh: one batched, cached call shared by every screen showing the zone. */
+  /** A zone's figures: its stored answer (one KPI batch per commit), shared by every screen showing the zone. */
   zoneData: authedProcedure('wall.read')
     .input(zoneDataInput)
     .query(async ({ ctx, input }) => {
@@ -97,6 +99,20 @@ export const wallRouter = router({
       const { zone } = await svc.requireZone(input.layoutId, input.zoneId);
       ctx.scope.assert(zone.orgCode);
       return svc.zoneData(input.layoutId, input.zoneId, input.scene, ctx.now());
+    }),
+
+  /**
+   * The same answer packed for a screen's refresh (server/wall/zone-pack.ts: figures as columns, names and hall
+   * places in a static part sent only when the screen's `staticVersion` is not the current one).
+   */
+  zoneDataPacked: authedProcedure('wall.read')
+    .input(zoneDataPackedInput)
+    .query(async ({ ctx, input }) => {
+      assertScreenBinding(ctx.user, input.layoutId, input.zoneId);
+      const svc = ctx.rt.wall;
+      const { zone } = await svc.requireZone(input.layoutId, input.zoneId);
+      ctx.scope.assert(zone.orgCode);
+      return svc.zoneDataPacked(input.layoutId, input.zoneId, input.scene, ctx.now(), input.staticVersion);
     }),
 
   /** A console action on one zone (pin, advance, pause, resume, scene, reset), pushed to every screen at once. */
