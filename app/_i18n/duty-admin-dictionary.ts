@@ -10,6 +10,8 @@ export const dutyAdminZhCN = {
   'toast.escalated': '告警升级',
   'toast.open': '查看处置',
   'toast.close': '关闭',
+  'toast.closeAll': '全部关闭',
+  'toast.count': '{n} 条告警通知',
   'toast.closeLabel': '关闭告警通知：{title}',
 
   'wallBanner.label': '红色告警',
@@ -199,6 +201,8 @@ export const dutyAdminEn: Record<keyof typeof dutyAdminZhCN, string> = {
   'toast.escalated': 'Alert escalated',
   'toast.open': 'Open',
   'toast.close': 'Close',
+  'toast.closeAll': 'Close all',
+  'toast.count': '{n} alert notifications',
   'toast.closeLabel': 'Close alert notification: {title}',
 
   'wallBanner.label': 'Red alert',

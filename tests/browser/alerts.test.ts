@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN_AUTH, CHROMIUM_ARGS, signedInPage, startApp, waitFor, type RunningApp } from './server';
+import { clickPastToasts } from './toasts';
 
 // The early-warning pages end to end: `npm start` on a fresh DATA_DIR (the starter rules are seeded, alerts
 // come only once data arrives and rules fire), then a real Chromium on /alerts and /admin/rules.
@@ -111,18 +112,18 @@ describe('预警规则 /admin/rules', () => {
     const loss = rules.find((r) => r.name === '95598呼损率')!;
     assert.ok(loss, 'starter rule 95598呼损率');
 
-    await page.locator(`[data-rule-id="${loss.id}"]`).getByTestId('rule-edit').click();
+    await clickPastToasts(page, page.locator(`[data-rule-id="${loss.id}"]`).getByTestId('rule-edit'));
     await page.getByTestId('rule-editor').waitFor();
     // Percent KPI: 0.2 stored, 20 shown.
     assert.equal(await page.getByTestId('level-red').inputValue(), '20');
     assert.match(await page.getByTestId('levels-unit').innerText(), /百分比/);
 
-    await page.getByTestId('rule-preview-button').click();
+    await clickPastToasts(page, page.getByTestId('rule-preview-button'));
     await page.locator('[data-testid="preview-fired"], [data-testid="preview-unsupported"]').first().waitFor({ timeout: 120_000 });
 
     await page.getByTestId('level-red').fill('25');
     await page.getByTestId('rule-note').fill('呼损率红色阈值上调至25%');
-    await page.getByTestId('rule-save').click();
+    await clickPastToasts(page, page.getByTestId('rule-save'));
     await page.getByTestId('rule-saved').waitFor({ timeout: 30_000 });
 
     const saved = await trpcQuery<{
@@ -150,43 +151,39 @@ describe('预警规则 /admin/rules', () => {
     const id = (await row.getAttribute('data-rule-id'))!;
     // The row of this rule wherever the list puts it once its state changes (not "the first row" again).
     const toggle = page.locator(`[data-testid="rule-row"][data-rule-id="${id}"]`).getByTestId('rule-enabled');
+    const serverEnabled = async () =>
+      (await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled;
+    const seen: string[] = [];
+    // As a user does: the alert toasts sit over the right of the page, where the switches are; a covered
+    // switch means closing them and clicking the switch itself, never through whatever covers it.
+    const flip = async (to: boolean) => {
+      if ((await serverEnabled()) === to) return true;
+      const checked = await toggle.isChecked();
+      const disabled = await toggle.isDisabled();
+      const toasts = await page.getByTestId('alert-toast').count();
+      seen.push(`server≠${to} checked=${checked} disabled=${disabled} toasts=${toasts}`);
+      if (checked !== to && !disabled) {
+        // The visible track inside the switch's label takes the click (the input itself is transparent).
+        await clickPastToasts(page, toggle.locator('xpath=..'));
+      }
+      // The list refetches every few seconds and may redraw the row under the pointer: a click that lands in
+      // a redraw is lost, so the next round clicks again (only while the switch still shows the old state).
+      await page.waitForTimeout(3000);
+      return undefined;
+    };
     assert.equal(await toggle.isChecked(), true);
-    await toggle.click({ force: true });
-    await waitFor(
-      'the rule to be off',
-      async () =>
-        (await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled === false
-          ? true
-          : undefined,
-      20_000,
-    );
+    await waitFor('the rule to be off', () => flip(false), 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${seen.slice(-8).join('\n')}`);
+    });
     await page.waitForFunction((rid) => document.querySelector(`[data-rule-id="${rid}"]`)?.getAttribute('data-state') === 'off', id, {
       timeout: 20_000,
     });
     // Switching off closes the rule's open alerts once the alert round in progress ends (setRuleEnabled waits
-    // for it): the switch stays disabled until then, and a click on a disabled switch does nothing. Under load a
-    // round takes tens of seconds.
-    await page.waitForFunction(
-      (rid) => {
-        const input = document.querySelector(`[data-rule-id="${rid}"] [data-testid="rule-enabled"]`) as HTMLInputElement | null;
-        return input !== null && !input.disabled && !input.checked;
-      },
-      id,
-      { timeout: 120_000 },
-    );
-    // The list refetches every few seconds and may redraw the row under the pointer: a click that lands in a
-    // redraw is lost, so click again (only while the switch still shows off and is enabled) until it holds.
-    await waitFor(
-      'the rule to be on again',
-      async () => {
-        if ((await trpcQuery<{ id: string; enabled: boolean }[]>('rules.list', undefined)).find((r) => r.id === id)?.enabled === true)
-          return true;
-        if (!(await toggle.isChecked()) && (await toggle.isEnabled())) await toggle.click({ force: true });
-        await page.waitForTimeout(3000);
-        return undefined;
-      },
-      120_000,
-    );
+    // for it): the switch stays disabled until then. Under load a round takes tens of seconds.
+    await waitFor('the rule to be on again', () => flip(true), 180_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${seen.slice(-8).join('\n')}`);
+    });
+    assert.equal(await serverEnabled(), true);
     await page.close();
   });
 });

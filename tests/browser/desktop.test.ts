@@ -5,6 +5,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN_AUTH, CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { clickPastToasts } from './toasts';
 
 // The manager's desktop loop (issue 15) on the product as `npm start` runs it: a manager of 昆明市 goes from the
 // overview into each domain's dashboard, down a ranking row to a county, to the records behind a figure and on
@@ -151,7 +152,7 @@ describe('a city manager drills from the overview to single records in every dom
     await page.getByTestId('overview').waitFor({ timeout: 120_000 });
     assert.equal(await page.getByTestId('breadcrumb-current').getAttribute('data-org'), CITY);
     for (const d of ['queue', 'call', 'outage', 'arrears', 'work_order']) await page.getByTestId(`overview-link-${d}`).waitFor();
-    await page.getByTestId('overview-link-work_order').click();
+    await clickPastToasts(page, page.getByTestId('overview-link-work_order'));
     await page.waitForURL(/\/work-orders/);
     await page.getByTestId('dashboard-work_order').waitFor({ timeout: 120_000 });
     assert.equal(await page.getByTestId('breadcrumb-current').getAttribute('data-org'), CITY);
@@ -190,9 +191,9 @@ describe('a city manager drills from the overview to single records in every dom
           continue;
         }
         const [code, n] = ranked.find(([, c]) => c > 0)!;
-        await page.locator(`[data-testid="ranking-row"][data-org="${code}"]`).click();
+        await clickPastToasts(page, page.locator(`[data-testid="ranking-row"][data-org="${code}"]`));
         assert.equal(await countOf(page, 'action-detail'), n, 'the action bar offers the row’s records');
-        await page.getByTestId('action-drill').click();
+        await clickPastToasts(page, page.getByTestId('action-drill'));
         await waitFor(
           'the county dashboard',
           async () => ((await page.getByTestId('breadcrumb-current').getAttribute('data-org')) === code ? true : undefined),
@@ -218,7 +219,7 @@ describe('a city manager drills from the overview to single records in every dom
       if (mismatches.length) console.log(`[desktop] ${walk.path}: read again after ${mismatches.join('; ')}`);
       assert.ok(countyCount > 0, `the counts agreed along the way (${mismatches.join('; ')})`);
       assert.ok(county.startsWith(CITY));
-      await page.getByTestId(`tile-${walk.kpi}-open`).click();
+      await clickPastToasts(page, page.getByTestId(`tile-${walk.kpi}-open`));
       await recordsAgree(page, countyCount);
       await page.screenshot({ path: path.join(SHOTS, `${walk.domain}-records.png`) });
       // Back returns to the county page without the table; forward reopens it (the view lives in the URL).
@@ -255,7 +256,7 @@ describe('a city manager drills from the overview to single records in every dom
     }
     assert.ok(count > 0, 'the city has open work orders');
     console.log(`[desktop] walking ${kpi}: ${count} order(s) in ${CITY}`);
-    await page.getByTestId(`tile-${kpi}-open`).click();
+    await clickPastToasts(page, page.getByTestId(`tile-${kpi}-open`));
     await recordsAgree(page, count);
 
     const [download] = await Promise.all([
@@ -292,7 +293,7 @@ describe('a city manager drills from the overview to single records in every dom
       assert.equal(data.length, now.total, `the file holds every record of the question (table showed ${count})`);
     }
 
-    await page.getByTestId('records-row-link').first().click();
+    await clickPastToasts(page, page.getByTestId('records-row-link').first());
     await page.waitForURL(/\/work-orders\/[^/?]+/, { timeout: 60_000 });
     const steps = page.locator('[data-testid="record-timeline-steps"] [data-step]');
     await steps.first().waitFor({ timeout: 60_000 });
@@ -316,7 +317,7 @@ describe('a city manager drills from the overview to single records in every dom
       .evaluateAll((els) => els.map((e) => [e.getAttribute('data-testid'), Number(e.getAttribute('data-count'))] as const));
     const pick = tiles.find(([id, n]) => id?.startsWith('tile-arrears.') && n > 0);
     assert.ok(pick, `an arrears figure has records (${JSON.stringify(tiles)})`);
-    await page.getByTestId(pick[0]!).click();
+    await clickPastToasts(page, page.getByTestId(pick[0]!));
     await recordsAgree(page, pick[1]);
     await page.screenshot({ path: path.join(SHOTS, 'arrears-records.png') });
     await page.close();

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import { createPgDatabase, type TestPgDatabase } from '../db/helpers';
 import { ADMIN_AUTH, CHROMIUM_ARGS, signedInContext, startApp, waitFor, type RunningApp } from './server';
+import { clickPastToasts } from './toasts';
 
 // The duty loop on the product as `npm start` runs it, here on PostgreSQL (so the test can write an alert as
 // the engine does): the demo's roster, routing and channels (the simulator's receivers, which check each
@@ -202,7 +203,7 @@ describe('值班 duty loop', () => {
     await waitFor(
       'the alert in the desk’s in-progress view',
       async () => {
-        await desk.getByTestId('duty-view-open').click();
+        await clickPastToasts(desk, desk.getByTestId('duty-view-open'));
         return (await row.isVisible()) ||
           (await row.waitFor({ timeout: 2000 }).then(
             () => true,
@@ -221,11 +222,11 @@ describe('值班 duty loop', () => {
     await desk.screenshot({ path: `${SHOTS}/duty-desk.png` });
 
     // 督办 from the alert: written back to the work-order system, which answers with its own id.
-    await desk.locator(`[data-testid="duty-row"][data-id="${id}"] [data-testid="duty-action-supervise"]`).click();
+    await clickPastToasts(desk, desk.locator(`[data-testid="duty-row"][data-id="${id}"] [data-testid="duty-action-supervise"]`));
     const dialog = desk.getByTestId('duty-dialog-supervise');
     await dialog.waitFor();
     await desk.getByTestId('duty-sup-request').fill('请立即加开窗口并回复处理结果');
-    await desk.getByTestId('duty-sup-submit').click();
+    await clickPastToasts(desk, desk.getByTestId('duty-sup-submit'));
     const sup = await waitFor(
       'the supervision item to be written back',
       async () => {

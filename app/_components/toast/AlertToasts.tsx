@@ -25,8 +25,27 @@ export function AlertToasts({ enabled }: { enabled?: boolean }) {
   return allowed ? <ToastStack /> : null;
 }
 
+/**
+ * Where the stack starts: under the page's header, whose height depends on the language (the English navigation
+ * wraps to two rows) and the window width; a fixed offset covered the sign-out and language switch.
+ */
+function useHeaderBottom(): number | undefined {
+  const [bottom, setBottom] = useState<number>();
+  useEffect(() => {
+    const header = document.querySelector('header');
+    if (!header) return;
+    const measure = () => setBottom(header.offsetTop + header.offsetHeight + 12);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(header);
+    return () => ro.disconnect();
+  }, []);
+  return bottom;
+}
+
 function ToastStack() {
   const t = useT();
+  const top = useHeaderBottom();
   const locale = useLocale();
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
   const held = useRef(false);
@@ -64,10 +83,12 @@ function ToastStack() {
     setToasts((list) => extendToasts(list, Date.now()));
   }, []);
   const close = (key: string) => setToasts((list) => list.filter((x) => x.key !== key));
+  const closeAll = () => setToasts([]);
 
   return (
     <section
       className={styles.stack}
+      style={top === undefined ? undefined : { top }}
       aria-label={t('toast.region')}
       aria-live="polite"
       onPointerEnter={hold}
@@ -78,12 +99,23 @@ function ToastStack() {
       }}
       data-testid="alert-toasts"
     >
-      {toasts.map((x) => {
+      {toasts.length > 1 ? (
+        // Red toasts stay until closed: a burst of them would cover the page's own controls until each is
+        // closed one by one. Older toasts fold to one line, and one click clears the stack.
+        <div className={styles.bar}>
+          <span>{t('toast.count', { n: toasts.length })}</span>
+          <button type="button" className={styles.closeAll} onClick={closeAll} data-testid="alert-toasts-close-all">
+            {t('toast.closeAll')}
+          </button>
+        </div>
+      ) : null}
+      {toasts.map((x, i) => {
         const title = locale === 'en' ? x.titleEn : x.title;
         return (
           <div
             key={x.key}
             className={styles.toast}
+            data-compact={i > 0 ? '' : undefined}
             data-severity={x.severity}
             role={x.severity === 'red' ? 'alert' : 'status'}
             data-testid="alert-toast"
@@ -95,7 +127,13 @@ function ToastStack() {
               <time className={styles.time} dateTime={new Date(x.at).toISOString()}>
                 {formatClock(new Date(x.at).toISOString())}
               </time>
-              <button type="button" className={styles.close} aria-label={t('toast.closeLabel', { title })} onClick={() => close(x.key)}>
+              <button
+                type="button"
+                className={styles.close}
+                data-testid="alert-toast-close"
+                aria-label={t('toast.closeLabel', { title })}
+                onClick={() => close(x.key)}
+              >
                 ×
               </button>
             </div>

@@ -6,10 +6,12 @@ import { useTRPC } from '@/app/_trpc/client';
 import type { ZoneSpec } from '@/server/wall/layout';
 import { watchdogVerdict } from '@/server/wall/rotation';
 import type { ZoneData } from '@/server/wall/types';
+import { unpackZone, type ZoneStatic } from '@/server/wall/zone-pack';
 import type { WallLayoutView, ZoneControlState } from './types';
 
 // The screen side of the wall: the layout and its zones' control state kept live by server push (SSE) with a
-// polling fallback, the server's clock, the canvas unit, each zone's data call, and the heap watchdog.
+// polling fallback, the server's clock, the canvas unit, each zone's data (fetched when the server pushes that
+// it changed, polled as the fallback), and the heap watchdog.
 
 export type Connection = 'connecting' | 'live' | 'polling';
 
@@ -88,6 +90,17 @@ export function useWallLive(initial: WallLayoutView, onBanner?: (data: unknown) 
       es.addEventListener('layout', (e) => {
         seen();
         onVersion((JSON.parse((e as MessageEvent<string>).data) as { version: number }).version);
+      });
+      // A zone's answer was recomputed after data committed: the screens showing that zone and scene fetch it
+      // now, unless they hold that very answer already.
+      es.addEventListener('zone', (e) => {
+        seen();
+        const d = JSON.parse((e as MessageEvent<string>).data) as { zoneId: string; scene: string | null; seq: number };
+        void qc.invalidateQueries({
+          queryKey: zoneQueryKey(layoutId, d.zoneId, d.scene),
+          exact: true,
+          predicate: (query) => (query.state.data as ZoneData | undefined)?.seq !== d.seq,
+        });
       });
       // A red alert for a unit on this wall (AlertBanner shows it).
       es.addEventListener('banner', (e) => {
@@ -211,11 +224,39 @@ export function useCanvasUnit(width: number, height: number, mode: ScaleMode): n
   return unit;
 }
 
-/** A zone's data: one call per refresh interval (shared on the server by every screen of the zone). */
+/** The query key of a zone's data on a screen (decoded ZoneData), per layout, zone and scene. */
+export const zoneQueryKey = (layoutId: string, zoneId: string, scene: string | null) =>
+  ['wall.zoneData', { layoutId, zoneId, scene }] as const;
+
+/**
+ * A zone's data: the server's stored answer, fetched packed (wall.zoneDataPacked: figures as columns, the
+ * static part of org names and hall places only when the one held here is not current) and decoded into the
+ * ZoneData the panels read. Fetched at once when the push stream says the answer changed (useWallLive), and
+ * every refresh interval as the fallback.
+ */
 export function useZoneData(layoutId: string, zone: ZoneSpec, scene: string | null, serverNow: number) {
   const trpc = useTRPC();
+  const qc = useQueryClient();
+  // The static part held per scene: the only state of the decoder.
+  const statics = useRef(new Map<string, ZoneStatic>());
   const q = useQuery({
-    ...trpc.wall.zoneData.queryOptions({ layoutId, zoneId: zone.id, scene }),
+    queryKey: zoneQueryKey(layoutId, zone.id, scene),
+    queryFn: async (): Promise<ZoneData> => {
+      const slot = scene ?? '';
+      const held = statics.current.get(slot) ?? null;
+      const ask = (staticVersion: string | null) =>
+        qc.fetchQuery({
+          ...trpc.wall.zoneDataPacked.queryOptions({ layoutId, zoneId: zone.id, scene, staticVersion }),
+          staleTime: 0,
+          gcTime: 0,
+          retry: 0,
+        });
+      let packed = await ask(held?.v ?? null);
+      // Another process answered with another static version than the one held: ask once more for it whole.
+      if (!packed.st && packed.sv !== held?.v) packed = await ask(null);
+      if (packed.st) statics.current.set(slot, packed.st);
+      return unpackZone(packed, packed.st ?? held);
+    },
     refetchInterval: zone.refreshSec * 1000,
     refetchIntervalInBackground: true,
     staleTime: 0,
@@ -251,7 +292,7 @@ export function stashZoneData(qc: QueryClient) {
   const entries = qc
     .getQueryCache()
     .findAll()
-    .filter((q) => JSON.stringify(q.queryKey).includes('zoneData') && q.state.data)
+    .filter((q) => q.queryKey[0] === zoneQueryKey('', '', null)[0] && q.state.data)
     .map((q) => [q.queryKey, q.state.data, q.state.dataUpdatedAt]);
   try {
     sessionStorage.setItem(STASH_KEY, JSON.stringify({ at: Date.now(), entries }));

@@ -10,7 +10,8 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /**
  * GET /api/wall/<layout>/events — server push for the screens and the console of a layout (Server-Sent
  * Events): a `snapshot` of every zone's control state on connect, then `control` (a console action on a zone)
- * and `layout` (a new layout version) as they happen, `banner` (a red alert for a unit on this wall), and a `heartbeat` with the server clock every 5 s so a
+ * and `layout` (a new layout version) as they happen, `zone` (a zone's answer recomputed after data committed:
+ * the screens showing it fetch it now), `banner` (a red alert for a unit on this wall), and a `heartbeat` with the server clock every 5 s so a
  * screen notices a dead stream and keeps its rotation on server time. Screens poll `wall.state` while it is down.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ layout: string }> }) {
@@ -52,6 +53,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
       // Subscribe before reading the snapshot, so a change in between is not lost (at worst it comes twice).
       const unsubscribe = rt.wallEvents.subscribe(layout, (e) => send(e.type, { ...e, serverNow: Date.now() }));
       const unwatch = svc.watch(layout);
+      // While a screen holds the stream, the layout's stored zone answers follow the clock as well as commits.
+      const unzones = svc.zones.watch(layout);
       // The alert banner: a red alert whose routing policy has the banner on reaches every wall showing its
       // unit at once (from whichever process routed it: the duty bus is PostgreSQL LISTEN/NOTIFY).
       const zoneOrgs = stored.layout.zones.map((z) => z.orgCode);
@@ -81,6 +84,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ layout: 
         clearInterval(heartbeat);
         unsubscribe();
         unwatch();
+        unzones();
         unbanner();
         unrevoke();
         release();
