@@ -15,6 +15,7 @@ import { loadEnv } from '@/core/env';
 import { RollupRefresher } from '@/server/kpi/rollup/refresher';
 import { KpiService } from '@/server/kpi/service';
 import { loadSimulatorData } from '../tests/helpers/kpi-fixture';
+import { figure, recordFigures } from './results';
 
 // `npm run bench` (part 3): the early-warning engine on a simulated province day (DOMAIN.md §3).
 //   1. Latency from an ETL batch commit to the alert event written: a batch of blocked calls lands in one
@@ -22,7 +23,7 @@ import { loadSimulatorData } from '../tests/helpers/kpi-fixture';
 //      the rollup refresh) runs until the alert row exists. Baseline: one KPI-layer question (a city's call loss over 15 minutes) in the same run.
 //   2. Evaluation cost of 1,000 active rules of every kind over the province: one round, first (everything
 //      fires) and steady (nothing changes), per rule, against the same baseline.
-// Figures are printed, never asserted.
+// Figures are printed and recorded in bench/results/alerts.json, never asserted.
 
 const TZ = 'Asia/Shanghai';
 const NOW = parseLocal('2026-11-23 16:50:00', TZ)!;
@@ -241,6 +242,49 @@ async function main() {
     `| 1,000 rules, steady round | ${pct(steady, 50).toFixed(0)} ms (${(pct(steady, 50) / rules.length).toFixed(1)} ms/rule) | ${pct(steady, 95).toFixed(0)} ms | ${base.toFixed(1)} ms | ${(pct(steady, 50) / base).toFixed(0)}× |`,
   );
   if (first.errors.length) console.log(`errors: ${first.errors.length}, e.g. ${first.errors[0]!.message}`);
+  const kpiBase = { label: 'one KPI question (a city, 15 min), p50', value: Math.round(base * 10) / 10, unit: 'ms' };
+  const r = (v: number) => Math.round(v);
+  recordFigures('alerts', [
+    ...([50, 95] as const).map((p) =>
+      figure({
+        id: `alerts.commit-to-event.p${p}`,
+        measure: `ETL batch commit → alert event written, p${p} (rules on the facts)`,
+        value: r(pct(latency, p)),
+        unit: 'ms',
+        baseline: kpiBase,
+        better: 'lower',
+        aim: 1000,
+        note: `${latency.length} batches, one per city`,
+      }),
+    ),
+    figure({
+      id: 'alerts.commit-to-rollup-rules.p95',
+      measure: 'ETL batch commit → rules on business-day figures evaluated, after the rollup refresh, p95',
+      value: r(pct(afterRollups, 95)),
+      unit: 'ms',
+      baseline: kpiBase,
+      better: 'lower',
+      note: `p50 ${r(pct(afterRollups, 50))} ms`,
+    }),
+    figure({
+      id: 'alerts.rules-1000.first',
+      measure: `rule round, 1,000 rules of every kind, first round (${first.fired} alerts fired)`,
+      value: r(first.ms),
+      unit: 'ms',
+      baseline: kpiBase,
+      better: 'lower',
+      note: first.errors.length ? `${first.errors.length} rule errors` : undefined,
+    }),
+    figure({
+      id: 'alerts.rules-1000.steady',
+      measure: 'rule round, 1,000 rules, steady (nothing changes), p50 of 3',
+      value: r(pct(steady, 50)),
+      unit: 'ms',
+      baseline: kpiBase,
+      better: 'lower',
+      note: `${(pct(steady, 50) / rules.length).toFixed(1)} ms per rule`,
+    }),
+  ]);
   await db.close();
   await ch.close();
   rmSync(dir, { recursive: true, force: true });

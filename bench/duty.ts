@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { COUNTIES } from '@/core/org/divisions';
 import { divisionOrgUnits } from '@/core/org/org-units';
 import { createDb } from '@/server/db/client';
@@ -9,13 +8,15 @@ import { DutyBus } from '@/server/duty/bus';
 import { DutyDesk } from '@/server/duty/desk';
 import { Roster } from '@/server/duty/roster';
 import { spawn } from 'node:child_process';
+import { figure, recordFigures } from './results';
 
 // `npm run bench` (part 6): alert event → message at the receiver, for a burst of 1,000 alerts in 8 rules
 // over every county, told to the province's duty officer by signed webhook (whatever a flush finds goes to
 // a person as one message; the webhook carries every alert id) (embedded database, as a fresh `npm start` runs). Each alert is timed from the commit of
 // its alert row and outbox row (as the engine writes them: one transaction per rule round, 10 rounds of 100) to the arrival, at the local webhook receiver, of
 // the first message that names it. Group wait is set to 0 here: the deliberate 30 s wait is not latency.
-// The receivers run in a process of their own. Baseline in the same run: one bare signed POST to the same receiver. Figures are printed, never asserted.
+// The receivers run in a process of their own. Baseline in the same run: one bare signed POST to the same receiver. Figures are printed and
+// recorded in bench/results/duty.json, never asserted.
 
 const N = 1000;
 const RULES = 8;
@@ -195,15 +196,22 @@ async function main() {
   );
   console.log(`  commit → message at receiver: p50 ${out.p50Ms} ms, p95 ${out.p95Ms} ms, max ${out.maxMs} ms (aim p95 < 2000 ms)`);
   console.log(`  baseline, one bare signed POST to the receiver: p50 ${out.bareP50Ms} ms → p95 is ${out.p95VsBare}× that`);
-  mkdirSync('bench/results', { recursive: true });
-  const file = 'bench/results/latest.json';
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // first figure of this run
-  }
-  writeFileSync(file, `${JSON.stringify({ ...all, dutyAlertToReceiver: { ...out, at: new Date().toISOString() } }, null, 2)}\n`);
+  const baseline = { label: 'one bare signed POST to the receiver, p50', value: out.bareP50Ms, unit: 'ms' };
+  const note = `${out.delivered}/${N} alerts delivered in ${messages} messages; burst written in ${out.insertMs} ms; RSS +${out.rssGrowthMb} MB`;
+  recordFigures('duty', [
+    ...(['p50Ms', 'p95Ms'] as const).map((k) =>
+      figure({
+        id: `duty.alert-to-receiver.${k.slice(0, 3)}`,
+        measure: `alert event committed → message at the receiver, ${k.slice(0, 3)} (burst of ${N} alerts, signed webhook, group wait 0)`,
+        value: out[k],
+        unit: 'ms',
+        baseline,
+        better: 'lower',
+        ...(k === 'p95Ms' ? { aim: 2000 } : {}),
+        note,
+      }),
+    ),
+  ]);
   await receivers.close();
   await db.close();
 }

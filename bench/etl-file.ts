@@ -10,6 +10,7 @@ import { billingJobs } from '@/etl/sources/billing/jobs';
 import { ClickHouse } from '@/core/clickhouse/client';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import type { TableName } from '@/core/clickhouse/tables';
+import { figure, recordFigures, type Figure } from './results';
 
 // Bulk file back-fill: the simulated marketing system's first-start exports (the customer master and six
 // months of bills as xlsx, a month and a half of payments and disconnection records as GBK CSV, dunning as
@@ -31,7 +32,7 @@ const KINDS: { source: string; table: TableName; format: string; csv?: true }[] 
 ];
 
 /** Loads the exports through the file-drop jobs into `ch` and returns the rows of a markdown table. */
-export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
+export async function benchFileEtl(ch: ClickHouse, figures: Figure[] = []): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-file-'));
   const folder = { dir: path.join(dir, 'drop'), archiveDir: path.join(dir, 'archive'), rejectedDir: path.join(dir, 'rejected') };
   const sim = new BillingSimulator({
@@ -102,6 +103,30 @@ export async function benchFileEtl(ch: ClickHouse): Promise<string[]> {
     const rate = run.rowsLoaded! / (ms / 1000);
     const bareRate = loaded.length / (bare / 1000);
     const path_ = kind.csv ? 'bulk path' : 'row path';
+    const id = kind.source.replace('billing.', 'etl.billing.');
+    const bareBase = { label: 'bare JSON INSERT of the loaded rows', value: Math.round(bareRate), unit: 'rows/s' };
+    figures.push(
+      figure({
+        id: `${id}.${kind.csv ? 'bulk' : 'row'}`,
+        measure: `file-drop ${kind.source} (${kind.format}), ${run.rowsLoaded} rows, ${path_}`,
+        value: Math.round(rate),
+        unit: 'rows/s',
+        baseline: bareBase,
+        better: 'higher',
+        ...(kind.csv ? { aim: 300_000 } : {}),
+      }),
+    );
+    if (rowRate !== null)
+      figures.push(
+        figure({
+          id: `${id}.row`,
+          measure: `file-drop ${kind.source} (${kind.format}), ${run.rowsLoaded} rows, row path`,
+          value: Math.round(rowRate),
+          unit: 'rows/s',
+          baseline: bareBase,
+          better: 'higher',
+        }),
+      );
     const rowBeside =
       rowRate === null ? '' : `row path ${Math.round(rowRate).toLocaleString()} rows/s (bulk ${(rate / rowRate).toFixed(1)}×); `;
     out.push(
@@ -124,6 +149,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   await migrateClickHouse(ch);
   console.log('\n| measure | value | baseline | ratio |');
   console.log('| --- | --- | --- | --- |');
-  for (const line of await benchFileEtl(ch)) console.log(line);
+  const figures: Figure[] = [];
+  for (const line of await benchFileEtl(ch, figures)) console.log(line);
+  recordFigures('etl', figures);
   await ch.close();
 }

@@ -15,12 +15,14 @@ import { PARAM_DEFAULTS } from '@/server/kpi/params';
 import type { CompileContext } from '@/server/kpi/query/compile';
 import { openKpiRowsStream } from '@/server/kpi/query/rows-stream';
 import type { KpiService } from '@/server/kpi/service';
+import { figure, recordFigures } from './results';
 
 // Exports at size (`npm run bench`, export part): 500k queue tickets of one day in Kunming, generated inside a
 // temporary chDB (INSERT … SELECT FROM numbers()), exported as xlsx and CSV through the product's own path
 // (chunked drill-down rows → header block → streaming writer → file). Beside them, in the same process, the
 // baseline: the bare read of the same rows in the same chunks, written nowhere. Rows/s, peak RSS and peak heap
-// (sampled every 20 ms, after a GC) show what the writers add. BENCH_EXPORT_ROWS changes the volume.
+// (sampled every 20 ms, after a GC) show what the writers add. BENCH_EXPORT_ROWS changes the volume. Figures
+// are recorded in bench/results/export.json.
 
 const TZ = 'Asia/Shanghai';
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 500_000);
@@ -154,6 +156,21 @@ async function main() {
       if (r.rows !== base.rows) throw new Error(`${r.name} wrote ${r.rows} rows, the read gave ${base.rows}`);
       console.log(`${r.name}: ${(r.ms / base.ms).toFixed(1)}× the bare read's time`);
     }
+    const rate = (r: Run) => Math.round(r.rows / (r.ms / 1000));
+    recordFigures(
+      'export',
+      runs.slice(1).map((r) =>
+        figure({
+          id: `export.${r.name.split(' ')[0]}`,
+          measure: `export of ${ROWS.toLocaleString('en-US')} drill-down rows to ${r.name}`,
+          value: rate(r),
+          unit: 'rows/s',
+          baseline: { label: 'bare read of the same rows in the same chunks', value: rate(base), unit: 'rows/s' },
+          better: 'higher',
+          note: `${r.bytes === null ? '' : `${mb(r.bytes)} MB file; `}peak RSS +${mb(r.peakRss - r.baseRss)} MB (${mb(r.peakRss)} MB), peak heap +${mb(r.peakHeap - r.baseHeap)} MB`,
+        }),
+      ),
+    );
   } finally {
     await ch.close();
     rmSync(dir, { recursive: true, force: true });

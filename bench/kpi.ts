@@ -15,12 +15,17 @@ import { dashboardQueries, type DefLite } from '@/app/_components/desktop/batch'
 import { DOMAINS } from '@/app/_components/desktop/domains';
 import { defaultView } from '@/app/_components/desktop/url-state';
 import { describeKpi, KPIS } from '@/server/kpi/definitions';
+import { dropPostgres, loadPostgres, pgWorkload, PG_URL, type PgLoad, type PgWorkload } from './kpi-postgres';
+import { figure, recordFigures } from './results';
 
 // KPI layer at province scale over 13 months (`npm run bench`, second part). Facts are generated inside
 // ClickHouse (INSERT … SELECT FROM numbers(), hashed for spread), because the simulator's history takes an
 // hour; volumes follow DOMAIN.md §6: tens of thousands of calls a day, ~600 halls. Each workload runs through
 // the rollups and the naive way (the same KPIs straight over the fact tables, as a BI tool would), in the
-// same process, and the ratio is printed. BENCH_KPI_SCALE scales every volume (default 1).
+// same process, and the ratio is printed. BENCH_KPI_SCALE scales every volume (default 1); `npm run bench`
+// runs it at 0.1 and 1 (see bench/README.md for why not 10). The same facts are copied into PostgreSQL
+// (bench/kpi-postgres.ts, BENCH_PG_URL; BENCH_KPI_PG=0 skips it) and the same questions timed there, indexed.
+// Figures go to bench/results/kpi-<scale>x.json.
 
 const TZ = 'Asia/Shanghai';
 const SCALE = Number(process.env.BENCH_KPI_SCALE ?? 1);
@@ -87,7 +92,7 @@ function tail(t: Timed): string {
   return `${slow.length} slowest ≥ ${cut.toFixed(0)} ms held ${gc.toFixed(1)} ms of GC`;
 }
 
-async function generate(ch: ClickHouse): Promise<void> {
+async function generate(ch: ClickHouse): Promise<{ rows: number; ms: number }> {
   const counties = COUNTIES.map((c) => c.code);
   const cities = COUNTIES.map((c) => c.cityCode);
   const halls = allHalls(1);
@@ -115,7 +120,13 @@ async function generate(ch: ClickHouse): Promise<void> {
     })),
   );
   const t = performance.now();
-  await ch.command(
+  // Each table's cost, to see how generation grows with the scale.
+  const step = async (tag: string, sql: string, params: Record<string, unknown>) => {
+    const s = performance.now();
+    await ch.command(tag, sql, params);
+    console.log(`  ${tag.replace('bench.gen.', '')}: ${((performance.now() - s) / 1000).toFixed(1)} s`);
+  };
+  await step(
     'bench.gen.calls',
     `INSERT INTO fact_call (call_id, source, province_code, city_code, county_code, skill_group, category, ivr_at, requested_agent_at,
        ring_at, answered_at, ended_at, outcome, short_abandon, agent_id, src_updated_at)
@@ -131,7 +142,7 @@ async function generate(ch: ClickHouse): Promise<void> {
        FROM numbers({rows:UInt64}))`,
     { ...span, rows: VOLUME.calls, cities, counties },
   );
-  await ch.command(
+  await step(
     'bench.gen.tickets',
     `INSERT INTO fact_queue_ticket (ticket_id, source, province_code, city_code, county_code, hall_code, window_no, business_type, issued_at,
        called_at, ended_at, status, rating, src_updated_at)
@@ -152,7 +163,7 @@ async function generate(ch: ClickHouse): Promise<void> {
       hcounties: halls.map((x) => x.countyCode),
     },
   );
-  await ch.command(
+  await step(
     'bench.gen.orders',
     `INSERT INTO fact_work_order (order_id, source, type, province_code, city_code, county_code, area_class, created_at, limit_value, limit_unit,
        time_limit_minutes, arrive_due_at, due_at, due_step, arrived_at, handled_at, replied_at, closed_at, status, result, cause_tag, satisfaction,
@@ -171,7 +182,7 @@ async function generate(ch: ClickHouse): Promise<void> {
        FROM numbers({rows:UInt64}))`,
     { ...span, rows: VOLUME.orders, cities, counties },
   );
-  await ch.command(
+  await step(
     'bench.gen.outages',
     `INSERT INTO fact_outage (outage_id, source, province_code, city_code, county_code, outage_type, feeder, area, created_at, planned_start, planned_end,
        actual_start, actual_end, affected_customers, status, src_updated_at)
@@ -181,14 +192,14 @@ async function generate(ch: ClickHouse): Promise<void> {
      FROM (SELECT number AS n, cityHash64(number, 4) AS h, 1 + bitShiftRight(h, 8) % ${counties.length} AS ci, ${at('start')} FROM numbers({rows:UInt64}))`,
     { ...span, rows: VOLUME.outages, cities, counties },
   );
-  await ch.command(
+  await step(
     'bench.gen.outage-customers',
     `INSERT INTO fact_outage_customer (outage_id, customer_id, source, important, src_updated_at)
      SELECT concat('BO', toString(intDiv(number, ${VOLUME.customersPerOutage}))), concat('C', toString(number)), 'bench', number % 50 = 0, now64(3)
      FROM numbers({rows:UInt64})`,
     { rows: VOLUME.outages * VOLUME.customersPerOutage },
   );
-  await ch.command(
+  await step(
     'bench.gen.notices',
     `INSERT INTO fact_notice (notice_id, source, outage_id, customer_id, channel, msg_id, sent_at, delivery_status, failure_reason, src_updated_at)
      SELECT concat('BN', toString(c.n)), 'bench', c.outage_id, c.customer_id, 'sms', '', o.planned_start - toIntervalHour(12 + cityHash64(c.n) % 200),
@@ -198,7 +209,7 @@ async function generate(ch: ClickHouse): Promise<void> {
      INNER JOIN (SELECT outage_id, planned_start FROM fact_outage) AS o ON o.outage_id = c.outage_id`,
     { rows: VOLUME.outages * VOLUME.customersPerOutage },
   );
-  await ch.command(
+  await step(
     'bench.gen.bills',
     `INSERT INTO fact_bill (bill_id, customer_id, province_code, city_code, county_code, class, bill_month, amount, due_date, issued_at, src_updated_at)
      SELECT concat('BB', toString(m), '-', toString(c)), concat('P', toString(c)), '53', {cities:Array(String)}[ci], {counties:Array(String)}[ci],
@@ -209,7 +220,7 @@ async function generate(ch: ClickHouse): Promise<void> {
            FROM numbers({rows:UInt64}))`,
     { base: span.base, payers: VOLUME.payers, rows: VOLUME.payers * 13, cities, counties },
   );
-  await ch.command(
+  await step(
     'bench.gen.payments',
     `INSERT INTO fact_payment (payment_id, bill_id, customer_id, province_code, city_code, county_code, class, amount, paid_at, channel, bank, result,
        failure_reason, src_updated_at)
@@ -227,9 +238,9 @@ async function generate(ch: ClickHouse): Promise<void> {
     {},
     n,
   );
-  console.log(
-    `generated ${(total[0]!.n / 1e6).toFixed(1)} M fact rows over ${DAYS} days in ${((performance.now() - t) / 1000).toFixed(0)} s`,
-  );
+  const ms = performance.now() - t;
+  console.log(`generated ${(total[0]!.n / 1e6).toFixed(1)} M fact rows over ${DAYS} days in ${(ms / 1000).toFixed(0)} s`);
+  return { rows: total[0]!.n, ms };
 }
 
 /** A monitoring zone's tiles, ranking and intraday curve: what one wall refresh asks for. */
@@ -284,13 +295,40 @@ const DRILL_STEPS: KpiQueryInput[][] = DOMAINS.map((spec) =>
   }),
 );
 
+const rss = () => process.memoryUsage().rss;
+const MB = 2 ** 20;
+
+/** PostgreSQL, when it answers: the bench still runs (without that column) on a machine without it. */
+async function postgres(ch: ClickHouse): Promise<PgLoad | null> {
+  if (process.env.BENCH_KPI_PG === '0') return null;
+  try {
+    const t = performance.now();
+    const load = await loadPostgres(ch);
+    console.log(
+      `PostgreSQL: ${(load.rows / 1e6).toFixed(1)} M rows copied in ${(load.copyMs / 1000).toFixed(0)} s, indexed and analysed in ${(load.indexMs / 1000).toFixed(0)} s (${(load.bytes / 2 ** 30).toFixed(1)} GB with indexes; ${((performance.now() - t) / 1000).toFixed(0)} s in all)`,
+    );
+    console.log(`  indexes: ${load.indexes.join('; ')}`);
+    return load;
+  } catch (err) {
+    console.log(`PostgreSQL baseline left out (${PG_URL}): ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
 async function main() {
   const ch = new ClickHouse({ database: 'bench_kpi', embeddedPath: ':memory:' });
   await migrateClickHouse(ch);
-  await generate(ch);
+  await ch.query('bench.trivial', 'SELECT 1 AS n', {}, n);
+  const rssEmpty = rss();
+  const gen = await generate(ch);
+  if (process.env.BENCH_KPI_STOP_AFTER === 'generate') {
+    console.log(`bench process RSS ${(rss() / MB).toFixed(0)} MB after generating`);
+    return ch.close();
+  }
   const ctx: CompileContext = { params: PARAM_DEFAULTS, now: NOW, cal: { tz: TZ, resetHour: 0 } };
   const t = performance.now();
   await new RollupRefresher(ch, async () => ctx).refresh();
+  const rollupMs = performance.now() - t;
   const rows = await ch.query(
     'bench.rollup.rows',
     "SELECT sum(total_rows) AS n FROM system.tables WHERE database = currentDatabase() AND name LIKE 'rollup\\\\_%'",
@@ -307,7 +345,7 @@ async function main() {
   );
   for (const { name } of tables) await ch.command('bench.optimize', `OPTIMIZE TABLE ${name} FINAL`);
   console.log(
-    `rollups built from scratch in ${((performance.now() - t) / 1000).toFixed(0)} s (${(rows[0]!.n / 1e6).toFixed(2)} M rollup rows)`,
+    `rollups built from scratch in ${(rollupMs / 1000).toFixed(0)} s (${(rows[0]!.n / 1e6).toFixed(2)} M rollup rows), parts merged in ${((performance.now() - t - rollupMs) / 1000).toFixed(0)} s`,
   );
 
   if (process.env.BENCH_KPI_PROFILE) {
@@ -319,6 +357,27 @@ async function main() {
         console.log(`  ${q.key} ${id}: p50 ${pct(t!.ms, 50).toFixed(1)} ms`);
       }
   }
+  // PostgreSQL: the same questions, checked part by part against the naive ClickHouse answer first.
+  const pgLoad = await postgres(ch);
+  try {
+    await measure(ch, ctx, { rssEmpty, gen, rollupMs, rollupRows: rows[0]!.n, pgLoad });
+  } finally {
+    if (pgLoad) await dropPostgres(pgLoad.pool);
+    await ch.close();
+  }
+}
+
+async function measure(
+  ch: ClickHouse,
+  ctx: CompileContext,
+  {
+    rssEmpty,
+    gen,
+    rollupMs,
+    rollupRows,
+    pgLoad,
+  }: { rssEmpty: number; gen: { rows: number; ms: number }; rollupMs: number; rollupRows: number; pgLoad: PgLoad | null },
+) {
   const rollup: EngineDeps = { ch, ctx, rollupReady: () => true };
   const naive: EngineDeps = { ...rollup, forceRaw: true };
   const batch = (deps: EngineDeps, qs: KpiQueryInput[]) => () =>
@@ -340,47 +399,73 @@ async function main() {
   const trivial = () => ch.query('bench.trivial', 'SELECT 1 AS n', {}, n);
   const merges = async () =>
     (await ch.query('bench.merges', "SELECT value AS n FROM system.events WHERE event = 'Merge'", {}, n))[0]?.n ?? 0;
+  const pgSnap = pgLoad && (await pgWorkload(pgLoad.pool, WALL_SNAPSHOT, ctx, ch));
+  const pgTrend = pgLoad && (await pgWorkload(pgLoad.pool, TREND, ctx, ch));
+  const pgSteps: PgWorkload[] | null = pgLoad && [];
+  if (pgLoad) for (const qs of DRILL_STEPS) pgSteps!.push(await pgWorkload(pgLoad.pool, qs, ctx, ch));
+  if (pgSteps) {
+    const skipped = [...new Set(pgSteps.flatMap((w) => w.skipped))];
+    console.log(
+      `PostgreSQL answers every workload part as ClickHouse does (${pgSnap!.statements} + ${pgTrend!.statements} + ${pgSteps.map((w) => w.statements).join('/')} statements, ${[pgSnap!, pgTrend!, ...pgSteps].reduce((n, w) => n + w.compared, 0)} figures compared)${skipped.length ? `; left out, as the bench has no facts for them: ${skipped.join(', ')}` : ''}`,
+    );
+  }
+  const none = async () => undefined;
 
-  // Rollups and naive in the same rounds (naive every 6th), SELECT 1 alongside as the machine's own noise.
+  // Rollups, naive and PostgreSQL in the same rounds (the slow ones less often), SELECT 1 alongside as the
+  // machine's own noise.
   const load = loadavg()[0]!;
   const mergesBefore = await merges();
-  const [snapFast, snapSlow, snapBase] = await timeTogether(60, [
+  const [snapFast, snapSlow, snapBase, snapPg] = await timeTogether(60, [
     { fn: batch(rollup, WALL_SNAPSHOT) },
     { fn: batch(naive, WALL_SNAPSHOT), every: 6 },
     { fn: trivial },
+    { fn: pgSnap ? pgSnap.run : none, every: 6 },
   ]);
-  const [trendFast, trendSlow] = await timeTogether(20, [{ fn: batch(rollup, TREND) }, { fn: batch(naive, TREND), every: 4 }]);
+  const [trendFast, trendSlow, trendPg] = await timeTogether(20, [
+    { fn: batch(rollup, TREND) },
+    { fn: batch(naive, TREND), every: 4 },
+    { fn: pgTrend ? pgTrend.run : none, every: 4 },
+  ]);
   const [drillTimes, base] = await timeTogether(40, [{ fn: drill }, { fn: trivial }]);
   // One round = one domain's step (the five in turn), so p50/p95 are over single clicks.
-  let step = 0;
-  const stepFast = () => batch(rollup, DRILL_STEPS[step++ % DRILL_STEPS.length]!)();
-  let slowStep = 0;
-  const stepSlow = () => batch(naive, DRILL_STEPS[slowStep++ % DRILL_STEPS.length]!)();
-  const [deskFast, deskSlow] = await timeTogether(40, [{ fn: stepFast }, { fn: stepSlow, every: 4 }]);
+  const stepper = (run: (i: number) => Promise<unknown>) => {
+    let i = 0;
+    return () => run(i++ % DRILL_STEPS.length);
+  };
+  const [deskFast, deskSlow, deskPg] = await timeTogether(40, [
+    { fn: stepper((i) => batch(rollup, DRILL_STEPS[i]!)()) },
+    { fn: stepper((i) => batch(naive, DRILL_STEPS[i]!)()), every: 4 },
+    { fn: pgSteps ? stepper((i) => pgSteps[i]!.run()) : none, every: 4 },
+  ]);
   const mergesDuring = (await merges()) - mergesBefore;
+  const rssEnd = rss();
 
   const results = [
-    ['wall snapshot (3 queries, 19 KPIs, today + previous + year-on-year)', snapFast!, snapSlow!],
-    ['trend: 3 KPIs × 16 cities × 13 months', trendFast!, trendSlow!],
+    ['wall snapshot (3 queries, 19 KPIs, today + previous + year-on-year)', snapFast!, snapSlow!, snapPg!],
+    ['trend: 3 KPIs × 16 cities × 13 months', trendFast!, trendSlow!, trendPg!],
     [
       `desktop drill step: province → 昆明市 dashboard, this month vs previous and last year (${DRILL_STEPS.map((q) => q.length).join('/')} queries per domain)`,
       deskFast!,
       deskSlow!,
+      deskPg!,
     ],
   ] as const;
+  const ms = (t: Timed, p: number, digits = 1) => pct(t.ms, p).toFixed(digits);
   console.log(`\nscale ${SCALE}; load average ${load.toFixed(1)} when timing started; background merges while timing: ${mergesDuring}`);
-  console.log('\n| workload | rollups p50 / p95 | naive (facts) p50 / p95 | naive ÷ rollups (p50 / p95) |');
-  console.log('| --- | --- | --- | --- |');
-  for (const [name, fast, slow] of results) {
+  console.log(
+    '\n| workload | rollups p50 / p95 | naive (facts) p50 / p95 | naive ÷ rollups (p50 / p95) | PostgreSQL p50 / p95 | PostgreSQL ÷ rollups (p95) |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const [name, fast, slow, pgT] of results) {
     console.log(
-      `| ${name} | ${pct(fast.ms, 50).toFixed(1)} / ${pct(fast.ms, 95).toFixed(1)} ms | ${pct(slow.ms, 50).toFixed(0)} / ${pct(slow.ms, 95).toFixed(0)} ms | ${(pct(slow.ms, 50) / pct(fast.ms, 50)).toFixed(1)}× / ${(pct(slow.ms, 95) / pct(fast.ms, 95)).toFixed(1)}× |`,
+      `| ${name} | ${ms(fast, 50)} / ${ms(fast, 95)} ms | ${ms(slow, 50, 0)} / ${ms(slow, 95, 0)} ms | ${(pct(slow.ms, 50) / pct(fast.ms, 50)).toFixed(1)}× / ${(pct(slow.ms, 95) / pct(fast.ms, 95)).toFixed(1)}× | ${pgLoad ? `${ms(pgT, 50, 0)} / ${ms(pgT, 95, 0)} ms | ${(pct(pgT.ms, 95) / pct(fast.ms, 95)).toFixed(1)}×` : '— | —'} |`,
     );
   }
   console.log(
-    `| drill-down page (a city's lost calls today, 50 rows + count) | ${pct(drillTimes!.ms, 50).toFixed(1)} / ${pct(drillTimes!.ms, 95).toFixed(1)} ms | SELECT 1 ${pct(base!.ms, 50).toFixed(2)} / ${pct(base!.ms, 95).toFixed(2)} ms | ${(pct(drillTimes!.ms, 95) / pct(base!.ms, 95)).toFixed(0)}× SELECT 1 |`,
+    `| drill-down page (a city's lost calls today, 50 rows + count) | ${ms(drillTimes!, 50)} / ${ms(drillTimes!, 95)} ms | SELECT 1 ${ms(base!, 50, 2)} / ${ms(base!, 95, 2)} ms | ${(pct(drillTimes!.ms, 95) / pct(base!.ms, 95)).toFixed(0)}× SELECT 1 | | |`,
   );
   console.log(
-    `\nSELECT 1 in the snapshot rounds: p50 ${pct(snapBase!.ms, 50).toFixed(2)} / p95 ${pct(snapBase!.ms, 95).toFixed(2)} ms (the engine's and machine's own noise)`,
+    `\nSELECT 1 in the snapshot rounds: p50 ${ms(snapBase!, 50, 2)} / p95 ${ms(snapBase!, 95, 2)} ms (the engine's and machine's own noise)`,
   );
   for (const [name, t] of [
     ['snapshot', snapFast!],
@@ -391,7 +476,62 @@ async function main() {
     console.log(`tail of ${name}: ${tail(t)}`);
   const aim = pct(deskFast!.ms, 95);
   console.log(`desktop drill step p95 ${aim.toFixed(0)} ms: ${aim < 300 ? 'within' : 'OVER'} the 300 ms aim (issue 15)`);
-  await ch.close();
+  console.log(
+    `bench process RSS: ${(rssEmpty / MB).toFixed(0)} MB with an empty engine, ${(rssEnd / MB).toFixed(0)} MB after the workloads`,
+  );
+
+  const where = `load ${load.toFixed(1)}; ${(gen.rows / 1e6).toFixed(1)} M fact rows`;
+  const p95 = (t: Timed) => Math.round(pct(t.ms, 95) * 10) / 10;
+  const vsPg = (t: Timed) => (pgLoad ? [{ label: 'PostgreSQL, indexed, p95', value: p95(t), unit: 'ms' }] : []);
+  const workload = (id: string, measure: string, fast: Timed, slow: Timed, pgT: Timed, aimMs?: number) =>
+    figure({
+      id,
+      measure,
+      value: p95(fast),
+      unit: 'ms',
+      baseline: { label: 'raw SQL over the facts (chDB), p95', value: p95(slow), unit: 'ms' },
+      also: vsPg(pgT),
+      better: 'lower',
+      ...(aimMs ? { aim: aimMs } : {}),
+      scale: SCALE,
+      note: `p50 ${ms(fast, 50)} ms; ${where}`,
+    });
+  recordFigures(`kpi-${SCALE}x`, [
+    workload('kpi.snapshot', 'zone snapshot p95 (wall: 3 queries, 19 KPIs, with comparisons)', snapFast!, snapSlow!, snapPg!, 50),
+    workload('kpi.trend', '13-month trend p95 (3 KPIs × 16 cities)', trendFast!, trendSlow!, trendPg!),
+    workload('kpi.drill-step', 'desktop drill step p95 (province → city dashboard)', deskFast!, deskSlow!, deskPg!, 300),
+    figure({
+      id: 'kpi.drill-rows',
+      measure: "drill-down page p95 (a city's lost calls today, 50 rows + count)",
+      value: p95(drillTimes!),
+      unit: 'ms',
+      baseline: { label: 'SELECT 1, p95', value: Math.round(pct(base!.ms, 95) * 100) / 100, unit: 'ms' },
+      better: 'lower',
+      scale: SCALE,
+      note: where,
+    }),
+    figure({
+      id: 'kpi.rollup-build',
+      measure: 'rollups built from scratch',
+      value: Math.round(rollupMs / 100) / 10,
+      unit: 's',
+      baseline: { label: 'generating the facts in chDB', value: Math.round(gen.ms / 100) / 10, unit: 's' },
+      better: 'lower',
+      scale: SCALE,
+      note: `${(rollupRows / 1e6).toFixed(2)} M rollup rows from ${(gen.rows / 1e6).toFixed(1)} M fact rows${pgLoad ? `; PostgreSQL copy ${(pgLoad.copyMs / 1000).toFixed(0)} s + indexes ${(pgLoad.indexMs / 1000).toFixed(0)} s, ${(pgLoad.bytes / 2 ** 30).toFixed(1)} GB` : ''}`,
+    }),
+    figure({
+      id: 'kpi.rss',
+      measure: 'bench process resident memory after the workloads (embedded chDB; its parts are files, read through the page cache)',
+      value: Math.round(rssEnd / MB),
+      unit: 'MB',
+      baseline: { label: 'same process, empty engine', value: Math.round(rssEmpty / MB), unit: 'MB' },
+      better: 'lower',
+      aim: 1536,
+      scale: SCALE,
+      note: where,
+    }),
+  ]);
 }
 
 main().catch((err) => {

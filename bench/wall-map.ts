@@ -8,6 +8,7 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import type { CountyCollection } from '@/app/_components/map/queue-map-layers';
 import { buildPointCloud, pointLayers } from '@/app/_components/wall/panels/outage-map-layers';
 import { CHROMIUM_ARGS } from '../tests/browser/server';
+import { figure, recordFigures, type Figure } from './results';
 import type { MapScene, SceneInfo } from './wall-map/api';
 import { syntheticItems } from './wall-map/points';
 
@@ -35,7 +36,8 @@ import { syntheticItems } from './wall-map/points';
 //      (100× means linear in the points).
 // BENCH_WALL_MAP_SECONDS: seconds timed per scene, split over the turns (default 8; each turn after a 2 s
 // warm-up). BENCH_WALL_MAP_SHOTS=<dir>: also save a PNG of each scene (first turn) to look at.
-// Figures are printed, never asserted; the run fails only if the page cannot draw.
+// Figures are printed and recorded as bench `wall-map` (bench/results.ts), never asserted; the run fails only
+// if the page cannot draw.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WIDTH = 1920;
@@ -263,9 +265,22 @@ async function main() {
     const baseHeap = Math.min(...base.heapUsed);
     const baseBuffers = Math.min(...base.arrayBuffers);
     const signed = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${mb(Math.abs(bytes))}`;
-    for (const { label } of SCENES) {
+    const figures: Figure[] = [];
+    for (const { label, scene } of SCENES) {
       const r = results.get(label)!;
       const fps = (r.frames / r.spanMs) * 1000;
+      if (scene.kind !== 'points' || scene.points > 0)
+        figures.push(
+          figure({
+            id: `wall.map.fps.${scene.kind === 'panel' ? 'panel-visitor' : scene.points}`,
+            measure: `outage map frame rate: ${label} (software WebGL)`,
+            value: Math.round(fps * 100) / 100,
+            unit: 'fps',
+            baseline: { label: 'counties only', value: Math.round(baseFps * 100) / 100, unit: 'fps' },
+            better: 'higher',
+            note: `frame interval p50 ${pct(r.intervals, 50).toFixed(0)} ms; JS heap ${mb(Math.min(...r.heapUsed))} MB`,
+          }),
+        );
       const used = Math.min(...r.heapUsed);
       const buffers = Math.min(...r.arrayBuffers);
       console.log(
@@ -279,6 +294,19 @@ async function main() {
     console.log(
       `| 100,000 points | ${b.large.toFixed(2)} ms (p95 ${b.largeP95.toFixed(2)}) | ${b.small.toFixed(3)} ms | ${(b.large / b.small).toFixed(0)}× (100× = linear) |`,
     );
+    figures.push(
+      figure({
+        id: 'wall.map.layer-build.100k',
+        measure: 'outage map layers built in Node for 100,000 points (p50)',
+        value: Math.round(b.large * 100) / 100,
+        unit: 'ms',
+        baseline: { label: '1,000 points ×100', value: Math.round(b.small * 100 * 100) / 100, unit: 'ms' },
+        better: 'lower',
+        note: 'ratio near 1 = linear in the points',
+      }),
+    );
+    // Its own record: the wall soak's figures are bench `wall`.
+    recordFigures('wall-map', figures);
   } finally {
     await browser?.close().catch(() => undefined);
     server.closeAllConnections();

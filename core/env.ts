@@ -48,11 +48,23 @@ export const envSchema = z
         .optional(),
     ),
     CLICKHOUSE_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-    // Bounds on every read query (core/clickhouse/client.ts): a query past them is stopped by ClickHouse and
-    // answered 4xx/503 instead of taking the process (or the server) down with it.
-    CLICKHOUSE_MAX_MEMORY_USAGE: z.coerce.number().int().min(0).default(2_000_000_000),
+    // Bounds on every query (core/clickhouse/client.ts): a query past them is stopped by ClickHouse and
+    // answered 4xx/503 instead of taking the process (or the server) down with it. Memory and threads bound
+    // writes too; time and rows bound reads.
+    CLICKHOUSE_MAX_MEMORY_USAGE: z.coerce.number().int().min(0).default(500_000_000),
+    CLICKHOUSE_MAX_THREADS: z.coerce.number().int().min(0).max(256).default(2),
     CLICKHOUSE_MAX_EXECUTION_SECONDS: z.coerce.number().int().min(0).default(30),
     CLICKHOUSE_MAX_RESULT_ROWS: z.coerce.number().int().min(0).default(1_000_000),
+    // Embedded chDB only (server settings, fixed at start; a ClickHouse server takes them from its config).
+    // Bytes; together they keep the engine inside a small machine's memory.
+    CLICKHOUSE_MAX_SERVER_MEMORY_USAGE: z.coerce.number().int().min(0).default(1_000_000_000),
+    CLICKHOUSE_MARK_CACHE_SIZE: z.coerce.number().int().min(0).default(67_108_864), // 64 MiB
+    CLICKHOUSE_INDEX_CACHE_SIZE: z.coerce.number().int().min(0).default(33_554_432), // 32 MiB
+    CLICKHOUSE_UNCOMPRESSED_CACHE_SIZE: z.coerce.number().int().min(0).default(0),
+    CLICKHOUSE_BACKGROUND_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
+    // Embedded chDB runs one statement at a time per session: requests get this many sessions, and the ETL,
+    // rollups and history back-fill one more of their own (server/runtime.ts), so neither waits for the other.
+    CLICKHOUSE_EMBEDDED_SESSIONS: z.coerce.number().int().min(1).max(16).default(2),
 
     DATABASE_URL: z.preprocess(
       emptyAsUndefined,
@@ -84,6 +96,11 @@ export const envSchema = z
 
     SCHEDULER: z.enum(['web', 'worker'], { message: "expected 'web' or 'worker'" }).default('web'),
     SIMULATOR: bool.default(true),
+    /**
+     * Where the simulator's source systems run: `process` = a child process of their own (as real source
+     * systems run outside the product, so its memory is not the product's), `thread` = a worker thread.
+     */
+    SIMULATOR_ISOLATION: z.enum(['process', 'thread'], { message: "expected 'process' or 'thread'" }).default('process'),
     SIMULATOR_SEED: z.coerce.number().int().nonnegative().default(20_261_123),
     SIMULATOR_CUSTOMERS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     SIMULATOR_HISTORY_DAYS: z.coerce.number().int().min(0).max(3660).default(395),
@@ -123,6 +140,13 @@ export const envSchema = z
         code: 'custom',
         path: ['SCHEDULER'],
         message: "'worker' needs CLICKHOUSE_URL: embedded ClickHouse is owned by the web process, which must run the jobs",
+      });
+    }
+    if (!v.CLICKHOUSE_URL && v.CLICKHOUSE_MAX_SERVER_MEMORY_USAGE && v.CLICKHOUSE_MAX_MEMORY_USAGE > v.CLICKHOUSE_MAX_SERVER_MEMORY_USAGE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLICKHOUSE_MAX_MEMORY_USAGE'],
+        message: 'one query cannot be allowed more than the whole engine (CLICKHOUSE_MAX_SERVER_MEMORY_USAGE)',
       });
     }
     if (v.CLICKHOUSE_CLUSTER && !v.CLICKHOUSE_URL) {

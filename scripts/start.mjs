@@ -37,7 +37,10 @@ if (built === 0 || Math.max(...SOURCES.map(newestMtime)) > built) {
 // lingering, and comes back here after a back-off that grows while it keeps failing soon after start.
 // SIGINT/SIGTERM go to the child, which shuts down gracefully; then this process exits with its code.
 // Exit code 2 is a configuration error (a variable named in the log): restarting would only repeat it.
-const heapMb = Number(process.env.NODE_MAX_OLD_SPACE_MB) || Math.min(4096, Math.floor((totalmem() / 1048576) * 0.4));
+// 1 GB by default (less on a machine under 2.5 GB): V8 grows its heap to what it is allowed before collecting
+// hard, so a 4 GB bound let the server sit at 4 GB under load; at 1 GB the load test (bench/load.ts, 50 walls +
+// 200 desktops) ran with no failure and a lower peak.
+const heapMb = Number(process.env.NODE_MAX_OLD_SPACE_MB) || Math.min(1024, Math.floor((totalmem() / 1048576) * 0.4));
 const CONFIG_ERROR = 2;
 const STABLE_MS = 60_000;
 let child = null;
@@ -48,7 +51,9 @@ function run() {
   const started = Date.now();
   child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', 'server/main.ts', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+    // glibc gives each thread (chDB's query and merge pools) its own malloc arena, which keeps freed memory:
+    // two arenas bound that growth (MALLOC_ARENA_MAX in the environment overrides).
+    env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', MALLOC_ARENA_MAX: '2', ...process.env },
   });
   child.on('exit', (code, signal) => {
     child = null;
