@@ -66,16 +66,10 @@ export interface DutyRuntime extends DutyServices {
 /** Builds the services on stores that are already open (boot does this; tests pass their own stores). */
 export function composeRuntime(infra: Infra, opts: { authSecret?: string } = {}): Runtime {
   const kpi = new KpiService(infra.ch, infra.db, infra.env, infra.bootedAt);
-  // Alert rounds on an engine session of their own, with their own KPI layer on it: a round judges the moment
-  // a batch lands, and must not queue behind every screen's and desktop's requests for a turn of the engine.
-  const alertCh = infra.ch.lane();
-  const alerts = new AlertEngine(
-    alertCh,
-    infra.db,
-    new KpiService(alertCh, infra.db, infra.env, infra.bootedAt),
-    infra.env.BUSINESS_TZ,
-    infra.bootedAt,
-  );
+  // Alert rounds on an engine session of their own: a round judges the moment a batch lands, and must not queue
+  // behind every screen's and desktop's requests for a turn of the engine. The KPI layer is the one requests use
+  // (it runs the round's batches on the round's session), so a parameter change reaches both at once.
+  const alerts = new AlertEngine(infra.ch.lane(), infra.db, kpi, infra.env.BUSINESS_TZ, infra.bootedAt);
   const wallEvents = new WallEvents();
   const wall = new WallService({ ch: infra.ch, db: infra.db, env: infra.env, kpi, events: wallEvents, bootedAt: infra.bootedAt });
   const auth = new AuthService({

@@ -175,7 +175,8 @@ export class AlertEngine {
     const results: KpiQueryResult[] = [];
     for (let i = 0; i < distinct.length; i += KPI_BATCH)
       results.push(
-        ...(await this.kpi.query(distinct.slice(i, i + KPI_BATCH), now, { cached: false, maxCells: INTERNAL_MAX_CELLS })).results,
+        ...(await this.kpi.query(distinct.slice(i, i + KPI_BATCH), now, { cached: false, maxCells: INTERNAL_MAX_CELLS, ch: this.ch }))
+          .results,
       );
     for (const p of kpiPlans) {
       const mine = p.queries.map((q) => results[unique.get(JSON.stringify(q))!.i]!);

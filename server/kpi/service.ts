@@ -166,7 +166,12 @@ export class KpiService {
     queries: KpiQuery[],
     now: number,
     /** `maxCells`: the batch's budget (query/cost.ts); KPI_MAX_CELLS unless a server-side caller says otherwise. */
-    opts: { cached?: boolean; maxCells?: number } = {},
+    opts: {
+      cached?: boolean;
+      maxCells?: number;
+      /** The engine session to run on (the alert engine's own lane); the parameters and caches stay shared. */
+      ch?: ClickHouse;
+    } = {},
   ): Promise<{ asOf: string; results: KpiQueryResult[]; freshness: Freshness[] }> {
     const maxCells = opts.maxCells ?? this.env.KPI_MAX_CELLS ?? DEFAULT_MAX_CELLS;
     const key = JSON.stringify([queries, maxCells]);
@@ -178,13 +183,14 @@ export class KpiService {
       queries.flatMap((q) => q.kpis),
       now,
       opts.cached === false,
+      opts.ch,
     );
     // The alert engine asks right after a batch committed: an answer from before the batch would be wrong.
     if (opts.cached !== false && hit && (age < RESULT_TTL_MS || (age < RESULT_MAX_AGE_MS && hit.stamp === stamp)))
       return withFreshness(hit.value, freshness);
     const value: Promise<Computed> = (async () => {
       const deps = await this.deps(now);
-      return { asOf: new Date(now).toISOString(), results: await runKpiBatch(queries, { ...deps, maxCells }) };
+      return { asOf: new Date(now).toISOString(), results: await runKpiBatch(queries, { ...deps, ch: opts.ch ?? deps.ch, maxCells }) };
     })();
     this.results.set(key, { at: Date.now(), value, stamp });
     if (this.results.size > 500) for (const [k, v] of this.results) if (Date.now() - v.at >= RESULT_MAX_AGE_MS) this.results.delete(k);
@@ -205,8 +211,8 @@ export class KpiService {
    * The sources' run records, shared by every call for a moment (each desktop's batch asks): `uncached` reads
    * them now (the alert engine, right after a commit).
    */
-  private getSourceFreshness(uncached = false) {
-    if (uncached) return sourceFreshness(this.ch);
+  private getSourceFreshness(uncached = false, ch = this.ch) {
+    if (uncached) return sourceFreshness(ch);
     return this.cached(
       this.sources,
       SOURCES_TTL_MS,
@@ -216,9 +222,9 @@ export class KpiService {
   }
 
   /** Data age per family of the KPIs asked for: the oldest of its sources' complete-up-to times. */
-  async freshness(kpiIds: readonly string[], now: number, uncached = false): Promise<Freshness[]> {
+  async freshness(kpiIds: readonly string[], now: number, uncached = false, ch?: ClickHouse): Promise<Freshness[]> {
     const families = [...new Set(kpiIds.map((id) => KPI_BY_ID.get(id)!.family))];
-    const fresh = new Map((await this.getSourceFreshness(uncached)).map((f) => [f.source, f]));
+    const fresh = new Map((await this.getSourceFreshness(uncached, ch)).map((f) => [f.source, f]));
     return families.map((id) => {
       const f = FAMILY_BY_ID.get(id)!;
       const times = f.sources.map((s) => fresh.get(s)?.completeUpTo ?? null);
