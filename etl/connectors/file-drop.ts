@@ -31,7 +31,12 @@ export async function listDroppedFiles(cfg: FileDropConfig, accept: (name: strin
   const files: DroppedFile[] = [];
   for (const name of names) {
     const p = path.join(cfg.dir, name);
-    files.push({ path: p, name, sha256: await sha256Of(p), bytes: (await stat(p)).size });
+    try {
+      files.push({ path: p, name, sha256: await sha256Of(p), bytes: (await stat(p)).size });
+    } catch (err) {
+      // Gone since the listing: another job of the shared folder took it (archived), so it no longer waits.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
   return files;
 }

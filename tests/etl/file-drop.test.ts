@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -77,6 +77,21 @@ describe('file drop', () => {
       expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       expect(f.bytes).toBe(bytes.length);
     }
+  });
+
+  it('leaves out a file another job took between the listing and its hash', async () => {
+    // Billing's jobs share one folder: the customer job archives the master while a fact job is listing it.
+    // The accept filter runs after the folder is read and before anything is hashed: a file removed there is
+    // one that vanished in between.
+    const other = path.join(root, 'shared');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'x.csv'), 'a\n1\n');
+    writeFileSync(path.join(other, 'y.csv'), 'a\n2\n');
+    const listed = await listDroppedFiles({ ...cfg, dir: other }, (name) => {
+      if (name === 'x.csv') rmSync(path.join(other, name));
+      return true;
+    });
+    expect(listed.map((f) => f.name)).toEqual(['y.csv']);
   });
 
   it('reads UTF-8, GBK, UTF-8 with BOM and Excel to the same records', async () => {
