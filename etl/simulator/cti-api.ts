@@ -22,9 +22,30 @@ export interface CtiApiOptions {
   /** Test hook: rewrite records on their way out, e.g. to corrupt one. */
   mutate?: { cdr?: (r: VendorRecord) => VendorRecord; agentStates?: (r: VendorRecord) => VendorRecord };
   maxPageSize?: number;
+  /** Plans a day (planCtiDay unless a test counts the plans). */
+  planDay?: typeof planCtiDay;
 }
 
 export type CtiApi = VendorApi;
+
+/** A map that keeps its `size` most recently used entries. */
+class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly size: number) {}
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
+  }
+}
 
 const DAY = 86_400_000;
 const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
@@ -70,17 +91,19 @@ interface DayIndex {
 export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
   const { tz } = opts;
   const maxPageSize = opts.maxPageSize ?? 5000;
-  const days = new Map<number, DayIndex>();
-  let memo: { key: string; records: VendorRecord[] } | undefined;
+  const planDay = opts.planDay ?? planCtiDay;
+  // Recently used planned days and listings, least recently used dropped first. The live job (today and
+  // yesterday) and the history back-fill (a day a year back and the one before it) ask in turns: dropping the
+  // oldest day instead made every history window plan its two days again (seconds each).
+  const days = new Lru<number, DayIndex>(6);
+  const listings = new Lru<string, VendorRecord[]>(4);
 
   const dayAt = (dayStart: number): DayIndex => {
     let idx = days.get(dayStart);
     if (!idx) {
       const ymd = formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10);
-      const day = planCtiDay(ymd, opts.seed, tz, { anomalies: opts.anomalies?.(ymd) });
+      const day = planDay(ymd, opts.seed, tz, { anomalies: opts.anomalies?.(ymd) });
       idx = { day, calls: day.calls.slice().sort((a, b) => a.endedAt - b.endedAt || (a.callId < b.callId ? -1 : 1)) };
-      // A handful of days is all any window touches; keep memory flat on a long-running demo.
-      if (days.size >= 4) days.delete(Math.min(...days.keys()));
       days.set(dayStart, idx);
     }
     return idx;
@@ -134,8 +157,8 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     const now = opts.now();
     // Paging asks the same question once per page; answer it from the previous listing while time stands still.
     const key = `${kind}|${from}|${to}|${Math.min(to, now)}`;
-    if (memo?.key !== key) memo = { key, records: list(kind, from, to, now) };
-    const all = memo.records;
+    let all = listings.get(key);
+    if (!all) listings.set(key, (all = list(kind, from, to, now)));
     send(res, 200, {
       code: 0,
       msg: 'success',

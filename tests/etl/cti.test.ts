@@ -256,3 +256,48 @@ describe('CTI API → HTTP connector → ClickHouse', () => {
     expect(open[0]!.n).toBeGreaterThan(50);
   });
 });
+
+describe('CTI API while the live job and the history back-fill ask in turns', () => {
+  it('plans each day once: the live days and each history day with the day before it', async () => {
+    const now = parseLocal('2026-11-23 10:30:00', TZ)!;
+    const planned: string[] = [];
+    const plans = new Map<string, ReturnType<typeof planCtiDay>>();
+    const api = await startCtiApi({
+      seed: 7,
+      tz: TZ,
+      now: () => now,
+      anomalies: () => [],
+      // Counts the API's plans; each real plan is computed once here, so the count is the API's alone.
+      planDay: (ymd, seed, tz, o) => {
+        planned.push(ymd);
+        if (!plans.has(ymd)) plans.set(ymd, planCtiDay(ymd, seed, tz, o));
+        return plans.get(ymd)!;
+      },
+    });
+    try {
+      const ask = async (path: string, from: number, to: number) => {
+        const q = new URLSearchParams({
+          start: new Date(from).toISOString(),
+          end: new Date(to).toISOString(),
+          pageNo: '1',
+          pageSize: '10',
+        });
+        const body = (await (await fetch(`${api.url}${path}?${q}`)).json()) as { data: { total: number } };
+        return body.data.total;
+      };
+      let historyRecords = 0;
+      for (const ymd of ['2026-11-10', '2026-11-09', '2026-11-08'])
+        for (const path of [CTI_CDR_PATH, CTI_AGENT_STATES_PATH])
+          for (let h = 0; h < 24; h += 3) {
+            const from = parseLocal(`${ymd} 00:00:00`, TZ)! + h * HOUR;
+            historyRecords += await ask(path, from, from + 3 * HOUR);
+            // The live job's poll between two history pages.
+            await ask(path, now - HOUR, now);
+          }
+      expect(historyRecords).toBeGreaterThan(100_000);
+      expect(planned.sort()).toEqual(['2026-11-07', '2026-11-08', '2026-11-09', '2026-11-10', '2026-11-22', '2026-11-23']);
+    } finally {
+      await api.close();
+    }
+  }, 120_000);
+});
