@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatLocal, startOfLocalDay } from '@/core/time';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, CTI_AGENT_STATES_PATH, CTI_CDR_PATH, RELEASE_CAUSE } from '../sources/cti/source-schema';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
+import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
 // Plays the 95598 CTI vendor's reporting API: call detail records and agent state events, paged, by the
@@ -27,25 +28,6 @@ export interface CtiApiOptions {
 }
 
 export type CtiApi = VendorApi;
-
-/** A map that keeps its `size` most recently used entries. */
-class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly size: number) {}
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
-  }
-}
 
 const DAY = 86_400_000;
 const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));

@@ -12,6 +12,7 @@ import {
   STEP_CODE,
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
+import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 import { supervisionDesk } from './workorder-supervision';
 import { MAX_ORDER_LIFETIME_MS, changeTimes, planWorkOrderDay, type PlannedWorkOrder, type WorkOrderStep } from './workorder-day';
@@ -33,6 +34,8 @@ export interface WorkOrderApiOptions {
   /** Test hook: rewrite records on their way out, e.g. to corrupt one. */
   mutate?: (r: VendorRecord) => VendorRecord;
   maxPageSize?: number;
+  /** Plans a day (planWorkOrderDay unless a test counts the plans). */
+  planDay?: typeof planWorkOrderDay;
 }
 
 export type WorkOrderApi = VendorApi;
@@ -103,19 +106,20 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
   const { tz } = opts;
   const maxPageSize = opts.maxPageSize ?? 1000;
   const lookbackDays = Math.ceil(MAX_ORDER_LIFETIME_MS / DAY) + 1;
-  const days = new Map<number, PlannedWorkOrder[]>();
-  let memo: { key: string; at: number; records: VendorRecord[] } | undefined;
+  const planDay = opts.planDay ?? planWorkOrderDay;
+  // A window needs the days of one order lifetime before it, and two readers ask in turns: the live job (the
+  // last lifetime before now) and the history back-fill (the lifetime before a day a year back). Room for
+  // both, least recently used dropped first: with room for one, each turn planned a lifetime of days again.
+  const days = new Lru<number, PlannedWorkOrder[]>(2 * (lookbackDays + 1) + 2);
+  /** Each window's pages answered from one snapshot; a few windows, as live and history page in turns. */
+  const snapshots = new Lru<string, { at: number; records: VendorRecord[] }>(4);
 
   const dayAt = (dayStart: number): PlannedWorkOrder[] => {
     let orders = days.get(dayStart);
-    if (orders) days.delete(dayStart);
-    else {
-      orders = planWorkOrderDay(formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10), opts.seed, tz).orders;
-      // A window needs the days of one order lifetime before it. Least recently used goes first: the history
-      // back-fill asks for ever older days, and dropping the oldest would drop the day it asked for last.
-      if (days.size >= lookbackDays + 4) days.delete(days.keys().next().value!);
+    if (!orders) {
+      orders = planDay(formatLocal(dayStart + 12 * 3_600_000, tz).slice(0, 10), opts.seed, tz).orders;
+      days.set(dayStart, orders);
     }
-    days.set(dayStart, orders);
     return orders;
   };
 
@@ -160,8 +164,9 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     // for a few seconds, as the vendor's query cache does), so an order that changes between two page
     // requests cannot shift the rest of the list under the reader.
     const key = `${from}|${to}`;
-    if (memo?.key !== key || now < memo.at || now - memo.at > SNAPSHOT_MS) memo = { key, at: now, records: list(from, to, now) };
-    const all = memo.records;
+    let snap = snapshots.get(key);
+    if (!snap || now < snap.at || now - snap.at > SNAPSHOT_MS) snapshots.set(key, (snap = { at: now, records: list(from, to, now) }));
+    const all = snap.records;
     send(res, 200, {
       success: true,
       result: {

@@ -313,3 +313,56 @@ describe('work-order API → HTTP connector → ClickHouse', () => {
     expect(await finalCount('fact_work_order')).toBe((await apiTotal(firstFrom, now)) - 3);
   });
 });
+
+describe('work-order API while the live job and the history back-fill ask in turns', () => {
+  it('plans each day once, however the two readers alternate', async () => {
+    const HOUR = 3_600_000;
+    const now = parseLocal('2026-11-23 10:30:00', TZ)!;
+    const planned: string[] = [];
+    const plans = new Map<string, ReturnType<typeof planWorkOrderDay>>();
+    const api = await startWorkOrderApi({
+      seed: 7,
+      tz: TZ,
+      now: () => now,
+      // Counts the API's plans; each real plan is computed once here, so the count is the API's alone.
+      planDay: (ymd, seed, tz) => {
+        planned.push(ymd);
+        if (!plans.has(ymd)) plans.set(ymd, planWorkOrderDay(ymd, seed, tz));
+        return plans.get(ymd)!;
+      },
+    });
+    try {
+      const ask = async (from: number, to: number, page = 1) => {
+        const q = new URLSearchParams({
+          updatedFrom: new Date(from).toISOString(),
+          updatedTo: new Date(to).toISOString(),
+          page: String(page),
+          size: '1000',
+        });
+        const body = (await (await fetch(`${api.url}${WORK_ORDERS_PATH}?${q}`)).json()) as {
+          result: { total: number; totalPages: number };
+        };
+        return body.result;
+      };
+      let historyOrders = 0;
+      for (const ymd of ['2026-09-10', '2026-09-09', '2026-09-08'])
+        for (let h = 0; h < 24; h += 6) {
+          const from = parseLocal(`${ymd} 00:00:00`, TZ)! + h * HOUR;
+          const first = await ask(from, from + 6 * HOUR);
+          historyOrders += first.total;
+          for (let page = 2; page <= first.totalPages; page++) {
+            // The live job's poll between two pages of the back-fill.
+            await ask(now - HOUR, now);
+            await ask(from, from + 6 * HOUR, page);
+          }
+          await ask(now - HOUR, now);
+        }
+      expect(historyOrders).toBeGreaterThan(3000);
+      // The live window's lifetime of days and each history window's, every one planned once.
+      expect(planned.length).toBeGreaterThan(40);
+      expect(planned.length).toBe(new Set(planned).size);
+    } finally {
+      await api.close();
+    }
+  }, 180_000);
+});
