@@ -5,6 +5,7 @@ import { assertWritableDataDir, DataDirError } from './data-dir';
 import { guardRequest } from './http-guards';
 import { startScheduling } from './jobs/leader';
 import { watchEventLoop } from './event-loop';
+import { armExitWatchdog } from './exit-watchdog';
 import { getRuntime, shutdownRuntime } from './runtime';
 
 // `npm start`: one process serves the web app and, in the embedded default, owns chDB and runs the
@@ -13,6 +14,8 @@ import { getRuntime, shutdownRuntime } from './runtime';
 
 /** How long a graceful stop may take before the process exits without finishing it. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
+/** After this, the process is killed from outside (exit-watchdog.ts): its exit itself may hang in native code. */
+const SHUTDOWN_KILL_MS = SHUTDOWN_DEADLINE_MS + 10_000;
 
 async function main() {
   let e;
@@ -71,6 +74,7 @@ async function main() {
     if (stopping) return;
     stopping = 'scheduler';
     console.log(`[web] ${signal}: shutting down`);
+    armExitWatchdog(SHUTDOWN_KILL_MS, `[web] pid ${process.pid}`);
     setTimeout(() => {
       console.error(`[web] shutdown still at "${stopping}" after ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting without it`);
       process.exit(1);
