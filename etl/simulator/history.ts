@@ -95,6 +95,30 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   refresh();
   if (status.daysDone > 0) console.log(`[history] resuming: ${status.daysDone}/${opts.days} days loaded, back to ${status.oldestDay}`);
 
+  // Where a day's time goes, per step, said with the progress line (the back-fill's rate is the product's
+  // first-start experience; this is what says which system or source holds it up).
+  const spent = new Map<string, number>();
+  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      spent.set(step, (spent.get(step) ?? 0) + performance.now() - t0);
+    }
+  };
+  let saidAt = performance.now();
+  const sayProgress = (i: number, day: string, days: number) => {
+    const wall = (performance.now() - saidAt) / days / 1000;
+    saidAt = performance.now();
+    const per = [...spent]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([step, ms]) => `${step} ${(ms / days / 1000).toFixed(1)} s`)
+      .join(', ');
+    console.log(`[history] ${i}/${opts.days} days loaded, back to ${day}; ${wall.toFixed(1)} s a day, of which ${per}`);
+    spent.clear();
+  };
+
   /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
   const loadDay = (ch: ClickHouse, job: EtlJob, day: string): Promise<RunOutcome> =>
     job.backfill
@@ -129,16 +153,16 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   const loadSystemDay = async (system: (typeof systems)[number], i: number, day: string): Promise<boolean> => {
     const ch = lanes.get(system.name)!;
     if (!(await mayStep())) return false;
-    if (!(await prepare(system, day))) return false;
+    if (!(await timed(`${system.name} write`, () => prepare(system, day)))) return false;
     for (const job of system.jobs) {
       if (!(await mayStep())) return false;
-      const r = await loadDay(ch, job, day);
+      const r = await timed(job.source, () => loadDay(ch, job, day));
       if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
     }
     // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
     const missing = await system.verifyDay?.(day);
     if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
-    if (i > SOURCE_RETENTION_DAYS) await system.purgeDay?.(day);
+    if (i > SOURCE_RETENTION_DAYS) await timed(`${system.name} purge`, async () => system.purgeDay?.(day));
     await writeWatermark(ch, system.key, { ts: day, id: '' });
     system.done = i;
     if (i < opts.days) prepareAhead(system, shiftDay(anchor, -(i + 1), tz));
@@ -146,6 +170,7 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   };
 
   try {
+    let said = status.daysDone;
     for (let i = status.daysDone + 1; i <= opts.days; i++) {
       const day = shiftDay(anchor, -i, tz);
       // The systems' days load side by side (each on its lane); the next day starts when all of them are in,
@@ -155,7 +180,10 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
       if (failed) throw failed.reason;
       if (outcomes.some((o) => o.status === 'fulfilled' && !o.value)) return;
       refresh();
-      if (i % 10 === 0 || i === opts.days) console.log(`[history] ${i}/${opts.days} days loaded, back to ${day}`);
+      if (i % 10 === 0 || i === opts.days) {
+        sayProgress(i, day, i - said);
+        said = i;
+      }
     }
     status.state = 'done';
   } catch (err) {

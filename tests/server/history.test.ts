@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
 import { parseLocal } from '@/core/time';
@@ -144,13 +144,29 @@ describe('writing ahead', () => {
     });
     const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
     const s = status();
+    const said = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await loadHistory(rt, { liveSince: live, systems: [system('a'), system('b')] }, [], {
       days: 43,
       tz: TZ,
       status: s,
       stopped: () => false,
     });
+    const progress = said.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[history] '));
+    said.mockRestore();
     expect(s).toMatchObject({ state: 'done', daysDone: 43 });
+    // Every tenth day and the last, the progress line says where a day's time went, step by step.
+    expect(progress.map((l) => l.split(';')[0])).toEqual(
+      ['10', '20', '30', '40', '43'].map(
+        (n, i) => `[history] ${n}/43 days loaded, back to ${['2026-05-31', '2026-05-21', '2026-05-11', '2026-05-01', '2026-04-28'][i]}`,
+      ),
+    );
+    for (const line of progress) {
+      expect(line).toMatch(/; \d+\.\d s a day, of which /);
+      for (const step of ['a write', 'b write']) expect(line).toMatch(new RegExp(`${step} \\d+\\.\\d s`));
+    }
+    // Purges begin past the 40 days a source keeps.
+    expect(progress[3]).not.toContain('purge');
+    for (const step of ['a purge', 'b purge']) expect(progress[4]).toMatch(new RegExp(`${step} \\d+\\.\\d s`));
     const at = (entry: string) => {
       const i = log.indexOf(entry);
       expect(i, entry).toBeGreaterThanOrEqual(0);
