@@ -69,6 +69,24 @@ const DUNNING = csv('dunning', [
   `U4,${C2},B2,2026/11/20 10:00:00,上门,10`, // a date in another format
 ]);
 
+// customer_id,control,balance,expected_charge,snapshot_at
+const BALANCES = csv('balances', [
+  `${C1},预付费,35.20,120.00,2026-11-23 00:00:00`, // a day-end snapshot
+  `${C2},负控,-12.345,300,2026-11-23 10:00:00`, // in debt: a negative balance is a balance
+  `${C1},预付费,10,120,2026-11-22 00:00:00`, // older: the latest per customer stays the one above
+  `${C2},后付费,1,100,2026-11-23 11:00:00`, // an unknown control mode
+  `${C2},负控,abc,100,2026-11-23 12:00:00`, // a bad balance
+  `${C2},负控,1,-5,2026-11-23 13:00:00`, // a negative expected charge
+  `${C2},负控,1,0.001,2026-11-23 14:00:00`, // an expected charge of zero (after rounding)
+  `${C2},负控,1,100,2026-11-23 25:00:00`, // hour 25
+  `9999999999,负控,1,100,2026-11-23 15:00:00`, // an unknown customer
+  `${C2},负控,锟斤拷,100,2026-11-23 16:00:00`, // text a wrong decoding left behind
+  `${C2},负控,??,100,2026-11-23 17:00:00`, // …and question marks where characters were
+  `${C2},负控,1,100,`, // no snapshot time
+  `,,,,2026-11-23 18:00:00`, // no customer: the line names it
+  `${C1}, 预付费 , 5.5 ,120,2026-11-23 09:30`, // spaces around values, no seconds
+]);
+
 interface Side {
   ch: ClickHouse;
   root: string;
@@ -81,7 +99,7 @@ async function side(bulk: boolean | 'insert'): Promise<Side> {
   const root = mkdtempSync(path.join(tmpdir(), `bulk-${bulk}-`));
   const folder = { dir: path.join(root, 'in'), archiveDir: path.join(root, 'archive'), rejectedDir: path.join(root, 'rejected') };
   mkdirSync(folder.dir, { recursive: true });
-  const jobs = Object.fromEntries(billingJobs({ folder, tz: TZ, bulk }).map((j) => [j.source.split('.')[1]!, j]));
+  const jobs = Object.fromEntries(billingJobs({ folder, tz: TZ, bulk, balances: true }).map((j) => [j.source.split('.')[1]!, j]));
   return { ch, root, folder, jobs };
 }
 
@@ -107,6 +125,7 @@ const DROPS: [string, Buffer][] = [
   ['缴费流水_空行.csv', gbk(PAYMENTS.replace(`\r\nP004`, `\r\n\r\nP004`).replace(/P0/g, 'Q0'))],
   ['停复电记录_20261123.csv', gbk(RECONNECTIONS)],
   ['催费记录_20261123.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(DUNNING)])],
+  ['余额快照_20261123.csv', gbk(BALANCES)],
 ];
 
 const anyRow = z.record(z.string(), z.unknown());
@@ -168,7 +187,7 @@ describe('bulk CSV path', () => {
     const staging = vi.spyOn(sent.ch, 'insertFormatted');
     const notSent = vi.spyOn(bulk.ch, 'insertFormatted');
     const statements = vi.spyOn(bulk.ch, 'command');
-    for (const kind of ['customers', 'payments', 'reconnections', 'dunning']) {
+    for (const kind of ['customers', 'payments', 'reconnections', 'dunning', 'balances']) {
       for (const [name, s] of [
         ['row', row],
         ['bulk', bulk],
@@ -178,15 +197,17 @@ describe('bulk CSV path', () => {
         runs[name]!.push({ kind, ...(await s.jobs[kind]!.run(ctx)) });
       }
     }
-    // One batch each of payments (two files), reconnections and dunning was staged; the file with a blank line
-    // and the customers were not.
-    expect(staging).toHaveBeenCalledTimes(3);
+    // One batch each of payments (two files), reconnections, dunning and balances was staged; the file with a
+    // blank line and the customers were not.
+    expect(staging).toHaveBeenCalledTimes(4);
     expect(notSent).not.toHaveBeenCalled();
     // …and moved in ClickHouse: facts and quarantine of each, then the staged load dropped.
     expect(statements.mock.calls.map((c) => c[0]).filter((t) => /^etl\.(billing\.)?bulk\.|\.stage$/.test(t))).toEqual([
-      ...['payments', 'reconnections', 'dunning'].flatMap((k) => [
+      ...['payments', 'reconnections', 'dunning', 'balances'].flatMap((k) => [
         `etl.billing.${k}.stage`,
         `etl.billing.bulk.${k}.facts`,
+        // The balances' rows go to the latest-per-customer table as well.
+        ...(k === 'balances' ? ['etl.billing.bulk.balances.latest'] : []),
         `etl.billing.bulk.${k}.quarantine`,
         'etl.bulk.drop-stage',
       ]),
@@ -195,7 +216,7 @@ describe('bulk CSV path', () => {
     expect(runs.sent).toEqual(runs.row);
     expect(runs.row).toContainEqual(expect.objectContaining({ kind: 'payments', rowsRead: 32, rowsQuarantined: 23 }));
 
-    for (const table of ['fact_payment', 'fact_reconnection', 'fact_dunning', 'etl_file']) {
+    for (const table of ['fact_payment', 'fact_reconnection', 'fact_dunning', 'fact_balance', 'fact_balance_latest', 'etl_file']) {
       // As the tables read (FINAL): the parts differ, the bulk path inserting several files as one block that
       // the ReplacingMergeTree already collapses on insert, where row by row inserts one block per file.
       const [a, b, c] = [await dump(row.ch, table, 'FINAL'), await dump(bulk.ch, table, 'FINAL'), await dump(sent.ch, table, 'FINAL')];
@@ -206,7 +227,7 @@ describe('bulk CSV path', () => {
     const [qa, qb] = [await dumpAll(row.ch, 'etl_quarantine FINAL'), await dumpAll(bulk.ch, 'etl_quarantine FINAL')];
     expect(qb).toEqual(qa);
     expect(await dumpAll(sent.ch, 'etl_quarantine FINAL')).toEqual(qa);
-    expect(qa.length).toBe(23 + 5 + 3);
+    expect(qa.length).toBe(23 + 5 + 3 + 10);
     const reasons = new Map(qb.map((q) => [q.record_key, q.reason]));
     expect(reasons.get('P002')).toBe('bad date in paid_at: "2026-02-30 10:00:00"');
     expect(reasons.get('P003')).toBe('bad amount in amount: "12.3.4"');
@@ -216,6 +237,21 @@ describe('bulk CSV path', () => {
     );
     expect(reasons.get('P011')).toBe('bad date in paid_at: "2026-11-23 24:00:00"');
     expect(reasons.get('D3')).toBe('disconnected_at before notice_at');
+    expect(reasons.get(`${C2}@2026-11-23 11:00:00`)).toBe('unknown control mode "后付费"');
+    expect(reasons.get(`${C2}@2026-11-23 14:00:00`)).toBe('expected_charge is zero');
+    expect(reasons.get(`${C2}@2026-11-23 16:00:00`)).toBe('wrong encoding in balance: "锟斤拷"');
+    expect(reasons.get(`${C2}@`)).toBe('malformed row: snapshot_at required');
+    expect(reasons.get('余额快照_20261123.csv:14')).toBe(
+      'malformed row: customer_id required; control required; balance required; expected_charge required',
+    );
+    const balances = 'SELECT customer_id, toString(balance) AS b, day_end FROM fact_balance FINAL ORDER BY customer_id, snapshot_at';
+    expect(await bulk.ch.query('test.balances', balances, {}, anyRow)).toEqual([
+      { customer_id: C1, b: '10', day_end: 1 },
+      { customer_id: C1, b: '35.2', day_end: 1 },
+      { customer_id: C1, b: '5.5', day_end: 0 },
+      // Rounded as Math.round does (half up): -1234.5 cents is -1234.
+      { customer_id: C2, b: '-12.34', day_end: 0 },
+    ]);
     expect(JSON.parse(qb.find((q) => q.record_key === 'P020')!.raw as string)).toMatchObject({ file: '缴费流水_20261123_15.csv', line: 3 });
     const p001 = 'SELECT toString(amount) AS a FROM fact_payment FINAL WHERE payment_id = {id:String}';
     expect(await bulk.ch.query('test.p001', p001, { id: 'P001' }, anyRow)).toEqual([{ a: '99' }]);

@@ -5,14 +5,14 @@ import { chTime } from '@/core/time';
 import { z } from 'zod';
 import { STAGE_COLUMNS } from '../../runtime/bulk-csv';
 import { lit, timeOk, timeVal } from '../../runtime/sql-rules';
-import { CHANNEL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
+import { CHANNEL_LABEL, CONTROL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
 
 // The bulk path's checks and transforms of a staged billing CSV (etl_stage_csv), as set operations: the same
 // rules, in the same order and with the same reasons, as transform.ts applies line by line (a test loads one
 // file both ways and compares the facts and the quarantine). Kinds without rules here go row by row.
 
-/** Export kinds the bulk path takes; the others (customers, bills, balances) stay on the row path. */
-export const BULK_KINDS = ['payments', 'dunning', 'reconnections'] as const satisfies readonly BillingKind[];
+/** Export kinds the bulk path takes; the others (customers, bills) stay on the row path. */
+export const BULK_KINDS = ['payments', 'dunning', 'reconnections', 'balances'] as const satisfies readonly BillingKind[];
 export type BulkKind = (typeof BULK_KINDS)[number];
 export const isBulkKind = (k: BillingKind): k is BulkKind => (BULK_KINDS as readonly string[]).includes(k);
 
@@ -41,6 +41,12 @@ const timeCheck = (field: string, optional = false): Check => ({
   reason: `concat(${lit(`bad date in ${field}: `)}, ${json(`f_${field}`)})`,
 });
 const customerCheck: Check = { when: `o_id = ''`, reason: `concat('unknown customer ', f_customer_id)` };
+/** transform.ts's GARBLED: text a wrong decoding left behind (replacement characters, 锟斤拷, ??, C1 controls). */
+const GARBLED_RE = String.raw`\x{FFFD}|锟斤拷|\?{2,}|[\x{80}-\x{9F}]`;
+const garbledCheck = (field: string): Check => ({
+  when: `match(f_${field}, ${lit(GARBLED_RE)})`,
+  reason: `concat(${lit(`wrong encoding in ${field}: `)}, ${json(`f_${field}`)})`,
+});
 
 interface KindRules {
   table: TableName;
@@ -51,11 +57,16 @@ interface KindRules {
   checks: Check[];
   /** Fact column → SQL. */
   out: Record<string, string>;
+  /** A second table the same rows go to (the balances' latest-per-customer table). */
+  alsoInto?: TableName;
+  /** A field whose raw text, after '@', completes a quarantined row's key (a customer is in every snapshot). */
+  keySuffix?: string;
   /** Label maps bound as parameters: name → [labels, keys]. */
   labels: Record<string, [string[], string[]]>;
 }
 
 const orgOut = { province_code: 'o_province', city_code: 'o_city', county_code: 'o_county', class: 'o_class' };
+const atLocal = (unit: 'toHour' | 'toMinute' | 'toSecond') => `${unit}(assumeNotNull(v_at), {tz:String}) = 0`;
 const pairs = (m: Record<string, string>): [string[], string[]] => [Object.values(m), Object.keys(m)];
 
 const RULES: Record<BulkKind, KindRules> = {
@@ -146,9 +157,47 @@ const RULES: Record<BulkKind, KindRules> = {
       src_updated_at: 'assumeNotNull(v_updated)',
     },
   },
+  balances: {
+    table: 'fact_balance',
+    alsoInto: 'fact_balance_latest',
+    keySuffix: 'snapshot_at',
+    required: ['customer_id', 'control', 'balance', 'expected_charge', 'snapshot_at'],
+    labels: { control: pairs(CONTROL_LABEL) },
+    values: {
+      v_at: timeVal('f_snapshot_at'),
+      v_control: `transform(f_control, {control_labels:Array(String)}, {control_keys:Array(String)}, '')`,
+    },
+    checks: [
+      ...(['customer_id', 'control', 'balance', 'expected_charge', 'snapshot_at'] as const).map(garbledCheck),
+      { when: `v_control = ''`, reason: `concat('unknown control mode ', ${json('f_control')})` },
+      // The balance may be negative (a customer in debt); the expected charge is what the ratio divides by.
+      { when: `NOT match(f_balance, ${lit(AMOUNT_RE)})`, reason: `concat('bad amount in balance: ', ${json('f_balance')})` },
+      ...amountChecks('expected_charge'),
+      { when: `${cents('f_expected_charge')} = 0`, reason: `'expected_charge is zero'` },
+      timeCheck('snapshot_at'),
+      customerCheck,
+    ],
+    out: {
+      customer_id: 'f_customer_id',
+      ...orgOut,
+      key_account: 'o_key_account',
+      control: 'v_control',
+      balance: money('f_balance'),
+      expected_charge: money('f_expected_charge'),
+      snapshot_at: 'assumeNotNull(v_at)',
+      // A snapshot at local midnight closes a day: kept for good, the hourly ones only for a fortnight.
+      day_end: `toUInt8(${atLocal('toHour')} AND ${atLocal('toMinute')} AND ${atLocal('toSecond')})`,
+      src_updated_at: 'assumeNotNull(v_at)',
+    },
+  },
 };
 
-const KEY_FIELD: Record<BulkKind, string> = { payments: 'payment_id', dunning: 'dunning_id', reconnections: 'disconnection_id' };
+const KEY_FIELD: Record<BulkKind, string> = {
+  payments: 'payment_id',
+  dunning: 'dunning_id',
+  reconnections: 'disconnection_id',
+  balances: 'customer_id',
+};
 
 export interface BulkLoad {
   kind: BulkKind;
@@ -176,7 +225,7 @@ function checkedRows(load: BulkLoad): string {
     { when: `notEmpty(${malformed})`, reason: `concat('malformed row: ', arrayStringConcat(${malformed}, '; '))` },
     ...rules.checks,
   ];
-  return `SELECT s.*, o_id, o_province, o_city, o_county, o_class,
+  return `SELECT s.*, o_id, o_province, o_city, o_county, o_class, o_key_account,
       ${Object.entries(rules.values)
         .map(([alias, sql]) => `${sql} AS ${alias}`)
         .join(',\n      ')},
@@ -186,7 +235,8 @@ function checkedRows(load: BulkLoad): string {
       FROM etl_stage_csv WHERE load_id IN {loads:Array(String)}
     ) AS s
     GLOBAL LEFT JOIN (
-      SELECT customer_id AS o_id, province_code AS o_province, city_code AS o_city, county_code AS o_county, class AS o_class
+      SELECT customer_id AS o_id, province_code AS o_province, city_code AS o_city, county_code AS o_county, class AS o_class,
+        key_account AS o_key_account
       FROM dim_customer FINAL
       WHERE customer_id GLOBAL IN (SELECT ${trim(col('customer_id'))} FROM etl_stage_csv WHERE load_id IN {loads:Array(String)})
     ) AS o ON s.f_customer_id = o.o_id`;
@@ -230,22 +280,26 @@ export async function moveStaged(ch: ClickHouse, load: BulkLoad): Promise<Map<st
   const cols = Object.keys(rules.out);
   // Data first, quarantine next, the ledger last (the caller): as the row path.
   if (read > bad)
-    await ch.command(
-      `etl.billing.bulk.${load.kind}.facts`,
-      `INSERT INTO ${rules.table} (${cols.join(', ')})
-       SELECT ${cols.map((c) => `${rules.out[c]} AS ${c}`).join(', ')}
-       FROM (${checkedRows(load)}) WHERE reason = '' ORDER BY indexOf({loads:Array(String)}, load_id), n`,
-      params,
-    );
+    for (const [table, tag] of [[rules.table, 'facts'], ...(rules.alsoInto ? [[rules.alsoInto, 'latest'] as const] : [])] as const)
+      await ch.command(
+        `etl.billing.bulk.${load.kind}.${tag}`,
+        `INSERT INTO ${table} (${cols.join(', ')})
+         SELECT ${cols.map((c) => `${rules.out[c]} AS ${c}`).join(', ')}
+         FROM (${checkedRows(load)}) WHERE reason = '' ORDER BY indexOf({loads:Array(String)}, load_id), n`,
+        params,
+      );
   if (bad > 0) {
     const keyCol = STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][KEY_FIELD[load.kind] as keyof (typeof HEADERS)[BulkKind]])]!;
     const staged = STAGE_COLUMNS.slice(0, load.header.length);
+    const suffixCol = rules.keySuffix
+      ? STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][rules.keySuffix as keyof (typeof HEADERS)[BulkKind]])]!
+      : null;
     // raw is JSON.stringify({ file, line, ...record }): keys are the file's header names, bound pre-encoded.
     await ch.command(
       `etl.billing.bulk.${load.kind}.quarantine`,
       `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
        SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'),
-         if(${keyCol} = '', concat(file, ':', toString(n + 2)), ${keyCol}),
+         if(${keyCol} = '', concat(file, ':', toString(n + 2)), ${suffixCol ? `concat(${keyCol}, '@', ${suffixCol})` : keyCol}),
          reason,
          concat('{"file":', toJSONString(file), ',"line":', toString(n + 2),
            arrayStringConcat(arrayMap((k, v) -> concat(',', k, ':', toJSONString(v)), {keys:Array(String)}, [${staged.join(', ')}])), '}')
