@@ -20,6 +20,11 @@ export interface WindowSource {
   http: HttpSourceConfig;
   /** Longest window asked for in one go. */
   windowMs: number;
+  /**
+   * A back-fill's window (default windowMs): a past day asked for in one window where the API allows, instead
+   * of a live run's short ones, costs the source one listing instead of several.
+   */
+  backfillWindowMs?: number;
   /** Re-read this much before the watermark. */
   overlapMs: number;
   loadPage(ctx: JobContext, records: Record<string, unknown>[]): Promise<PageLoad>;
@@ -40,14 +45,15 @@ async function commitWindows(
   key: string,
   start: number,
   end: number,
+  windowMs: number,
   committed: (read: number) => void = () => undefined,
 ): Promise<WindowTotals> {
   let read = 0;
   let loaded = 0;
   let quarantined = 0;
   let reached: string | null = null;
-  for (let from = start; from < end; from += src.windowMs) {
-    const to = Math.min(end, from + src.windowMs);
+  for (let from = start; from < end; from += windowMs) {
+    const to = Math.min(end, from + windowMs);
     for await (const page of fetchWindow(src.http, { from: new Date(from).toISOString(), to: new Date(to).toISOString() })) {
       read += page.length;
       const r = await src.loadPage(ctx, page);
@@ -63,8 +69,9 @@ async function commitWindows(
 }
 
 /**
- * Windows are cut from the range's start, so a resumed call meets the same windows as the first one; the
- * position lives under the backfill's own key (the live watermark is not touched).
+ * Windows are cut from where the range was left (its start the first time); the position lives under the
+ * backfill's own key (the live watermark is not touched). A position is always a window's end, so resuming
+ * there skips nothing even when the window length was changed in between.
  */
 async function backfillWindows(
   ctx: JobContext,
@@ -73,14 +80,15 @@ async function backfillWindows(
   progress: (p: BackfillProgress) => void,
   resumeKey: string,
 ): Promise<JobResult> {
-  const { windowMs } = src;
-  const total = Math.ceil((range.to - range.from) / windowMs);
+  const windowMs = src.backfillWindowMs ?? src.windowMs;
   const wm = await readWatermark(ctx.ch, resumeKey);
   const resumeAt = wm ? Date.parse(wm.ts) : range.from;
   if (Number.isNaN(resumeAt)) throw new Error(`${src.source}: unreadable backfill position ${JSON.stringify(wm)}`);
-  let done = Math.min(total, Math.ceil((resumeAt - range.from) / windowMs));
+  const start = Math.min(range.to, Math.max(range.from, resumeAt));
+  let done = Math.ceil((start - range.from) / windowMs);
+  const total = done + Math.ceil((range.to - start) / windowMs);
   progress({ rows: 0, done, total });
-  const { reached, ...rows } = await commitWindows(ctx, src, resumeKey, range.from + done * windowMs, range.to, (read) => {
+  const { reached, ...rows } = await commitWindows(ctx, src, resumeKey, start, range.to, windowMs, (read) => {
     done++;
     progress({ rows: read, done, total });
   });
@@ -98,7 +106,7 @@ export function windowJob(src: WindowSource): EtlJob {
       // First run: from the start of the previous local day, so the screens have yesterday to compare with.
       const start = wm ? Date.parse(wm.ts) - src.overlapMs : startOfLocalDay(startOfLocalDay(now, src.tz) - HOUR, src.tz);
       if (Number.isNaN(start)) throw new Error(`${src.source}: unreadable watermark ${JSON.stringify(wm)}`);
-      const { reached, ...rows } = await commitWindows(ctx, src, src.source, start, now);
+      const { reached, ...rows } = await commitWindows(ctx, src, src.source, start, now, src.windowMs);
       return { ...rows, watermarkFrom: wm?.ts ?? '', watermarkTo: reached ?? wm?.ts ?? '' };
     },
 

@@ -56,5 +56,7 @@ export const windowOptions = {
   headers: z.record(z.string(), z.string()).optional(),
   timeZone,
   windowMs: z.number().int().positive().optional(),
+  /** A back-fill's window (history, a range reloaded); default one day for the CTI and work-order APIs. */
+  backfillWindowMs: z.number().int().positive().optional(),
   overlapMs: z.number().int().nonnegative().optional(),
 };

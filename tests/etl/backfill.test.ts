@@ -147,7 +147,7 @@ describe('backfill and reconcile: CTI calls (HTTP windows)', () => {
   beforeAll(async () => {
     ch = await testClickHouse();
     api = await startCtiApi({ seed: 7, tz: TZ, now: () => parseLocal('2026-11-23 10:30:00', TZ)!, anomalies: () => [] });
-    calls = ctiJobs({ http: { baseUrl: api.url }, tz: TZ, windowMs: 6 * 3_600_000 })[0]!;
+    calls = ctiJobs({ http: { baseUrl: api.url }, tz: TZ, windowMs: 6 * 3_600_000, backfillWindowMs: 6 * 3_600_000 })[0]!;
     await writeWatermark(ch, 'cti.calls', LIVE);
   });
   afterAll(async () => {
@@ -182,5 +182,18 @@ describe('backfill and reconcile: CTI calls (HTTP windows)', () => {
     const rec = await calls.reconcile!(ch, '2026-11-22');
     expect(rec.differences).toHaveLength(1);
     expect(rec.differences[0]!.source - rec.differences[0]!.clickhouse).toBe(3);
+  });
+
+  it('resumes where it was left when the window length changed in between, skipping nothing', async () => {
+    const range = backfillRange('2026-11-21', '2026-11-21', TZ);
+    const key = backfillKey('cti.calls', '2026-11-21', '2026-11-21');
+    await expect(calls.backfill!(ctx(ch), range, interruptAfterFirst(), key)).rejects.toThrow('interrupted');
+    // The rest with the default back-fill window (a day): one window, from 06:00 to the end of the day.
+    const daily = ctiJobs({ http: { baseUrl: api.url }, tz: TZ })[0]!;
+    const seen: BackfillProgress[] = [];
+    const rest = await daily.backfill!(ctx(ch), range, (p) => seen.push(p), key);
+    expect(seen.at(-1)).toMatchObject({ done: 2, total: 2 });
+    expect(rest.rowsRead).toBeGreaterThan(5_000);
+    expect((await calls.reconcile!(ch, '2026-11-21')).differences).toEqual([]);
   });
 });

@@ -163,8 +163,9 @@ describe.each([
     const commandTags = new Set(tags.mock.calls.map((c) => c[0]));
     tags.mockRestore();
     staged.mockRestore();
-    // One staging insert per window (3 h), then the facts' INSERT … SELECT and the drop of the staged rows.
-    expect(stageTags).toEqual(Array(8).fill(`etl.cti.${feed}.bulk.stage`));
+    // One staging insert for the day (a back-fill's window is a day), then the facts' INSERT … SELECT and the
+    // drop of the staged rows.
+    expect(stageTags).toEqual([`etl.cti.${feed}.bulk.stage`]);
     expect(commandTags).toEqual(new Set([`etl.cti.${feed}.bulk.facts`, 'etl.bulk.drop-stage']));
 
     const [a, b] = results;

@@ -335,17 +335,19 @@ export async function backfillCtiBulk(
   resumeKey: string,
 ): Promise<JobResult> {
   const { windowMs } = w;
-  const total = Math.ceil((range.to - range.from) / windowMs);
   const wm = await readWatermark(ctx.ch, resumeKey);
   const resumeAt = wm ? Date.parse(wm.ts) : range.from;
   if (Number.isNaN(resumeAt)) throw new Error(`${l.source}: unreadable backfill position ${JSON.stringify(wm)}`);
-  let done = Math.min(total, Math.ceil((resumeAt - range.from) / windowMs));
+  // From where the range was left: a position is a window's end, whatever the window length was then.
+  const start = Math.min(range.to, Math.max(range.from, resumeAt));
+  let done = Math.ceil((start - range.from) / windowMs);
+  const total = done + Math.ceil((range.to - start) / windowMs);
   progress({ rows: 0, done, total });
   let read = 0;
   let loaded = 0;
   let quarantined = 0;
   let reached: string | null = null;
-  for (let from = range.from + done * windowMs; from < range.to; from += windowMs) {
+  for (let from = start; from < range.to; from += windowMs) {
     const to = Math.min(range.to, from + windowMs);
     const records: Record<string, unknown>[] = [];
     for await (const page of fetchWindow(w.http, { from: new Date(from).toISOString(), to: new Date(to).toISOString() }))

@@ -19,6 +19,8 @@ export interface CtiSourceConfig {
   tz: string;
   /** Longest window asked for in one go: a run catching up after downtime saves its progress per window. */
   windowMs?: number;
+  /** A back-fill's window: default one day (a past day in one listing and one staged set). */
+  backfillWindowMs?: number;
   /** Re-read this much before the watermark. */
   overlapMs?: number;
   schedule?: string;
@@ -65,6 +67,7 @@ function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
     tz: cfg.tz,
     http,
     windowMs: cfg.windowMs ?? 3 * HOUR,
+    backfillWindowMs: cfg.backfillWindowMs ?? 24 * HOUR,
     overlapMs: cfg.overlapMs ?? 5 * 60_000,
     async loadPage({ ch, runId, now }: JobContext, page: Record<string, unknown>[]) {
       const good: Record<string, unknown>[] = [];
@@ -80,7 +83,7 @@ function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
     },
   });
   if (cfg.bulk !== false) {
-    const windowMs = cfg.windowMs ?? 3 * HOUR;
+    const windowMs = cfg.backfillWindowMs ?? 24 * HOUR;
     const load = { tz: cfg.tz, source: feed.source, sourceName: 'cti', transform: feed.transform, key: feed.key };
     job.backfill = (ctx, range, progress, resumeKey) =>
       backfillCtiBulk(ctx, { http, windowMs }, feed.bulk, load, range, progress, resumeKey);

@@ -9,6 +9,7 @@ export const source: SourceContract<typeof sourceConfig.configSchema> = {
       http: { baseUrl: s.baseUrl, ...(s.headers ? { headers: s.headers } : {}), ...(s.pageSize ? { pageSize: s.pageSize } : {}) },
       tz: s.timeZone,
       windowMs: s.windowMs,
+      backfillWindowMs: s.backfillWindowMs,
       overlapMs: s.overlapMs,
       schedule: s.schedule,
     }),

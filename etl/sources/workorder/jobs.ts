@@ -21,6 +21,8 @@ export interface WorkOrderSourceConfig {
   tz: string;
   /** Longest window asked for in one go: a run catching up after downtime saves its progress per window. */
   windowMs?: number;
+  /** A back-fill's window: default one day (the API lists a window from the orders of the lifetime before it). */
+  backfillWindowMs?: number;
   /** Re-read this much before the watermark. */
   overlapMs?: number;
   schedule?: string;
@@ -50,6 +52,7 @@ export function workOrderJobs(cfg: WorkOrderSourceConfig): EtlJob[] {
     tz: cfg.tz,
     http: workOrderHttpConfig(cfg.http),
     windowMs: cfg.windowMs ?? 6 * HOUR,
+    backfillWindowMs: cfg.backfillWindowMs ?? 24 * HOUR,
     overlapMs: cfg.overlapMs ?? 5 * 60_000,
     async loadPage({ ch, runId, now }: JobContext, page: Record<string, unknown>[]) {
       const orders: Record<string, unknown>[] = [];
