@@ -86,6 +86,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     try {
       const v = await check();
       if (v !== undefined) return v;
+      // The last check ran and found nothing: an error from an earlier one (the app still starting) is no reason.
+      last = undefined;
     } catch (err) {
       last = err;
     }
