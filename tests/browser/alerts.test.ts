@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN_AUTH, CHROMIUM_ARGS, signedInPage, startApp, waitFor, type RunningApp } from './server';
+import { CHROMIUM_ARGS, signedInPage, startApp, waitFor, type RunningApp, trpcQuery as trpcQueryOf } from './server';
 import { clickPastToasts } from './toasts';
 
 // The early-warning pages end to end: `npm start` on a fresh DATA_DIR (the starter rules are seeded, alerts
@@ -21,14 +21,7 @@ after(async () => {
   await app?.stop();
 });
 
-async function trpcQuery<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: ADMIN_AUTH,
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpcQuery = <T>(path: string, input: unknown): Promise<T> => trpcQueryOf<T>(app, path, input);
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
   await waitFor(

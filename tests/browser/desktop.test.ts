@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ADMIN_AUTH, CHROMIUM_ARGS, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, CHROMIUM_ARGS, startApp, waitFor, type RunningApp, trpcMutation as trpcMutationOf, trpcQuery } from './server';
 import { clickPastToasts } from './toasts';
 
 // The manager's desktop loop (issue 15) on the product as `npm start` runs it: a manager of 昆明市 goes from the
@@ -26,25 +26,9 @@ function beijingDate(offsetDays: number): string {
 const RANGE = () => `t=custom&from=${beijingDate(-1)}&to=${beijingDate(0)}`;
 const YESTERDAY = () => `t=custom&from=${beijingDate(-1)}&to=${beijingDate(-1)}`;
 
-async function trpc<T>(proc: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: ADMIN_AUTH,
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${proc}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpc = <T>(path: string, input: unknown): Promise<T> => trpcQuery<T>(app, path, input);
 
-async function trpcMutation<T>(proc: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${proc}`, {
-    method: 'POST',
-    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ json: input }),
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${proc}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpcMutation = <T>(path: string, input: unknown): Promise<T> => trpcMutationOf<T>(app, path, input);
 
 before(async () => {
   // Two days of history: yesterday is whole, so every walk has records behind its figures at any hour.

@@ -4,7 +4,16 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import { createPgDatabase, type TestPgDatabase } from '../db/helpers';
-import { ADMIN_AUTH, CHROMIUM_ARGS, signedInContext, startApp, waitFor, type RunningApp } from './server';
+import {
+  ADMIN_AUTH,
+  CHROMIUM_ARGS,
+  signedInContext,
+  startApp,
+  waitFor,
+  type RunningApp,
+  trpcMutation as trpcMutationOf,
+  trpcQuery,
+} from './server';
 import { clickPastToasts } from './toasts';
 
 // The duty loop on the product as `npm start` runs it, here on PostgreSQL (so the test can write an alert as
@@ -49,25 +58,9 @@ after(async () => {
   await database?.drop();
 });
 
-async function trpc<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: ADMIN_AUTH,
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpc = <T>(path: string, input: unknown): Promise<T> => trpcQuery<T>(app, path, input);
 
-async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}`, {
-    method: 'POST',
-    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ json: input }),
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpcMutation = <T>(path: string, input: unknown): Promise<T> => trpcMutationOf<T>(app, path, input);
 
 /** A red alert at a hall of 五华区, written as the alert engine writes one: the event and its outbox row together. */
 async function fireRedAlert(id: string): Promise<void> {

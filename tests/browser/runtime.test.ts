@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_AUTH, startApp, waitFor, type RunningApp } from './server';
+import { ADMIN_AUTH, startApp, waitFor, type RunningApp, trpcMutation, trpcQuery } from './server';
 
 // One runtime per process, seen from outside: `npm start` runs the web routes (Next's bundle) and the scheduler
 // (the custom server's own module graph) in one process. A rule created, edited or switched off through the HTTP
@@ -22,20 +22,8 @@ after(async () => {
   await app?.stop();
 });
 
-async function trpc<T>(path: string, input: unknown, method: 'GET' | 'POST' = 'GET'): Promise<T> {
-  const body = JSON.stringify({ json: input });
-  const res =
-    method === 'GET'
-      ? await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers: ADMIN_AUTH })
-      : await fetch(`${app.url}/api/trpc/${path}`, {
-          method: 'POST',
-          headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-          body,
-        });
-  const out = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!out.result) throw new Error(`${path}: ${JSON.stringify(out.error)}`);
-  return out.result.data.json;
-}
+const trpc = <T>(path: string, input: unknown, method: 'GET' | 'POST' = 'GET'): Promise<T> =>
+  method === 'GET' ? trpcQuery<T>(app, path, input) : trpcMutation<T>(app, path, input);
 
 interface Alert {
   id: string;

@@ -14,6 +14,28 @@ export const TEST_ADMIN_TOKEN = 'e2e-admin-service-token-0123456789abcdef';
 export const TEST_ADMIN_PASSWORD = 'e2e-Admin-passw0rd!';
 export const ADMIN_AUTH = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const;
 
+/** A tRPC call over HTTP with the administrator's service token, as a script or another system makes it. */
+async function trpcCall<T>(app: { url: string }, path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
+  const json = JSON.stringify({ json: input });
+  const res =
+    method === 'GET'
+      ? await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(json)}`, { headers: ADMIN_AUTH })
+      : await fetch(`${app.url}/api/trpc/${path}`, {
+          method: 'POST',
+          headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+          body: json,
+        });
+  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
+  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+  return body.result.data.json;
+}
+
+/** A tRPC query (GET); an error answer throws with the server's message. */
+export const trpcQuery = <T>(app: { url: string }, path: string, input: unknown): Promise<T> => trpcCall<T>(app, path, input, 'GET');
+
+/** A tRPC mutation (POST); an error answer throws with the server's message. */
+export const trpcMutation = <T>(app: { url: string }, path: string, input: unknown): Promise<T> => trpcCall<T>(app, path, input, 'POST');
+
 export interface RunningApp {
   url: string;
   dataDir: string;

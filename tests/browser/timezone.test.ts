@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { ADMIN_AUTH, CHROMIUM_ARGS, signedInPage, startApp, waitFor, type RunningApp } from './server';
+import {
+  CHROMIUM_ARGS,
+  signedInPage,
+  startApp,
+  waitFor,
+  type RunningApp,
+  trpcMutation as trpcMutationOf,
+  trpcQuery as trpcQueryOf,
+} from './server';
 
 // Issue 12, one time-zone rule end to end: a record's time leaves the server as a UTC instant (`kpi.rows`, ISO
 // 8601 with Z) and the alert centre shows it in Beijing time, whatever zone the browser is in. The browser here
@@ -39,25 +47,9 @@ interface Rows {
   rows: Record<string, unknown>[];
 }
 
-async function trpcQuery<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: ADMIN_AUTH,
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpcQuery = <T>(path: string, input: unknown): Promise<T> => trpcQueryOf<T>(app, path, input);
 
-async function trpcMutation<T>(path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${app.url}/api/trpc/${path}`, {
-    method: 'POST',
-    headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ json: input }),
-  });
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const trpcMutation = <T>(path: string, input: unknown): Promise<T> => trpcMutationOf<T>(app, path, input);
 
 /** A UTC instant as Beijing wall-clock text 'YYYY-MM-DD HH:mm:ss', by hand: UTC + 8 h. */
 function beijingText(iso: string): string {
