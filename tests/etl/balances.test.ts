@@ -9,11 +9,12 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import { lowBalances } from '@/server/repositories/balances';
 import { findCounty } from '@/core/org/divisions';
 import { listDroppedFiles } from '@/etl/connectors/file-drop';
-import { formatLocal, parseLocal } from '@/core/time';
+import { chTime, formatLocal, parseLocal } from '@/core/time';
 import { runEtlJob } from '@/etl/runtime/run-job';
 import { BalancePlan, BalanceSimulator, balanceAccounts } from '@/etl/simulator/billing-balances';
 import { planCustomers, SEASON } from '@/etl/simulator/billing-plan';
 import { BillingSimulator } from '@/etl/simulator/billing-source';
+import { shiftDay } from '@/etl/simulator/history';
 import { source as billing } from '@/etl/sources/billing';
 import { billingJobs } from '@/etl/sources/billing/jobs';
 import { HEADERS } from '@/etl/sources/billing/source-schema';
@@ -103,6 +104,14 @@ describe('balance simulator', () => {
   });
 });
 
+// fact_balance keeps intraday snapshots 14 days by the engine's own clock (a TTL, applied as rows are written):
+// a fixed date ages out of the table as the calendar moves on, and its rows vanish at insert. So the part that
+// loads ClickHouse plays yesterday afternoon (Beijing) of the day it runs; everything else about it is fixed.
+const D = formatLocal(Date.now() - DAY, TZ).slice(0, 10);
+const CH_NOW = parseLocal(`${D} 14:20:00`, TZ)!;
+/** A local wall-clock time of D as ClickHouse shows the stored UTC instant. */
+const stored = (hhmmss: string) => chTime(parseLocal(`${D} ${hhmmss}`, TZ)!);
+
 describe('balance snapshots into ClickHouse', () => {
   let ch: ClickHouse;
   let root: string;
@@ -131,10 +140,10 @@ describe('balance snapshots into ClickHouse', () => {
     folder = { dir: path.join(root, 'in'), archiveDir: path.join(root, 'archive'), rejectedDir: path.join(root, 'rejected') };
     const billing = new BillingSimulator({ seed: 7, tz: TZ, customers: 1500, dropDir: folder.dir, stateFile: path.join(root, 'b.json') });
     await billing.init();
-    await billing.advanceTo(NOW);
+    await billing.advanceTo(CH_NOW);
     balances = new BalanceSimulator({ seed: 7, tz: TZ, customers: 1500, dropDir: folder.dir, stateFile: path.join(root, 'bal.json') });
     await balances.init();
-    await balances.advanceTo(NOW);
+    await balances.advanceTo(CH_NOW);
     liveFiles = readdirSync(folder.dir)
       .filter((n) => n.startsWith('余额快照'))
       .sort();
@@ -144,25 +153,25 @@ describe('balance snapshots into ClickHouse', () => {
 
   it('exports the current day hour by hour as GBK CSV', () => {
     // First start at 14:20: today's hours 00-13, each a snapshot at the hour's end; 14:00-15:00 not yet.
-    expect(liveFiles).toEqual(Array.from({ length: 14 }, (_, h) => `余额快照_20261123_${String(h).padStart(2, '0')}.csv`));
+    expect(liveFiles).toEqual(Array.from({ length: 14 }, (_, h) => `余额快照_${D.replaceAll('-', '')}_${String(h).padStart(2, '0')}.csv`));
     const bytes = readFileSync(path.join(folder.dir, liveFiles[13]!));
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     expect(iconv.decode(bytes, 'gbk').split('\r\n')[0]).toBe(Object.values(HEADERS.balances).join(','));
     const rows = readSnapshot(path.join(folder.dir, liveFiles[13]!));
     expect(rows.length).toBe(balanceAccounts(7, 1500).length);
-    expect(new Set(rows.map((r) => r.at))).toEqual(new Set(['2026-11-23 14:00:00']));
+    expect(new Set(rows.map((r) => r.at))).toEqual(new Set([`${D} 14:00:00`]));
   });
 
   it('loads the snapshots once the customer master is in; the latest per customer is one row', async () => {
     // Balances wait while the master is still in the folder.
-    expect(await runEtlJob(ch, jobs['billing.balances']!, NOW)).toMatchObject({ status: 'ok', rowsRead: 0 });
-    expect((await runEtlJob(ch, jobs['billing.customers']!, NOW)).status).toBe('ok');
-    const out = await runEtlJob(ch, jobs['billing.balances']!, NOW);
+    expect(await runEtlJob(ch, jobs['billing.balances']!, CH_NOW)).toMatchObject({ status: 'ok', rowsRead: 0 });
+    expect((await runEtlJob(ch, jobs['billing.customers']!, CH_NOW)).status).toBe('ok');
+    const out = await runEtlJob(ch, jobs['billing.balances']!, CH_NOW);
     const accounts = balanceAccounts(7, 1500).length;
     expect(out).toMatchObject({ status: 'ok', rowsRead: 14 * accounts, rowsLoaded: 14 * accounts, rowsQuarantined: 0 });
     expect(await count('SELECT count() AS n FROM fact_balance FINAL')).toBe(14 * accounts);
     expect(await count('SELECT count() AS n FROM fact_balance_latest FINAL')).toBe(accounts);
-    expect(await count(`SELECT count() AS n FROM fact_balance_latest FINAL WHERE snapshot_at != '2026-11-23 06:00:00'`)).toBe(0);
+    expect(await count(`SELECT count() AS n FROM fact_balance_latest FINAL WHERE snapshot_at != '${stored('14:00:00')}'`)).toBe(0);
     expect(await count(`SELECT count() AS n FROM fact_balance WHERE county_code = '' OR class = ''`)).toBe(0);
     // Only 00:00 closes a day; key accounts carried over from the master.
     expect(await count('SELECT count() AS n FROM fact_balance FINAL WHERE day_end = 1')).toBe(0);
@@ -173,24 +182,24 @@ describe('balance snapshots into ClickHouse', () => {
 
   it('adds nothing when run again or when the same file is dropped again under another name', async () => {
     const before = await count('SELECT count() AS n FROM fact_balance');
-    expect(await runEtlJob(ch, jobs['billing.balances']!, NOW)).toMatchObject({ status: 'ok', rowsRead: 0, rowsLoaded: 0 });
+    expect(await runEtlJob(ch, jobs['billing.balances']!, CH_NOW)).toMatchObject({ status: 'ok', rowsRead: 0, rowsLoaded: 0 });
     copyFileSync(path.join(folder.archiveDir, liveFiles[13]!), path.join(folder.dir, '余额快照_重发.csv'));
-    expect(await runEtlJob(ch, jobs['billing.balances']!, NOW)).toMatchObject({ status: 'ok', rowsRead: 0, rowsLoaded: 0 });
+    expect(await runEtlJob(ch, jobs['billing.balances']!, CH_NOW)).toMatchObject({ status: 'ok', rowsRead: 0, rowsLoaded: 0 });
     expect(await count('SELECT count() AS n FROM fact_balance')).toBe(before);
     const waiting = await listDroppedFiles({ ...folder, extensions: ['.csv'], encoding: 'auto' });
     expect(waiting.filter((f) => f.name.startsWith('余额快照'))).toEqual([]);
   });
 
   it('loads history as day-end snapshots that do not displace the latest one', async () => {
-    expect(await balances.writeHistoryDay('2026-11-21')).toBeGreaterThan(0);
-    expect(await balances.writeHistoryDay('2026-11-22')).toBeGreaterThan(0);
+    expect(await balances.writeHistoryDay(shiftDay(D, -2, TZ))).toBeGreaterThan(0);
+    expect(await balances.writeHistoryDay(shiftDay(D, -1, TZ))).toBeGreaterThan(0);
     // The first start's own day is live, not history.
-    expect(await balances.writeHistoryDay('2026-11-23')).toBe(0);
-    const out = await runEtlJob(ch, jobs['billing.balances']!, NOW);
+    expect(await balances.writeHistoryDay(D)).toBe(0);
+    const out = await runEtlJob(ch, jobs['billing.balances']!, CH_NOW);
     const accounts = balanceAccounts(7, 1500).length;
     expect(out).toMatchObject({ status: 'ok', rowsLoaded: 2 * accounts, rowsQuarantined: 0 });
     expect(await count('SELECT count() AS n FROM fact_balance FINAL WHERE day_end = 1')).toBe(2 * accounts);
-    expect(await count(`SELECT count() AS n FROM fact_balance_latest FINAL WHERE snapshot_at != '2026-11-23 06:00:00'`)).toBe(0);
+    expect(await count(`SELECT count() AS n FROM fact_balance_latest FINAL WHERE snapshot_at != '${stored('14:00:00')}'`)).toBe(0);
     expect(await count('SELECT count() AS n FROM fact_balance_latest FINAL')).toBe(accounts);
   });
 
@@ -218,7 +227,7 @@ describe('balance snapshots into ClickHouse', () => {
         balance: src.balance,
         expected_charge: src.expected,
         value: src.balance / src.expected,
-        snapshot_at: parseLocal('2026-11-23 14:00:00', TZ),
+        snapshot_at: parseLocal(`${D} 14:00:00`, TZ),
         county_code: customers.get(r.customer_id)!.countyCode,
         city_code: cityOf(r.customer_id),
         province_code: '53',
@@ -246,16 +255,16 @@ describe('balance snapshots into ClickHouse', () => {
     const [a, b] = balanceAccounts(7, 1500);
     const h = Object.values(HEADERS.balances).join(',');
     const rows = [
-      `${a!.customer.id},预付费,-12.50,100.00,2026-11-23 09:00:00`,
+      `${a!.customer.id},预付费,-12.50,100.00,${D} 09:00:00`,
       `${b!.customer.id},预付费,30.00,100.00,2026-11-31 09:00:00`,
-      `9999999999,预付费,30.00,100.00,2026-11-23 09:00:00`,
-      `${b!.customer.id},预付费,三十,100.00,2026-11-23 09:00:00`,
-      `${b!.customer.id},预付费,30.00,abc,2026-11-23 09:00:00`,
-      `${b!.customer.id},锟斤拷,30.00,100.00,2026-11-23 09:00:00`,
-      `${b!.customer.id},???,30.00,100.00,2026-11-23 09:00:00`,
+      `9999999999,预付费,30.00,100.00,${D} 09:00:00`,
+      `${b!.customer.id},预付费,三十,100.00,${D} 09:00:00`,
+      `${b!.customer.id},预付费,30.00,abc,${D} 09:00:00`,
+      `${b!.customer.id},锟斤拷,30.00,100.00,${D} 09:00:00`,
+      `${b!.customer.id},???,30.00,100.00,${D} 09:00:00`,
     ];
     writeFileSync(path.join(folder.dir, '余额快照_手工补录.csv'), iconv.encode(`${h}\r\n${rows.join('\r\n')}\r\n`, 'gbk'));
-    const out = await runEtlJob(ch, jobs['billing.balances']!, NOW);
+    const out = await runEtlJob(ch, jobs['billing.balances']!, CH_NOW);
     expect(out).toMatchObject({ status: 'ok', rowsRead: 7, rowsLoaded: 1, rowsQuarantined: 6 });
     const q = await ch.query(
       'test.quarantine',
@@ -267,11 +276,11 @@ describe('balance snapshots into ClickHouse', () => {
     expect(q).toEqual(
       [
         { record_key: `${id}@2026-11-31 09:00:00`, reason: 'bad date in snapshot_at: "2026-11-31 09:00:00"' },
-        { record_key: '9999999999@2026-11-23 09:00:00', reason: 'unknown customer 9999999999' },
-        { record_key: `${id}@2026-11-23 09:00:00`, reason: 'bad amount in balance: "三十"' },
-        { record_key: `${id}@2026-11-23 09:00:00`, reason: 'bad amount in expected_charge: "abc"' },
-        { record_key: `${id}@2026-11-23 09:00:00`, reason: 'wrong encoding in control: "锟斤拷"' },
-        { record_key: `${id}@2026-11-23 09:00:00`, reason: 'wrong encoding in control: "???"' },
+        { record_key: `9999999999@${D} 09:00:00`, reason: 'unknown customer 9999999999' },
+        { record_key: `${id}@${D} 09:00:00`, reason: 'bad amount in balance: "三十"' },
+        { record_key: `${id}@${D} 09:00:00`, reason: 'bad amount in expected_charge: "abc"' },
+        { record_key: `${id}@${D} 09:00:00`, reason: 'wrong encoding in control: "锟斤拷"' },
+        { record_key: `${id}@${D} 09:00:00`, reason: 'wrong encoding in control: "???"' },
       ].sort((x, y) => (x.reason < y.reason ? -1 : 1)),
     );
     // The good line (an older snapshot, negative balance) is a snapshot row, but not the customer's latest.
@@ -282,7 +291,7 @@ describe('balance snapshots into ClickHouse', () => {
       { id: a!.customer.id },
       z.object({ snapshot_at: z.string() }),
     );
-    expect(latest!.snapshot_at).toBe('2026-11-23 06:00:00.000');
+    expect(latest!.snapshot_at).toBe(stored('14:00:00'));
   });
 
   it('is configured from the sources-file entry, off unless the export exists', () => {

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { ClickHouse } from '@/core/clickhouse/client';
-import { parseLocal } from '@/core/time';
+import { formatLocal, parseLocal } from '@/core/time';
 import { decodeText } from '@/etl/connectors/file-drop';
 import { frameCsv, scanCsv } from '@/etl/runtime/bulk-csv';
 import type { JobContext } from '@/etl/runtime/job';
@@ -69,22 +69,28 @@ const DUNNING = csv('dunning', [
   `U4,${C2},B2,2026/11/20 10:00:00,上门,10`, // a date in another format
 ]);
 
+// fact_balance keeps intraday snapshots 14 days by the engine's own clock (a TTL, applied as rows are written):
+// with a fixed date they would vanish at insert once the calendar moved on, on both sides alike, and the
+// comparison would hold for want of rows. So the balances are of yesterday (Beijing) of the day the test runs.
+const D = formatLocal(Date.now() - 86_400_000, TZ).slice(0, 10);
+const D_BEFORE = formatLocal(Date.now() - 2 * 86_400_000, TZ).slice(0, 10);
+const BALANCES_FILE = `余额快照_${D.replaceAll('-', '')}.csv`;
 // customer_id,control,balance,expected_charge,snapshot_at
 const BALANCES = csv('balances', [
-  `${C1},预付费,35.20,120.00,2026-11-23 00:00:00`, // a day-end snapshot
-  `${C2},负控,-12.345,300,2026-11-23 10:00:00`, // in debt: a negative balance is a balance
-  `${C1},预付费,10,120,2026-11-22 00:00:00`, // older: the latest per customer stays the one above
-  `${C2},后付费,1,100,2026-11-23 11:00:00`, // an unknown control mode
-  `${C2},负控,abc,100,2026-11-23 12:00:00`, // a bad balance
-  `${C2},负控,1,-5,2026-11-23 13:00:00`, // a negative expected charge
-  `${C2},负控,1,0.001,2026-11-23 14:00:00`, // an expected charge of zero (after rounding)
-  `${C2},负控,1,100,2026-11-23 25:00:00`, // hour 25
-  `9999999999,负控,1,100,2026-11-23 15:00:00`, // an unknown customer
-  `${C2},负控,锟斤拷,100,2026-11-23 16:00:00`, // text a wrong decoding left behind
-  `${C2},负控,??,100,2026-11-23 17:00:00`, // …and question marks where characters were
+  `${C1},预付费,35.20,120.00,${D} 00:00:00`, // a day-end snapshot
+  `${C2},负控,-12.345,300,${D} 10:00:00`, // in debt: a negative balance is a balance
+  `${C1},预付费,10,120,${D_BEFORE} 00:00:00`, // older: the latest per customer stays the one above
+  `${C2},后付费,1,100,${D} 11:00:00`, // an unknown control mode
+  `${C2},负控,abc,100,${D} 12:00:00`, // a bad balance
+  `${C2},负控,1,-5,${D} 13:00:00`, // a negative expected charge
+  `${C2},负控,1,0.001,${D} 14:00:00`, // an expected charge of zero (after rounding)
+  `${C2},负控,1,100,${D} 25:00:00`, // hour 25
+  `9999999999,负控,1,100,${D} 15:00:00`, // an unknown customer
+  `${C2},负控,锟斤拷,100,${D} 16:00:00`, // text a wrong decoding left behind
+  `${C2},负控,??,100,${D} 17:00:00`, // …and question marks where characters were
   `${C2},负控,1,100,`, // no snapshot time
-  `,,,,2026-11-23 18:00:00`, // no customer: the line names it
-  `${C1}, 预付费 , 5.5 ,120,2026-11-23 09:30`, // spaces around values, no seconds
+  `,,,,${D} 18:00:00`, // no customer: the line names it
+  `${C1}, 预付费 , 5.5 ,120,${D} 09:30`, // spaces around values, no seconds
 ]);
 
 interface Side {
@@ -125,7 +131,7 @@ const DROPS: [string, Buffer][] = [
   ['缴费流水_空行.csv', gbk(PAYMENTS.replace(`\r\nP004`, `\r\n\r\nP004`).replace(/P0/g, 'Q0'))],
   ['停复电记录_20261123.csv', gbk(RECONNECTIONS)],
   ['催费记录_20261123.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(DUNNING)])],
-  ['余额快照_20261123.csv', gbk(BALANCES)],
+  [BALANCES_FILE, gbk(BALANCES)],
 ];
 
 const anyRow = z.record(z.string(), z.unknown());
@@ -237,11 +243,11 @@ describe('bulk CSV path', () => {
     );
     expect(reasons.get('P011')).toBe('bad date in paid_at: "2026-11-23 24:00:00"');
     expect(reasons.get('D3')).toBe('disconnected_at before notice_at');
-    expect(reasons.get(`${C2}@2026-11-23 11:00:00`)).toBe('unknown control mode "后付费"');
-    expect(reasons.get(`${C2}@2026-11-23 14:00:00`)).toBe('expected_charge is zero');
-    expect(reasons.get(`${C2}@2026-11-23 16:00:00`)).toBe('wrong encoding in balance: "锟斤拷"');
+    expect(reasons.get(`${C2}@${D} 11:00:00`)).toBe('unknown control mode "后付费"');
+    expect(reasons.get(`${C2}@${D} 14:00:00`)).toBe('expected_charge is zero');
+    expect(reasons.get(`${C2}@${D} 16:00:00`)).toBe('wrong encoding in balance: "锟斤拷"');
     expect(reasons.get(`${C2}@`)).toBe('malformed row: snapshot_at required');
-    expect(reasons.get('余额快照_20261123.csv:14')).toBe(
+    expect(reasons.get(`${BALANCES_FILE}:14`)).toBe(
       'malformed row: customer_id required; control required; balance required; expected_charge required',
     );
     const balances = 'SELECT customer_id, toString(balance) AS b, day_end FROM fact_balance FINAL ORDER BY customer_id, snapshot_at';
