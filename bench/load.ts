@@ -272,6 +272,7 @@ async function main() {
   const samples: { t: number; mb: number; phase: string; history: string }[] = [];
   let phase = 'start';
   let history = '?';
+  const loopStalls: { p99Ms: number; maxMs: number }[] = [];
   const t0 = Date.now();
   const sample = () => {
     const mb = rssMb(app.serverPid());
@@ -281,9 +282,16 @@ async function main() {
   const healthPoll = setInterval(() => {
     void fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } })
       .then((r) => r.json())
-      .then((h: { history?: { state: string; daysDone: number; daysTotal: number } }) => {
-        if (h.history) history = `${h.history.state} ${h.history.daysDone}/${h.history.daysTotal}`;
-      })
+      .then(
+        (h: {
+          history?: { state: string; daysDone: number; daysTotal: number };
+          eventLoop?: { windowSeconds: number; p99Ms: number; maxMs: number };
+        }) => {
+          if (h.history) history = `${h.history.state} ${h.history.daysDone}/${h.history.daysTotal}`;
+          // The server's event loop held by synchronous work, per minute: a stall there delays every request.
+          if (h.eventLoop && phase === 'load') loopStalls.push(h.eventLoop);
+        },
+      )
       .catch(() => {});
   }, 5000);
   try {
@@ -364,6 +372,10 @@ async function main() {
       );
     }
     for (const [msg, n] of stats.errors) console.log(`[load]   ${n}× ${msg}`);
+    if (loopStalls.length)
+      console.log(
+        `[load] server event loop under load (per minute, from /api/health): p99 up to ${Math.max(...loopStalls.map((l) => l.p99Ms)).toFixed(0)} ms, longest hold ${Math.max(...loopStalls.map((l) => l.maxMs)).toFixed(0)} ms`,
+      );
     console.log(
       `[load] server RSS: idle ${idleMb?.toFixed(0)} MB, load start ${startMb?.toFixed(0)} MB, load peak ${peakMb.toFixed(0)} MB, end ${endMb?.toFixed(0)} MB, whole-run peak ${allPeak.toFixed(0)} MB`,
     );
