@@ -117,6 +117,7 @@ export function Inbox({
             className={styles.linkButton}
             onClick={() => setLimit((l) => Math.min(500, l + PAGE))}
             disabled={limit >= 500}
+            data-testid="duty-load-more"
           >
             {t('duty.loadMore')}
           </button>
