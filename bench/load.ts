@@ -15,13 +15,13 @@
 // one client, one after another, before the load starts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chunk, dashboardQueries, UI_BATCH, type DefLite } from '@/app/_components/desktop/batch';
 import { DOMAINS } from '@/app/_components/desktop/domains';
 import { defaultView } from '@/app/_components/desktop/url-state';
 import { figure, recordFigures, type Figure } from './results';
+import { freePort } from '../tests/helpers/free-port';
 
 const num = (name: string, dflt: number) => {
   const v = process.env[name];
@@ -49,17 +49,6 @@ interface App {
   url: string;
   serverPid: () => number | undefined;
   stop: () => Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** `npm start` on a fresh DATA_DIR; the server process is the supervisor's (scripts/start.mjs) child. */
