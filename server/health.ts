@@ -5,6 +5,7 @@ import { maxLagSeconds, sourceLateness } from '@/etl/runtime/lateness';
 import { sourceFreshness } from '@/etl/runtime/run-records';
 import type { HistoryStatus } from '@/etl/simulator/history';
 import { getHeapStatistics } from 'node:v8';
+import { z } from 'zod';
 import { eventLoopDelay, type EventLoopDelay } from './event-loop';
 import type { Infra } from './infra';
 
@@ -45,20 +46,45 @@ export interface ProcessMemory {
   rssMb: number;
   heapUsedMb: number;
   heapLimitMb: number;
-  /** Buffers and native memory V8 knows of (ClickHouse results before parsing, request bodies). */
+  /** What V8 has taken from the system for its heap (heapUsed plus free space it keeps). */
+  heapTotalMb: number;
+  /** Buffers and native memory V8 knows of (ClickHouse results before parsing, request bodies, PGlite's WASM memory). */
   externalMb: number;
+  /**
+   * Embedded ClickHouse's own tracked memory (caches, queries, merges: MemoryTracking), which V8 does not see;
+   * null with a ClickHouse server (not this process's) or when the engine did not answer.
+   */
+  engineMb: number | null;
 }
 
 const mib = (bytes: number) => Math.round(bytes / 1048576);
 
-export function processMemory(): ProcessMemory {
+export function processMemory(engineBytes: number | null = null): ProcessMemory {
   const m = process.memoryUsage();
   return {
     rssMb: mib(m.rss),
     heapUsedMb: mib(m.heapUsed),
     heapLimitMb: mib(getHeapStatistics().heap_size_limit),
+    heapTotalMb: mib(m.heapTotal),
     externalMb: mib(m.external),
+    engineMb: engineBytes === null ? null : mib(engineBytes),
   };
+}
+
+const memoryTrackingRow = z.object({ bytes: z.coerce.number() });
+
+/** The embedded engine's tracked memory, in bytes; null with a server (another process) or on an error. */
+async function engineMemory(ch: Infra['ch']): Promise<number | null> {
+  if (ch.engine !== 'embedded') return null;
+  const rows = await ch
+    .query(
+      'health.engine-memory',
+      "SELECT toInt64(value) AS bytes FROM system.metrics WHERE metric = 'MemoryTracking'",
+      {},
+      memoryTrackingRow,
+    )
+    .catch(() => []);
+  return rows[0]?.bytes ?? null;
 }
 
 /**
@@ -125,7 +151,7 @@ export async function checkHealth(rt: Infra, expectedSources: string[], now = Da
     scheduler: { running: rt.jobs.schedulerRunning, role: rt.jobs.role, lastAlertRoundAt: lastAlertRound(rt.jobs.lastTick) },
     history,
     eventLoop: eventLoopDelay(),
-    memory: processMemory(),
+    memory: processMemory(clickhouse.ok ? await engineMemory(rt.ch) : null),
     sources,
   };
 }

@@ -60,6 +60,10 @@ describe('/api/health', () => {
     expect(Math.abs(h.memory.rssMb - vmRss)).toBeLessThan(Math.max(64, vmRss * 0.2));
     expect(h.memory.heapUsedMb).toBeGreaterThan(0);
     expect(h.memory.heapLimitMb).toBeGreaterThan(h.memory.heapUsedMb);
+    expect(h.memory.heapTotalMb).toBeGreaterThanOrEqual(h.memory.heapUsedMb);
+    // The embedded engine's own memory is part of this process's, and V8 does not count it.
+    expect(h.memory.engineMb).toBeGreaterThan(0);
+    expect(h.memory.engineMb!).toBeLessThan(h.memory.rssMb);
     const tickets = h.sources.find((s) => s.source === 'hall-queue.tickets')!;
     expect(tickets).toMatchObject({ ok: true, rowsInLastSuccess: 42, lastStatus: 'ok' });
     expect(tickets.lagSeconds).toBeGreaterThanOrEqual(19);
