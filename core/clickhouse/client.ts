@@ -75,6 +75,9 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):[^}]+\}/g;
  * every placeholder has a value and no value is left unused), every query carries a tag that shows up in
  * `system.query_log.log_comment`, and engine failures become ClickHouseQueryError with a kind.
  */
+/** Rows per INSERT statement on embedded chDB (see insert). */
+export const EMBEDDED_INSERT_ROWS = 5_000;
+
 export class ClickHouse {
   readonly engine: 'embedded' | 'server';
   readonly database: string;
@@ -245,15 +248,24 @@ export class ClickHouse {
   async insert(tag: string, table: TableName, rows: readonly Record<string, unknown>[], settings: ClickHouseSettings = {}): Promise<void> {
     if (rows.length === 0) return;
     await this.init();
+    // Embedded, chdb/connection sends an insert as one query text with the rows inline, and the engine keeps
+    // copies of that text: one insert of 210,000 bill rows raised the process's resident memory by 1.6 GB,
+    // which stayed; in statements of 5,000 rows, by 0.24 GB, no slower (tmp probe, 2026-12-06). The tables
+    // written in bulk collapse repeated rows (ReplacingMergeTree) and their callers record progress after the
+    // data, so a failure between two statements is repaired by the retry as a single statement's would be.
+    const step = this.engine === 'embedded' ? EMBEDDED_INSERT_ROWS : rows.length;
     try {
-      await this.withClient((client) =>
-        client.insert({
-          table: `${this.database}.${table}`,
-          values: rows as Record<string, unknown>[],
-          format: 'JSONEachRow',
-          clickhouse_settings: { ...this.settings(tag), ...settings },
-        }),
-      );
+      for (let i = 0; i < rows.length; i += step) {
+        const values = (step >= rows.length ? rows : rows.slice(i, i + step)) as Record<string, unknown>[];
+        await this.withClient((client) =>
+          client.insert({
+            table: `${this.database}.${table}`,
+            values,
+            format: 'JSONEachRow',
+            clickhouse_settings: { ...this.settings(tag), ...settings },
+          }),
+        );
+      }
     } catch (err) {
       throw toClickHouseError(tag, err);
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ClickHouse } from '@/core/clickhouse/client';
+import { EMBEDDED_INSERT_ROWS, type ClickHouse } from '@/core/clickhouse/client';
 import { ClickHouseQueryError } from '@/core/clickhouse/errors';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
@@ -77,5 +77,19 @@ describe('ClickHouse wrapper', () => {
     expect(rows).toEqual([{ source: 'demo', watermark: '{"ts":1}' }]);
     expect(ch.engine).toBe(process.env.TEST_CLICKHOUSE_URL ? 'server' : 'embedded');
     expect(await ch.version()).toMatch(/^\d+\.\d+/);
+  });
+
+  it('inserts a large batch whole, each row once, in statements the embedded engine can hold', async () => {
+    // kpi_dirty keeps every row (plain MergeTree): a row lost or sent twice at a statement's edge shows.
+    const n = EMBEDDED_INSERT_ROWS * 2 + 7;
+    const rows = Array.from({ length: n }, (_, i) => ({ family: 'test.insert', bucket: '2026-12-01 00:00:00', key: String(i) }));
+    await ch.insert('test.insert', 'kpi_dirty', rows);
+    const [got] = await ch.query(
+      'test.insert.count',
+      "SELECT count() AS rows, uniqExact(key) AS keys, sum(toUInt64(key)) AS total FROM kpi_dirty WHERE family = 'test.insert'",
+      {},
+      z.object({ rows: z.coerce.number(), keys: z.coerce.number(), total: z.coerce.number() }),
+    );
+    expect(got).toEqual({ rows: n, keys: n, total: (n * (n - 1)) / 2 });
   });
 });
