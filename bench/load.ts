@@ -262,6 +262,8 @@ async function main() {
   let phase = 'start';
   let history = '?';
   const loopStalls: { p99Ms: number; maxMs: number }[] = [];
+  /** The server's own account of its memory, at the health poll with the highest resident figure. */
+  const memAtPeak: { at: { rssMb: number; heapTotalMb?: number; externalMb?: number; engineMb?: number | null } | null } = { at: null };
   const t0 = Date.now();
   const sample = () => {
     const mb = rssMb(app.serverPid());
@@ -275,7 +277,9 @@ async function main() {
         (h: {
           history?: { state: string; daysDone: number; daysTotal: number };
           eventLoop?: { windowSeconds: number; p99Ms: number; maxMs: number };
+          memory?: { rssMb: number; heapTotalMb?: number; externalMb?: number; engineMb?: number | null };
         }) => {
+          if (h.memory && (!memAtPeak.at || h.memory.rssMb > memAtPeak.at.rssMb)) memAtPeak.at = h.memory;
           if (h.history) history = `${h.history.state} ${h.history.daysDone}/${h.history.daysTotal}`;
           // The server's event loop held by synchronous work, per minute: a stall there delays every request.
           if (h.eventLoop && phase === 'load') loopStalls.push(h.eventLoop);
@@ -368,6 +372,13 @@ async function main() {
     console.log(
       `[load] server RSS: idle ${idleMb?.toFixed(0)} MB, load start ${startMb?.toFixed(0)} MB, load peak ${peakMb.toFixed(0)} MB, end ${endMb?.toFixed(0)} MB, whole-run peak ${allPeak.toFixed(0)} MB`,
     );
+    // Where the resident memory was (V8's heap, external buffers incl. PGlite's WASM memory, the engine's
+    // tracked memory); the rest is code, malloc's free lists and untracked native memory.
+    const m = memAtPeak.at;
+    if (m)
+      console.log(
+        `[load] server memory at the highest health sample: rss ${m.rssMb} MB = heap ${m.heapTotalMb ?? '?'} + external ${m.externalMb ?? '?'} + engine ${m.engineMb ?? '?'} MB + the rest`,
+      );
     const byPhase = new Map<string, number>();
     for (const s of samples) byPhase.set(s.phase, Math.max(byPhase.get(s.phase) ?? 0, s.mb));
     console.log(`[load] RSS peak by phase: ${[...byPhase].map(([p, mb]) => `${p} ${mb.toFixed(0)} MB`).join(', ')}`);
