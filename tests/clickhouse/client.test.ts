@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EMBEDDED_INSERT_ROWS, type ClickHouse } from '@/core/clickhouse/client';
@@ -80,13 +81,27 @@ describe('ClickHouse wrapper', () => {
   });
 
   it('inserts a large batch whole, each row once, in statements the embedded engine can hold', async () => {
-    // kpi_dirty keeps every row (plain MergeTree): a row lost or sent twice at a statement's edge shows.
+    // etl_run keeps every row (plain MergeTree): a row lost or sent twice at a statement's edge shows.
     const n = EMBEDDED_INSERT_ROWS * 2 + 7;
-    const rows = Array.from({ length: n }, (_, i) => ({ family: 'test.insert', bucket: '2026-12-01 00:00:00', key: String(i) }));
-    await ch.insert('test.insert', 'kpi_dirty', rows);
+    const at = '2026-12-01 00:00:00.000';
+    const rows = Array.from({ length: n }, (_, i) => ({
+      run_id: randomUUID(),
+      source: 'test.insert',
+      job: 'test.insert',
+      started_at: at,
+      finished_at: at,
+      status: 'ok',
+      rows_read: i,
+      rows_loaded: 0,
+      rows_quarantined: 0,
+      watermark_from: '',
+      watermark_to: '',
+      error: '',
+    }));
+    await ch.insert('test.insert', 'etl_run', rows);
     const [got] = await ch.query(
       'test.insert.count',
-      "SELECT count() AS rows, uniqExact(key) AS keys, sum(toUInt64(key)) AS total FROM kpi_dirty WHERE family = 'test.insert'",
+      "SELECT count() AS rows, uniqExact(rows_read) AS keys, sum(rows_read) AS total FROM etl_run WHERE source = 'test.insert'",
       {},
       z.object({ rows: z.coerce.number(), keys: z.coerce.number(), total: z.coerce.number() }),
     );
