@@ -3,6 +3,7 @@ import { allHalls, type Hall } from './halls';
 import { formatLocal, localParts, parseLocal, startOfLocalDay } from '@/core/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
+import { jsonUpsert } from './sqlite-json-upsert';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
 
 // Plays the hall queue system: keeps its database at "now" by writing every ticket change whose time has
@@ -10,23 +11,27 @@ import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './
 // the screens have data at once, also at night before the halls open.
 
 const DAY = 86_400_000;
-const ROWS_PER_STATEMENT = 500;
-const STATEMENTS_PER_TX = 20;
+const ROWS_PER_STATEMENT = 2000;
+const STATEMENTS_PER_TX = 5;
 
-/** The upsert's text per row count: nearly every statement has ROWS_PER_STATEMENT rows, and is built once. */
-const upsertSql = new Map<number, string>();
-
-function upsertTickets(rows: InValue[][]): InStatement {
-  let sql = upsertSql.get(rows.length);
-  if (!sql) {
-    sql = `INSERT INTO q_ticket (ticket_id, hall_id, ticket_no, biz_type, window_no, take_time, call_time, finish_time, state, evaluation, updated_at)
-          VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-          ON CONFLICT (ticket_id) DO UPDATE SET window_no = excluded.window_no, call_time = excluded.call_time, finish_time = excluded.finish_time,
-            state = excluded.state, evaluation = excluded.evaluation, updated_at = excluded.updated_at`;
-    if (upsertSql.size < 8) upsertSql.set(rows.length, sql);
-  }
-  return { sql, args: rows.flat() };
-}
+const upsertTickets = jsonUpsert(
+  'q_ticket',
+  [
+    'ticket_id',
+    'hall_id',
+    'ticket_no',
+    'biz_type',
+    'window_no',
+    'take_time',
+    'call_time',
+    'finish_time',
+    'state',
+    'evaluation',
+    'updated_at',
+  ],
+  'ticket_id',
+  ['window_no', 'call_time', 'finish_time', 'state', 'evaluation', 'updated_at'],
+);
 
 export interface HallQueueSimOptions {
   seed: number;
@@ -48,6 +53,7 @@ export class HallQueueSimulator {
 
   async init(): Promise<void> {
     await this.db.execute('PRAGMA journal_mode = WAL');
+    await this.db.execute('PRAGMA cache_size = -65536');
     for (const ddl of HALL_QUEUE_SOURCE_DDL) await this.db.execute(ddl);
   }
 

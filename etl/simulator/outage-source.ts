@@ -27,6 +27,7 @@ import {
   type PlannedOutage,
 } from './outage-plan';
 import { seedOf } from './random';
+import { jsonUpsert } from './sqlite-json-upsert';
 
 // Plays the outage management system (综合停电) and its SMS gateway: keeps the outage database at "now" by
 // writing every outage, affected customer and notice whose time has come since the last tick, and drops the
@@ -39,8 +40,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 /** The gateway exports the delivery reports of each 5 minutes in one file. */
 export const SMS_REPORT_SLOT_MS = 5 * MIN;
-const ROWS_PER_STATEMENT = 400;
-const STATEMENTS_PER_TX = 20;
+const ROWS_PER_STATEMENT = 2000;
+const STATEMENTS_PER_TX = 4;
 
 export interface OutageSimOptions {
   seed: number;
@@ -91,16 +92,12 @@ const NOTICE_UPSERT: Upsert = {
   key: 'notice_id',
 };
 
+const statements = new Map<Upsert, (rows: InValue[][]) => InStatement>();
+
 function upsert(u: Upsert, rows: InValue[][]): InStatement {
-  const one = `(${u.columns.map(() => '?').join(', ')})`;
-  const set = u.columns
-    .filter((c) => c !== u.key)
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ');
-  return {
-    sql: `INSERT INTO ${u.table} (${u.columns.join(', ')}) VALUES ${rows.map(() => one).join(', ')} ON CONFLICT (${u.key}) DO UPDATE SET ${set}`,
-    args: rows.flat(),
-  };
+  let build = statements.get(u);
+  if (!build) statements.set(u, (build = jsonUpsert(u.table, u.columns, u.key)));
+  return build(rows);
 }
 
 /** Multi-row upserts of outage, affected-customer and notice rows, in that order. */
@@ -138,6 +135,7 @@ export class OutageSimulator {
 
   async init(): Promise<void> {
     await this.db.execute('PRAGMA journal_mode = WAL');
+    await this.db.execute('PRAGMA cache_size = -65536');
     for (const ddl of OUTAGE_SOURCE_DDL) await this.db.execute(ddl);
     await mkdir(this.opts.smsReportDir, { recursive: true });
   }
