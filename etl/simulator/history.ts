@@ -73,10 +73,14 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     await yieldToLive();
     return !opts.stopped();
   };
+  const keyOf = (name: string) => historyProgressKey(name, history.systems.findIndex((s) => s.name === name) === 0);
   const systems = await Promise.all(
-    history.systems.map(async (system, i) => {
-      const key = historyProgressKey(system.name, i === 0);
-      const done = (await readWatermark(rt.ch, key))?.ts || null;
+    history.systems.map(async (system) => {
+      const key = keyOf(system.name);
+      const done =
+        (await readWatermark(rt.ch, key))?.ts ||
+        (system.splitFrom ? (await readWatermark(rt.ch, keyOf(system.splitFrom)))?.ts : null) ||
+        null;
       return {
         ...system,
         key,

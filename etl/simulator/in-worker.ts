@@ -136,6 +136,7 @@ async function startRemote(channel: Channel, kind: 'thread' | 'process'): Promis
   const systems: SimulatorHistorySystem[] = (description.history?.systems ?? []).map((s) => ({
     name: s.name,
     sources: s.sources,
+    ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
     ...(s.prepareDay ? { prepareDay: (ymd: string) => call<void>({ op: 'prepareDay', system: s.name, ymd }) } : {}),
     ...(s.purgeDay ? { purgeDay: (ymd: string) => call<void>({ op: 'purgeDay', system: s.name, ymd }) } : {}),
     ...(s.verifyDay ? { verifyDay: (ymd: string) => call<string | null>({ op: 'verifyDay', system: s.name, ymd }) } : {}),

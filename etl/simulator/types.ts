@@ -18,6 +18,11 @@ export interface SimulatorHistorySystem {
   name: string;
   /** ETL sources that load what prepareDay wrote (or what the system serves on demand), in load order. */
   sources: string[];
+  /**
+   * The system whose sources this one's used to be part of: until it has progress of its own, it continues
+   * from that system's, so splitting a system in two (for a lane of its own) does not load its past again.
+   */
+  splitFrom?: string;
   /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
   prepareDay?(ymd: string): Promise<void>;
   /** After the day is loaded: drop it from sources that keep only recent data. */

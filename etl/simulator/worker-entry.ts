@@ -70,6 +70,7 @@ async function serve(port: Port, env: Env, early: ToWorker[]) {
                 systems: sim.history.systems.map((s) => ({
                   name: s.name,
                   sources: s.sources,
+                  ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
                   prepareDay: !!s.prepareDay,
                   purgeDay: !!s.purgeDay,
                   verifyDay: !!s.verifyDay,

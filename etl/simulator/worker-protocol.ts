@@ -16,7 +16,9 @@ export type ToWorker = { id: number; call: SimulatorCall } | { init: Env };
 
 export interface SimulatorDescription {
   tasks: { name: string; schedule: string; feeds?: string[] }[];
-  history?: { systems: { name: string; sources: string[]; prepareDay: boolean; purgeDay: boolean; verifyDay: boolean }[] };
+  history?: {
+    systems: { name: string; sources: string[]; splitFrom?: string; prepareDay: boolean; purgeDay: boolean; verifyDay: boolean }[];
+  };
   vars: Record<string, string>;
   demoChannels?: DemoChannelConfig[];
 }

@@ -123,6 +123,35 @@ describe('history progress per simulated system', () => {
     expect(calls).toEqual(['later 2026-06-09', 'later 2026-06-08', 'later 2026-06-07', 'first 2026-06-07']);
     expect(s).toMatchObject({ state: 'done', daysDone: 3, oldestDay: '2026-06-07' });
   });
+
+  it('lets a system split off another continue from its progress, where a new one starts from the newest day', async () => {
+    const own = await ownRuntime();
+    try {
+      const calls: string[] = [];
+      const system = (name: string, splitFrom?: string) => ({
+        name,
+        sources: [],
+        ...(splitFrom ? { splitFrom } : {}),
+        prepareDay: async (ymd: string) => void calls.push(`${name} ${ymd}`),
+      });
+      const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+      const s = status();
+      await loadHistory(own, { liveSince: live, systems: [system('queue')] }, [], { days: 2, tz: TZ, status: s, stopped: () => false });
+      calls.length = 0;
+      await loadHistory(own, { liveSince: live, systems: [system('queue'), system('calls', 'queue'), system('new')] }, [], {
+        days: 3,
+        tz: TZ,
+        status: s,
+        stopped: () => false,
+      });
+      // `calls` had its days loaded as part of `queue`: only the third day is new to it. `new` loads all three.
+      expect(calls.filter((c) => c.startsWith('calls'))).toEqual(['calls 2026-06-07']);
+      expect(calls.filter((c) => c.startsWith('new'))).toEqual(['new 2026-06-09', 'new 2026-06-08', 'new 2026-06-07']);
+      expect(s).toMatchObject({ state: 'done', daysDone: 3 });
+    } finally {
+      await dropTestClickHouse(own.ch);
+    }
+  });
 });
 
 describe('writing ahead', () => {
