@@ -22,6 +22,7 @@ const AIM_MINUTES = 10;
 interface Health {
   history?: { state: string; daysTotal: number; daysDone: number; oldestDay: string | null };
   sources?: { source: string; ok: boolean; lagSeconds: number | null; limitSeconds?: number }[];
+  memory?: { rssMb: number; heapTotalMb?: number; externalMb?: number; engineMb?: number | null };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +85,8 @@ async function main() {
   let worstLagShare = 0;
   let worstSource = '';
   const rssSamples: number[] = [];
+  /** The server's own account of its memory at the health answer with the highest resident figure. */
+  let memAtPeak: Health['memory'] | null = null;
   try {
     for (;;) {
       await sleep(5000);
@@ -99,6 +102,7 @@ async function main() {
         continue;
       }
       last = h;
+      if (h.memory && (!memAtPeak || h.memory.rssMb > memAtPeak.rssMb)) memAtPeak = h.memory;
       const done = h.history.daysDone;
       if (firstDayAt === null && done > 0) {
         firstDayAt = Date.now();
@@ -136,6 +140,12 @@ async function main() {
   console.log(
     `\n${last.history.daysDone} days in ${minutes.toFixed(1)} min after the first: ${perMinute.toFixed(2)} days/min → ${DAYS} days ≈ ${projected.toFixed(0)} min after start (aim ${AIM_MINUTES}); worst live lag ${(worstLagShare * 100).toFixed(0)}% of its limit (${worstSource || 'none'}); RSS peak ${peakRss.toFixed(0)} MB (simulator process ${peakSimulatorRss.toFixed(0)} MB)`,
   );
+  if (memAtPeak)
+    // V8's heap, external buffers (PGlite's WASM memory among them), the engine's tracked memory; the rest is
+    // code, malloc's free lists and native memory neither counts.
+    console.log(
+      `server memory at the highest health answer: rss ${memAtPeak.rssMb} MB = heap ${memAtPeak.heapTotalMb ?? '?'} + external ${memAtPeak.externalMb ?? '?'} + engine ${memAtPeak.engineMb ?? '?'} MB + the rest`,
+    );
   recordFigures('history', [
     figure({
       id: 'history.projected-minutes',
