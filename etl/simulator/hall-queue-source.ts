@@ -1,7 +1,7 @@
 import type { Client, InStatement, InValue } from '@libsql/client';
 import { allHalls, type Hall } from './halls';
 import { formatLocal, localParts, parseLocal, startOfLocalDay } from '@/core/time';
-import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE } from '../sources/hall-queue/source-schema';
+import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE, TICKET_COLUMNS } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
 import { jsonUpsert } from './sqlite-json-upsert';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
@@ -14,24 +14,14 @@ const DAY = 86_400_000;
 const ROWS_PER_STATEMENT = 2000;
 const STATEMENTS_PER_TX = 5;
 
-const upsertTickets = jsonUpsert(
-  'q_ticket',
-  [
-    'ticket_id',
-    'hall_id',
-    'ticket_no',
-    'biz_type',
-    'window_no',
-    'take_time',
-    'call_time',
-    'finish_time',
-    'state',
-    'evaluation',
-    'updated_at',
-  ],
-  'ticket_id',
-  ['window_no', 'call_time', 'finish_time', 'state', 'evaluation', 'updated_at'],
-);
+const upsertTickets = jsonUpsert('q_ticket', TICKET_COLUMNS, 'ticket_id', [
+  'window_no',
+  'call_time',
+  'finish_time',
+  'state',
+  'evaluation',
+  'updated_at',
+]);
 
 export interface HallQueueSimOptions {
   seed: number;

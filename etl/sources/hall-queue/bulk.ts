@@ -6,7 +6,7 @@ import type { SqlSource } from '../../connectors/types';
 import { newLoadId } from '../../runtime/bulk-csv';
 import { flagReason } from '../../runtime/job';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
-import { BIZ_TYPE, EVALUATION, STATE } from './source-schema';
+import { BIZ_TYPE, EVALUATION, STATE, TICKET_COLUMNS } from './source-schema';
 import { MAX_TICKET_STEP_MS as MAX_TICKET_STEP, sourceTicketSchema, type HallOrg } from './transform';
 
 // The hall queue tickets' back-fill as one set operation: the embedded engine reads the source's SQLite file
@@ -14,21 +14,6 @@ import { MAX_TICKET_STEP_MS as MAX_TICKET_STEP, sourceTicketSchema, type HallOrg
 // reasons and flags of transformTicket (a test loads one simulated day both ways and compares the facts and the
 // quarantine). What SQL cannot see as the row reader does (a value stored in a column of another type, a NULL
 // where the schema wants text) is read by the row path instead: SQLite tells those rows apart with typeof().
-
-/** The ticket columns in the order the row path reads them (its quarantined raw rows keep that order). */
-export const TICKET_COLUMNS = [
-  'ticket_id',
-  'hall_id',
-  'ticket_no',
-  'biz_type',
-  'window_no',
-  'take_time',
-  'call_time',
-  'finish_time',
-  'state',
-  'evaluation',
-  'updated_at',
-] as const;
 
 const INTEGER = new Set(['window_no', 'state', 'evaluation']);
 const NULLABLE = new Set(['window_no', 'call_time', 'finish_time', 'evaluation']);

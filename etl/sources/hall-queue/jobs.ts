@@ -2,11 +2,12 @@ import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
-import { loadTicketRange, TICKET_COLUMNS } from './bulk';
+import { loadTicketRange } from './bulk';
 import { withSqliteBulkBackfill } from '../../runtime/sqlite-bulk';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { HALL_QUEUE_SOURCES } from './config';
+import { TICKET_COLUMNS } from './source-schema';
 import { transformHall, transformTicket, type HallOrg } from './transform';
 
 export interface HallQueueSourceConfig {

@@ -26,6 +26,21 @@ export const HALL_QUEUE_SOURCE_DDL = [
   `CREATE TABLE IF NOT EXISTS sim_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
 
+/** q_ticket's columns in table order: what the simulator writes, the row path reads (its quarantined raw rows keep that order). */
+export const TICKET_COLUMNS = [
+  'ticket_id',
+  'hall_id',
+  'ticket_no',
+  'biz_type',
+  'window_no',
+  'take_time',
+  'call_time',
+  'finish_time',
+  'state',
+  'evaluation',
+  'updated_at',
+] as const;
+
 /** q_ticket.state codes. */
 export const STATE = { waiting: 0, serving: 1, served: 2, no_show: 3, voided: 4 } as const;
 /** q_ticket.evaluation codes (评价器 buttons). */
