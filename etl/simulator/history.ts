@@ -74,13 +74,19 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     return !opts.stopped();
   };
   const keyOf = (name: string) => historyProgressKey(name, history.systems.findIndex((s) => s.name === name) === 0);
+  /** A system's own progress, else (split off another) that system's, back along the chain of splits. */
+  const progressOf = async (name: string, seen = new Set<string>()): Promise<string | null> => {
+    const own = (await readWatermark(rt.ch, keyOf(name)))?.ts;
+    if (own) return own;
+    const from = history.systems.find((s) => s.name === name)?.splitFrom;
+    if (!from || seen.has(from)) return null;
+    seen.add(name);
+    return progressOf(from, seen);
+  };
   const systems = await Promise.all(
     history.systems.map(async (system) => {
       const key = keyOf(system.name);
-      const done =
-        (await readWatermark(rt.ch, key))?.ts ||
-        (system.splitFrom ? (await readWatermark(rt.ch, keyOf(system.splitFrom)))?.ts : null) ||
-        null;
+      const done = await progressOf(system.name);
       return {
         ...system,
         key,

@@ -75,8 +75,10 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
         },
         // The CTI serves any past day on demand. It was part of the hall queue's system (the history's critical
-        // path); on a lane of its own its days load beside the queue's.
-        { name: 'cti', sources: ['cti.calls', 'cti.agent-states'], splitFrom: 'hall-queue' },
+        // path); on lanes of their own, its calls and its agent states load beside the queue's and each other's
+        // (both read the day the API planned once).
+        { name: 'cti', sources: ['cti.calls'], splitFrom: 'hall-queue' },
+        { name: 'cti-agent-states', sources: ['cti.agent-states'], splitFrom: 'cti' },
         // The work-order API, too, answers any past window from its plan.
         { name: 'workorder', sources: ['workorder.orders'] },
         outage.history,

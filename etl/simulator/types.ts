@@ -20,7 +20,8 @@ export interface SimulatorHistorySystem {
   sources: string[];
   /**
    * The system whose sources this one's used to be part of: until it has progress of its own, it continues
-   * from that system's, so splitting a system in two (for a lane of its own) does not load its past again.
+   * from that system's (and so on back along a chain of splits), so splitting a system in two (for a lane of
+   * its own) does not load its past again.
    */
   splitFrom?: string;
   /** Writes one past local day into the source system; absent for systems that answer any past on demand. */

@@ -31,13 +31,19 @@ describe.each([
   it('describes the same tasks, history systems and source addresses', () => {
     expect(sim.tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['simulator.hall-queue', 'simulator.billing']));
     expect(sim.tasks.find((t) => t.name === 'simulator.hall-queue')?.feeds).toEqual(['hall-queue.']);
-    expect(sim.history?.systems.map((s) => s.name)).toEqual(['hall-queue', 'cti', 'workorder', 'outage', 'billing', 'billing-balances']);
+    expect(sim.history?.systems.map((s) => s.name)).toEqual([
+      'hall-queue',
+      'cti',
+      'cti-agent-states',
+      'workorder',
+      'outage',
+      'billing',
+      'billing-balances',
+    ]);
     expect(sim.history?.systems.find((s) => s.name === 'hall-queue')?.prepareDay).toBeTypeOf('function');
     // The CTI's lane was the hall queue's: its progress continues from there across the process boundary.
-    expect(sim.history?.systems.find((s) => s.name === 'cti')).toMatchObject({
-      sources: ['cti.calls', 'cti.agent-states'],
-      splitFrom: 'hall-queue',
-    });
+    expect(sim.history?.systems.find((s) => s.name === 'cti')).toMatchObject({ sources: ['cti.calls'], splitFrom: 'hall-queue' });
+    expect(sim.history?.systems.find((s) => s.name === 'cti-agent-states')).toMatchObject({ sources: ['cti.agent-states'], splitFrom: 'cti' });
     expect(sim.history?.systems.find((s) => s.name === 'workorder')?.prepareDay).toBeUndefined();
     expect(sim.vars.SIMULATOR_CTI_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });

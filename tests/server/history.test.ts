@@ -138,14 +138,16 @@ describe('history progress per simulated system', () => {
       const s = status();
       await loadHistory(own, { liveSince: live, systems: [system('queue')] }, [], { days: 2, tz: TZ, status: s, stopped: () => false });
       calls.length = 0;
-      await loadHistory(own, { liveSince: live, systems: [system('queue'), system('calls', 'queue'), system('new')] }, [], {
-        days: 3,
-        tz: TZ,
-        status: s,
-        stopped: () => false,
-      });
-      // `calls` had its days loaded as part of `queue`: only the third day is new to it. `new` loads all three.
+      await loadHistory(
+        own,
+        { liveSince: live, systems: [system('queue'), system('calls', 'queue'), system('states', 'calls'), system('new')] },
+        [],
+        { days: 3, tz: TZ, status: s, stopped: () => false },
+      );
+      // `calls` had its days loaded as part of `queue`, and `states` (split off `calls`) too: only the third day
+      // is new to them. `new` loads all three.
       expect(calls.filter((c) => c.startsWith('calls'))).toEqual(['calls 2026-06-07']);
+      expect(calls.filter((c) => c.startsWith('states'))).toEqual(['states 2026-06-07']);
       expect(calls.filter((c) => c.startsWith('new'))).toEqual(['new 2026-06-09', 'new 2026-06-08', 'new 2026-06-07']);
       expect(s).toMatchObject({ state: 'done', daysDone: 3 });
     } finally {
