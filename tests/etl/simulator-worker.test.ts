@@ -43,7 +43,10 @@ describe.each([
     expect(sim.history?.systems.find((s) => s.name === 'hall-queue')?.prepareDay).toBeTypeOf('function');
     // The CTI's lane was the hall queue's: its progress continues from there across the process boundary.
     expect(sim.history?.systems.find((s) => s.name === 'cti')).toMatchObject({ sources: ['cti.calls'], splitFrom: 'hall-queue' });
-    expect(sim.history?.systems.find((s) => s.name === 'cti-agent-states')).toMatchObject({ sources: ['cti.agent-states'], splitFrom: 'cti' });
+    expect(sim.history?.systems.find((s) => s.name === 'cti-agent-states')).toMatchObject({
+      sources: ['cti.agent-states'],
+      splitFrom: 'cti',
+    });
     expect(sim.history?.systems.find((s) => s.name === 'workorder')?.prepareDay).toBeUndefined();
     expect(sim.vars.SIMULATOR_CTI_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });
