@@ -28,6 +28,12 @@ export interface EtlJob {
    * after the last committed page. `progress` is called after each commit; what it throws ends the backfill.
    */
   backfill?(ctx: JobContext, range: BackfillRange, progress: (p: BackfillProgress) => void, resumeKey: string): Promise<JobResult>;
+  /**
+   * Loads export files of the source whole, through the bulk path: files in the source's own columns that
+   * its system writes for an initial load (the simulator's history in bulk). Only where the engine reads our
+   * disk (engineReadsFiles); absent when the source has no export format.
+   */
+  loadExport?(ctx: JobContext, files: string[]): Promise<JobResult>;
   /** Compares one local day's counts in the source with ClickHouse. */
   reconcile?(ch: ClickHouse, day: string): Promise<ReconcileResult>;
 }
@@ -69,3 +75,6 @@ export interface FlaggedField {
 
 /** How a loaded row's flagged field is recorded in etl_quarantine: the row is in the fact table, the field empty. */
 export const flagReason = (f: FlaggedField) => `flagged, row loaded without ${f.field}: ${f.reason}`;
+
+/** Whether the engine reads files on our disk (file()): embedded; a server cannot see them. */
+export const engineReadsFiles = (ch: ClickHouse) => ch.engine === 'embedded';

@@ -1,6 +1,7 @@
+import { rm } from 'node:fs/promises';
 import { formatLocal, parseLocal } from '@/core/time';
 import { runBackfill } from '@/etl/runtime/backfill';
-import type { EtlJob } from '@/etl/runtime/job';
+import { engineReadsFiles, type EtlJob } from '@/etl/runtime/job';
 import { runRecorded, type RunOutcome } from '@/etl/runtime/run-job';
 import { readWatermark, writeWatermark } from '@/etl/runtime/watermark';
 import type { ClickHouse } from '@/core/clickhouse/client';
@@ -31,6 +32,11 @@ export const shiftDay = (ymd: string, days: number, tz: string) =>
 
 /** The etl_watermark key of a system's history progress (the first system's predates the others: no suffix). */
 export const historyProgressKey = (system: string, first: boolean) => (first ? PROGRESS_PREFIX : `${PROGRESS_PREFIX}:${system}`);
+
+/** What a system's write of a day left for its loads: export files per source, or nothing (the source holds it). */
+interface Written {
+  files?: Record<string, string[]>;
+}
 
 export interface HistoryOptions {
   days: number;
@@ -87,10 +93,13 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     history.systems.map(async (system) => {
       const key = keyOf(system.name);
       const done = await progressOf(system.name);
+      const own = system.sources.map((s) => jobs.find((j) => j.source === s)).filter((j): j is EtlJob => j !== undefined);
       return {
         ...system,
         key,
-        jobs: system.sources.map((s) => jobs.find((j) => j.source === s)).filter((j): j is EtlJob => j !== undefined),
+        jobs: own,
+        // In bulk where it can be: the day as export files every source loads whole, the engine reading them.
+        viaExport: !!system.exportDay && engineReadsFiles(rt.ch) && own.length === system.sources.length && own.every((j) => j.loadExport),
         done: done ? Math.max(0, Math.min(opts.days, daysBefore(done))) : 0,
       };
     }),
@@ -130,30 +139,34 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   };
 
   /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
-  const loadDay = (ch: ClickHouse, job: EtlJob, day: string): Promise<RunOutcome> =>
-    job.backfill
-      ? runBackfill(ch, job, { from: day, to: day, tz })
-      : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
+  const loadDay = (ch: ClickHouse, job: EtlJob, day: string, written: Written): Promise<RunOutcome> =>
+    written.files
+      ? runRecorded(ch, job.source, 'backfill', (ctx) => job.loadExport!(ctx, written.files![job.source] ?? []))
+      : job.backfill
+        ? runBackfill(ch, job, { from: day, to: day, tz })
+        : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
   const lanes = new Map(systems.map((system) => [system.name, opts.laneFor?.(system.name) ?? rt.ch]));
 
   // A system's next day is written while the other systems' days load: the simulator runs in its own process
   // (in-worker.ts), so writing and loading use both cores. One write per system in flight, and only after that
   // system's previous day is loaded and purged, so a purge never meets a day not yet loaded.
-  const prepared = new Map<string, { day: string; written: Promise<boolean> }>();
+  const prepared = new Map<string, { day: string; written: Promise<Written | false> }>();
+  /** Writes the day into the source system, or as export files (viaExport). */
+  const write = async (system: (typeof systems)[number], day: string): Promise<Written> =>
+    system.viaExport ? { files: await system.exportDay!(day) } : (await system.prepareDay?.(day), {});
   /** Writes the day (or waits for the write ahead); false when stopped meanwhile. */
-  const prepare = async (system: (typeof systems)[number], day: string): Promise<boolean> => {
+  const prepare = async (system: (typeof systems)[number], day: string): Promise<Written | false> => {
     const ahead = prepared.get(system.name);
     prepared.delete(system.name);
-    if (ahead?.day === day && (await ahead.written)) return true;
+    const done = ahead?.day === day ? await ahead.written : false;
+    if (done) return done;
     if (opts.stopped()) return false;
-    await system.prepareDay?.(day);
-    return true;
+    return write(system, day);
   };
   const prepareAhead = (system: (typeof systems)[number], day: string) => {
-    if (!system.prepareDay) return;
-    const write = system.prepareDay.bind(system);
+    if (!system.prepareDay && !system.viaExport) return;
     // Live first here too: the write waits while a scheduled run is going or requested.
-    const written = mayStep().then(async (go) => (go ? (await write(day), true) : false));
+    const written = mayStep().then(async (go) => (go ? write(system, day) : false));
     // Awaited when its day comes; a failure then stops the back-fill as a direct call's would.
     written.catch(() => undefined);
     prepared.set(system.name, { day, written });
@@ -163,16 +176,23 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   const loadSystemDay = async (system: (typeof systems)[number], i: number, day: string): Promise<boolean> => {
     const ch = lanes.get(system.name)!;
     if (!(await mayStep())) return false;
-    if (!(await timed(`${system.name} write`, () => prepare(system, day)))) return false;
+    const written = await timed(`${system.name} write`, () => prepare(system, day));
+    if (!written) return false;
     for (const job of system.jobs) {
       if (!(await mayStep())) return false;
-      const r = await timed(job.source, () => loadDay(ch, job, day));
+      const r = await timed(job.source, () => loadDay(ch, job, day, written));
       if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
     }
-    // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
-    const missing = await system.verifyDay?.(day);
-    if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
-    if (i > SOURCE_RETENTION_DAYS) await timed(`${system.name} purge`, async () => system.purgeDay?.(day));
+    if (written.files) {
+      // Loaded: the transfer files go (a stopped run leaves them to be written again when the day comes). The
+      // day never entered the source system, so there is nothing to purge.
+      await Promise.all(Object.values(written.files).flatMap((files) => files.map((f) => rm(f, { force: true }))));
+    } else {
+      // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
+      const missing = await system.verifyDay?.(day);
+      if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
+      if (i > SOURCE_RETENTION_DAYS) await timed(`${system.name} purge`, async () => system.purgeDay?.(day));
+    }
     await writeWatermark(ch, system.key, { ts: day, id: '' });
     system.done = i;
     if (i < opts.days) prepareAhead(system, shiftDay(anchor, -(i + 1), tz));

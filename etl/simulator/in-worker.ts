@@ -138,6 +138,7 @@ async function startRemote(channel: Channel, kind: 'thread' | 'process'): Promis
     sources: s.sources,
     ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
     ...(s.prepareDay ? { prepareDay: (ymd: string) => call<void>({ op: 'prepareDay', system: s.name, ymd }) } : {}),
+    ...(s.exportDay ? { exportDay: (ymd: string) => call<Record<string, string[]>>({ op: 'exportDay', system: s.name, ymd }) } : {}),
     ...(s.purgeDay ? { purgeDay: (ymd: string) => call<void>({ op: 'purgeDay', system: s.name, ymd }) } : {}),
     ...(s.verifyDay ? { verifyDay: (ymd: string) => call<string | null>({ op: 'verifyDay', system: s.name, ymd }) } : {}),
   }));

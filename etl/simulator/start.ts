@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Client } from '@libsql/client';
 import { DEFAULT_SOURCES_FILE, jobsFromSources, loadSourcesFile } from '@/etl/config/sources';
 import { openSqlite, simulatorHallQueueUrl } from '@/etl/connectors/sqlite-source';
@@ -29,6 +31,10 @@ export function etlJobs(e: Env, vars: Record<string, string> = {}): EtlJob[] {
 export async function startSimulator(e: Env, clock: () => number = Date.now): Promise<Simulator> {
   if (!e.SIMULATOR) return { tasks: [], vars: {}, close: async () => undefined };
   const db: Client = openSqlite(simulatorHallQueueUrl(e.dataDir));
+  // The history's export files are transfer files: the back-fill removes each once loaded, and a file a
+  // stopped run left is written again when its day comes.
+  const exports = path.join(e.dataDir, 'sources', 'history-export');
+  await rm(exports, { recursive: true, force: true });
   const hallQueue = new HallQueueSimulator(db, { seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
   await hallQueue.init();
   // The CTI answers from its deterministic plan up to "now", so it needs no tick of its own.
@@ -72,6 +78,8 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           name: 'hall-queue',
           sources: ['hall-queue.tickets'],
           prepareDay: async (ymd) => void (await hallQueue.writeHistoryDay(ymd)),
+          // The history in bulk: the day as an export file the ETL loads whole, not rows in the queue database.
+          exportDay: async (ymd) => ({ 'hall-queue.tickets': [await hallQueue.exportHistoryDay(ymd, path.join(exports, 'hall-queue'))] }),
           purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
         },
         // The CTI serves any past day on demand. It was part of the hall queue's system (the history's critical

@@ -35,6 +35,7 @@ async function answer(sim: Simulator, call: SimulatorCall): Promise<unknown> {
     case 'liveSince':
       return (await sim.history?.liveSince()) ?? null;
     case 'prepareDay':
+    case 'exportDay':
     case 'purgeDay':
     case 'verifyDay': {
       const system = sim.history?.systems.find((s) => s.name === call.system);
@@ -72,6 +73,7 @@ async function serve(port: Port, env: Env, early: ToWorker[]) {
                   sources: s.sources,
                   ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
                   prepareDay: !!s.prepareDay,
+                  exportDay: !!s.exportDay,
                   purgeDay: !!s.purgeDay,
                   verifyDay: !!s.verifyDay,
                 })),

@@ -9,7 +9,7 @@ import type { DemoChannelConfig } from './receivers';
 export type SimulatorCall =
   | { op: 'tick'; task: string; now: number }
   | { op: 'liveSince' }
-  | { op: 'prepareDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
+  | { op: 'prepareDay' | 'exportDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
   | { op: 'close' };
 
 export type ToWorker = { id: number; call: SimulatorCall } | { init: Env };
@@ -17,7 +17,15 @@ export type ToWorker = { id: number; call: SimulatorCall } | { init: Env };
 export interface SimulatorDescription {
   tasks: { name: string; schedule: string; feeds?: string[] }[];
   history?: {
-    systems: { name: string; sources: string[]; splitFrom?: string; prepareDay: boolean; purgeDay: boolean; verifyDay: boolean }[];
+    systems: {
+      name: string;
+      sources: string[];
+      splitFrom?: string;
+      prepareDay: boolean;
+      exportDay: boolean;
+      purgeDay: boolean;
+      verifyDay: boolean;
+    }[];
   };
   vars: Record<string, string>;
   demoChannels?: DemoChannelConfig[];

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,8 @@ import { runEtlJob } from '@/etl/runtime/run-job';
 import { readWatermark } from '@/etl/runtime/watermark';
 import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
+import { exportCsv, writeExport } from '@/etl/simulator/export-csv';
+import { TICKET_COLUMNS } from '@/etl/sources/hall-queue/source-schema';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 // Issue 17: the hall-queue tickets' back-fill as one INSERT … SELECT over the SQLite file (bulk.ts) against the
@@ -69,6 +71,7 @@ const anyRow = z.record(z.string(), z.unknown());
 let url: string;
 let row: ClickHouse;
 let bulk: ClickHouse;
+let exported: ClickHouse;
 
 beforeAll(async () => {
   url = `file:${path.join(mkdtempSync(path.join(tmpdir(), 'hq-bulk-')), 'hall-queue.db')}`;
@@ -83,10 +86,10 @@ beforeAll(async () => {
       args: b as never,
     });
   db.close();
-  [row, bulk] = [await testClickHouse(), await testClickHouse()];
+  [row, bulk, exported] = [await testClickHouse(), await testClickHouse(), await testClickHouse()];
 });
 afterAll(async () => {
-  for (const ch of [row, bulk]) if (ch) await dropTestClickHouse(ch);
+  for (const ch of [row, bulk, exported]) if (ch) await dropTestClickHouse(ch);
 });
 
 const dump = (ch: ClickHouse, sql: string) => ch.query('test.dump', sql, {}, anyRow);
@@ -151,6 +154,57 @@ describe('hall-queue back-fill in one statement', () => {
     expect([...reasons.keys()].some((k) => k.startsWith('x-tomorrow'))).toBe(false);
 
     expect(await readWatermark(bulk, 'backfill:test')).toEqual(await readWatermark(row, 'backfill:test'));
+  });
+
+  it("loads the day's export file whole with the same facts and quarantine as page by page", async () => {
+    // The export: the day's rows of q_ticket as SQLite holds them (numbers, text, NULLs, the odd storage
+    // classes above), in the file format the simulator's history in bulk writes.
+    const db = openSqlite(url);
+    const rs = await db.execute({
+      sql: `SELECT ${TICKET_COLUMNS.join(', ')} FROM q_ticket WHERE updated_at >= ? AND updated_at < ? ORDER BY updated_at, ticket_id`,
+      args: ['2026-11-23 00:00:00', '2026-11-24 00:00:00'],
+    });
+    db.close();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hq-export-')), 'q_ticket_20261123.csv');
+    await writeExport(
+      file,
+      exportCsv(
+        TICKET_COLUMNS,
+        rs.rows.map((r) => TICKET_COLUMNS.map((c) => r[c])),
+      ),
+    );
+    // Recounted from the file's own lines, not through any loader: one header, then one line per row.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(TICKET_COLUMNS.join(','));
+    expect(lines.length - 1).toBe(rs.rows.length);
+    expect(existsSync(`${file}.part`)).toBe(false);
+
+    const [, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ });
+    const statements = vi.spyOn(exported, 'command');
+    const r = await tickets!.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
+    expect(statements.mock.calls.map((c) => c[0])).toEqual([
+      'etl.hall-queue.export.stage',
+      'etl.hall-queue.bulk.facts',
+      'etl.hall-queue.bulk.quarantine',
+      'etl.hall-queue.bulk.drop-stage',
+    ]);
+    expect(r.rowsRead).toBe(rs.rows.length);
+
+    const facts = 'SELECT * EXCEPT loaded_at FROM fact_queue_ticket FINAL ORDER BY ALL';
+    const [fa, fe] = [await dump(row, facts), await dump(exported, facts)];
+    expect(fa.length).toBeGreaterThan(1000);
+    expect(fe).toEqual(fa);
+    const quarantine =
+      "SELECT record_key, reason, raw FROM etl_quarantine FINAL WHERE source = 'hall-queue.tickets' ORDER BY record_key, reason";
+    const parsed = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
+      rows.map((q) => ({ ...q, raw: JSON.parse(q.raw as string) as unknown }));
+    const [qa, qe] = [parsed(await dump(row, quarantine)), parsed(await dump(exported, quarantine))];
+    expect(qa.length).toBeGreaterThanOrEqual(9);
+    expect(qe).toEqual(qa);
+
+    // Loaded again (a restart before the file was removed): nothing doubles.
+    await tickets!.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
+    expect(await dump(exported, facts)).toEqual(fa);
   });
 
   it('resumes after its committed position and adds nothing when called again', async () => {

@@ -67,6 +67,14 @@ describe.each([
     } finally {
       db.close();
     }
+    // The history in bulk: the same kind of day as an export file, written by the simulator's process or thread.
+    const files = await sim.history!.systems.find((s) => s.name === 'hall-queue')!.exportDay!('2026-11-19');
+    const [file] = files['hall-queue.tickets'] ?? [];
+    expect(file).toBe(path.join(dataDir, 'sources', 'history-export', 'hall-queue', 'q_ticket_20261119.csv'));
+    const lines = readFileSync(file!, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('ticket_id,hall_id,ticket_no,biz_type,window_no,take_time,call_time,finish_time,state,evaluation,updated_at');
+    expect(lines.length).toBeGreaterThan(1000);
+    expect(lines.slice(1).every((l) => l.includes('"2026-11-19 '))).toBe(true);
     // The CTI's API answers from the simulator's process or thread.
     const q = new URLSearchParams({ start: '2026-11-20 09:00:00', end: '2026-11-20 10:00:00', pageNo: '1', pageSize: '10' });
     const r = await fetch(`${sim.vars.SIMULATOR_CTI_URL}${CTI_CDR_PATH}?${q}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +18,8 @@ import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { outageJobs } from '@/etl/sources/outage/jobs';
 import { workOrderJobs } from '@/etl/sources/workorder/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
+import { planHallDay } from '@/etl/simulator/hall-queue-day';
+import { allHalls } from '@/etl/simulator/halls';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { loadHistory, type HistoryStatus } from '@/etl/simulator/history';
 import type { SimulatorHistory } from '@/etl/simulator/start';
@@ -92,6 +94,108 @@ describe('history back-fill', () => {
     await loadHistory(rt, history(), jobs, { days: 3, tz: TZ, status: s, stopped: () => false });
     expect(prepared).toEqual(['2026-11-20']);
     expect((await ticketsByDay()).map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+  });
+});
+
+describe('history in bulk (export files)', () => {
+  it("loads a day's export file through the source's bulk path, never writing the day into the source", async () => {
+    const own = await ownRuntime();
+    const dir = mkdtempSync(path.join(tmpdir(), 'hist-export-'));
+    const dbUrl = `file:${path.join(dir, 'hall-queue.db')}`;
+    const queue = new HallQueueSimulator(openSqlite(dbUrl), { seed: 9, tz: TZ, faultRate: 0 });
+    await queue.init();
+    const written: string[] = [];
+    const seen: string[] = [];
+    const jobs = hallQueueJobs({ connection: { dialect: 'sqlite', url: dbUrl }, tz: TZ });
+    const tickets = jobs.find((j) => j.source === 'hall-queue.tickets')!;
+    const load = tickets.loadExport!.bind(tickets);
+    tickets.loadExport = async (ctx, files) => {
+      // The files are there while they load, whole (no .part left).
+      for (const f of files) seen.push(`${path.basename(f)} ${existsSync(f)} ${existsSync(`${f}.part`)}`);
+      return load(ctx, files);
+    };
+    try {
+      const s = status();
+      await loadHistory(
+        own,
+        {
+          liveSince: async () => parseLocal('2026-11-23 00:00:00', TZ),
+          systems: [
+            {
+              name: 'hall-queue',
+              sources: ['hall-queue.tickets'],
+              prepareDay: async (ymd) => void written.push(ymd),
+              purgeDay: async (ymd) => void written.push(`purge ${ymd}`),
+              exportDay: async (ymd) => ({ 'hall-queue.tickets': [await queue.exportHistoryDay(ymd, path.join(dir, 'export'))] }),
+            },
+          ],
+        },
+        jobs,
+        { days: 2, tz: TZ, status: s, stopped: () => false },
+      );
+      expect(s).toMatchObject({ state: 'done', daysDone: 2, oldestDay: '2026-11-21' });
+      expect(written).toEqual([]);
+      expect(seen).toEqual(['q_ticket_20261122.csv true false', 'q_ticket_20261121.csv true false']);
+      // Loaded, the transfer files are gone; the queue database holds its halls and no ticket.
+      expect(readdirSync(path.join(dir, 'export'))).toEqual([]);
+      const db = openSqlite(dbUrl);
+      expect(Number((await db.execute('SELECT count(*) FROM q_ticket')).rows[0]![0])).toBe(0);
+      db.close();
+      // Recounted from the simulator's plan of each day, which no loader shares.
+      const halls = allHalls(9);
+      const planned = ['2026-11-21', '2026-11-22'].map((day) => ({
+        day,
+        n: halls.reduce((sum, h) => sum + planHallDay(h, day, 9, TZ).length, 0),
+      }));
+      expect(planned[0]!.n).toBeGreaterThan(1000);
+      const loaded = await own.ch.query(
+        't.days',
+        "SELECT toString(toDate(issued_at, 'Asia/Shanghai')) AS day, count() AS n FROM fact_queue_ticket FINAL GROUP BY day ORDER BY day",
+        {},
+        z.object({ day: z.string(), n: z.coerce.number() }),
+      );
+      expect(loaded).toEqual(planned);
+      const runs = await own.ch.query(
+        't.runs',
+        "SELECT job, status, rows_read FROM etl_run WHERE source = 'hall-queue.tickets' ORDER BY started_at",
+        {},
+        z.object({ job: z.string(), status: z.string(), rows_read: z.coerce.number() }),
+      );
+      expect(runs).toEqual([
+        { job: 'backfill', status: 'ok', rows_read: planned[1]!.n },
+        { job: 'backfill', status: 'ok', rows_read: planned[0]!.n },
+      ]);
+    } finally {
+      await dropTestClickHouse(own.ch);
+    }
+  }, 120_000);
+
+  it('writes into the source system where a source of the system has no export loader', async () => {
+    const own = await ownRuntime();
+    try {
+      const log: string[] = [];
+      const job: EtlJob = {
+        source: 'fake.src',
+        schedule: '0 0 * * * *',
+        run: async () => ({ rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' }),
+      };
+      const system = {
+        name: 'fake',
+        sources: ['fake.src'],
+        prepareDay: async (ymd: string) => void log.push(`write ${ymd}`),
+        exportDay: async (ymd: string) => (log.push(`export ${ymd}`), {}),
+      };
+      const s = status();
+      const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+      await loadHistory(own, { liveSince: live, systems: [system] }, [job], { days: 1, tz: TZ, status: s, stopped: () => false });
+      expect(log).toEqual(['write 2026-06-09']);
+      job.loadExport = async (_ctx, files) => (log.push(`load ${files.join(',')}`), job.run(_ctx));
+      await loadHistory(own, { liveSince: live, systems: [system] }, [job], { days: 2, tz: TZ, status: s, stopped: () => false });
+      expect(log).toEqual(['write 2026-06-09', 'export 2026-06-08', 'load ']);
+      expect(s).toMatchObject({ state: 'done', daysDone: 2 });
+    } finally {
+      await dropTestClickHouse(own.ch);
+    }
   });
 });
 

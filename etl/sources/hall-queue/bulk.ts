@@ -191,26 +191,99 @@ export async function loadTicketRange(
     },
   );
   try {
-    return await moveTickets(ch, r, load, odd.length, viaRows, { ts: String(last.updated_at), id: String(last.ticket_id) });
+    const moved = await moveTickets(ch, r, load, odd.length, viaRows);
+    return { ...moved, last: { ts: String(last.updated_at), id: String(last.ticket_id) } };
   } finally {
-    await ch
-      .command(
-        'etl.hall-queue.bulk.drop-stage',
-        `ALTER TABLE etl_stage_ticket DELETE WHERE load_id = {load:String} OR staged_at < now() - INTERVAL 1 DAY SETTINGS mutations_sync = 2`,
-        { load },
-      )
-      .catch((err: unknown) => console.error(`[etl] ${r.source}: staged tickets left behind: ${err instanceof Error ? err.message : err}`));
+    await dropStagedTickets(ch, r.source, load);
+  }
+}
+
+async function dropStagedTickets(ch: ClickHouse, source: string, load: string) {
+  await ch
+    .command(
+      'etl.hall-queue.bulk.drop-stage',
+      `ALTER TABLE etl_stage_ticket DELETE WHERE load_id = {load:String} OR staged_at < now() - INTERVAL 1 DAY SETTINGS mutations_sync = 2`,
+      { load },
+    )
+    .catch((err: unknown) => console.error(`[etl] ${source}: staged tickets left behind: ${err instanceof Error ? err.message : err}`));
+}
+
+// ---- An export of q_ticket: a CSV file in the table's own columns (header first; NULL as \N, text quoted), as
+// the queue system's vendor ships one for an initial load, and as the simulator writes its history in bulk.
+// The engine reads the file itself; the rows then take the range's checks above.
+
+/** Every column as text, as a CSV holds it: the integer columns are judged below, as SQLite's typeof() does. */
+const EXPORT_STRUCTURE = TICKET_COLUMNS.map((c) => `${c} Nullable(String)`).join(', ');
+const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
+const INT_TEXT = String.raw`^-?[0-9]{1,15}$`;
+
+/** PLAIN_ROW for text from a file: integer columns hold integers, required columns are present. */
+const PLAIN_EXPORT_ROW = TICKET_COLUMNS.map((c) => {
+  if (INTEGER.has(c))
+    return NULLABLE.has(c) ? `(${c} IS NULL OR match(${c}, ${lit(INT_TEXT)}))` : `match(ifNull(${c}, ''), ${lit(INT_TEXT)})`;
+  return NULLABLE.has(c) ? 'true' : `${c} IS NOT NULL`;
+}).join(' AND ');
+
+const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const exportRow = z.record(z.string(), z.string().nullable());
+
+/**
+ * A row of the file as the SQLite reader would have returned it: number-looking text in an integer column is
+ * a number (SQLite's INTEGER affinity), other text stays text, for the row path to judge.
+ */
+function asSourceRow(row: Record<string, string | null>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of TICKET_COLUMNS) {
+    const v = row[c] ?? null;
+    out[c] = v !== null && INTEGER.has(c) && NUMBER_TEXT.test(v) ? Number(v) : v;
+  }
+  return out;
+}
+
+export type TicketExportLoad = Omit<BulkTicketRange, 'file' | 'from' | 'until' | 'after'>;
+
+/**
+ * Loads one export file whole: the rows SQL cannot judge as the row reader does (text in an integer column, a
+ * missing required value) through `rowPath`, the rest staged from the file and moved with the range's checks.
+ * The file's rows are idempotent facts (ReplacingMergeTree): loading it again adds nothing.
+ */
+export async function loadTicketExport(
+  ch: ClickHouse,
+  file: string,
+  r: TicketExportLoad,
+  rowPath: (rows: Record<string, unknown>[]) => Promise<{ loaded: number; quarantined: number }>,
+): Promise<{ read: number; loaded: number; quarantined: number }> {
+  const src = `file({file:String}, CSVWithNames, {structure:String})`;
+  const at = { file, structure: EXPORT_STRUCTURE };
+  const odd = await ch.query(
+    'etl.hall-queue.export.odd',
+    `SELECT ${TICKET_COLUMNS.join(', ')} FROM ${src} WHERE NOT (${PLAIN_EXPORT_ROW}) ORDER BY _row_number ${EXPORT_READ}`,
+    at,
+    exportRow,
+  );
+  const viaRows = odd.length ? await rowPath(odd.map(asSourceRow)) : { loaded: 0, quarantined: 0 };
+  const load = newLoadId();
+  await ch.command(
+    'etl.hall-queue.export.stage',
+    `INSERT INTO etl_stage_ticket (load_id, ${TICKET_COLUMNS.join(', ')})
+     SELECT {load:String}, ${TICKET_COLUMNS.map((c) => (INTEGER.has(c) ? `CAST(${c} AS Nullable(Int64))` : c)).join(', ')}
+     FROM ${src} WHERE ${PLAIN_EXPORT_ROW} ${EXPORT_READ}`,
+    { ...at, load },
+  );
+  try {
+    return await moveTickets(ch, r, load, odd.length, viaRows);
+  } finally {
+    await dropStagedTickets(ch, r.source, load);
   }
 }
 
 /** Checks the staged range and moves it into fact_queue_ticket and etl_quarantine. */
 async function moveTickets(
   ch: ClickHouse,
-  r: BulkTicketRange,
+  r: TicketExportLoad,
   load: string,
   oddRows: number,
   viaRows: { loaded: number; quarantined: number },
-  last: { ts: string; id: string },
 ) {
   const halls = [...r.halls];
   const params = {
@@ -255,5 +328,5 @@ async function moveTickets(
        ${EAGER}, output_format_json_escape_forward_slashes = 0`,
       { ...params, source: r.source, run: r.runId, at: chTime(r.now) },
     );
-  return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined, last };
+  return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined };
 }

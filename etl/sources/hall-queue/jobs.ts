@@ -2,7 +2,7 @@ import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
-import { loadTicketRange } from './bulk';
+import { loadTicketExport, loadTicketRange } from './bulk';
 import { withSqliteBulkBackfill } from '../../runtime/sqlite-bulk';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
@@ -131,6 +131,31 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
         );
       },
     }),
+
+    async loadExport(ctx, files) {
+      const db = openSqlSource(cfg.connection);
+      try {
+        const { orgs } = await loadHalls(db, cfg.tz);
+        const load = {
+          halls: orgs,
+          tz: cfg.tz,
+          source: HALL_QUEUE_SOURCES.tickets,
+          sourceName: 'hall-queue',
+          runId: ctx.runId,
+          now: ctx.now,
+        };
+        const sum = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+        for (const file of files) {
+          const r = await loadTicketExport(ctx.ch, file, load, (rows) => loadTicketPage(ctx, db, orgs, rows));
+          sum.rowsRead += r.read;
+          sum.rowsLoaded += r.loaded;
+          sum.rowsQuarantined += r.quarantined;
+        }
+        return sum;
+      } finally {
+        await db.close();
+      }
+    },
 
     async reconcile(ch, day) {
       const db = openSqlSource(cfg.connection);
