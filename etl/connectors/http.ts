@@ -102,23 +102,34 @@ async function getJson(cfg: HttpSourceConfig, url: string, opts: FetchWindowOpti
 
 /**
  * Every page of records in `window`, one array per page. Stops at the reported page count when the body
- * carries one, otherwise at the first short or empty page.
+ * carries one, otherwise at the first short or empty page. The next page is asked for while the caller loads
+ * this one: one request ahead, never more (the APIs are old and busy), and only when there is a next page.
  */
 export async function* fetchWindow(
   cfg: HttpSourceConfig,
   window: HttpWindow,
   opts: FetchWindowOptions = {},
 ): AsyncGenerator<Record<string, unknown>[]> {
-  for (let page = 1; ; page++) {
+  const get = (page: number) => {
     const url = pageUrl(cfg, window, page);
-    const body = await getJson(cfg, url, opts);
+    const answer = getJson(cfg, url, opts).then((body) => ({ url, body }));
+    // Awaited when its turn comes; a caller that stops early never sees it fail.
+    answer.catch(() => undefined);
+    return answer;
+  };
+  let next = get(1);
+  for (let page = 1; ; page++) {
+    const { url, body } = await next;
     const records = valueAt(body, cfg.recordsPath);
     if (!Array.isArray(records)) throw new HttpSourceError(`GET ${url}: no array at "${cfg.recordsPath}" in the response`, url, 200);
-    if (records.length > 0) yield records as Record<string, unknown>[];
+    let more: boolean;
     if (cfg.totalPagesPath) {
       const pages = Number(valueAt(body, cfg.totalPagesPath));
       if (!Number.isFinite(pages)) throw new HttpSourceError(`GET ${url}: no page count at "${cfg.totalPagesPath}"`, url, 200);
-      if (page >= pages || records.length === 0) return;
-    } else if (records.length < cfg.pageSize) return;
+      more = page < pages && records.length > 0;
+    } else more = records.length >= cfg.pageSize;
+    if (more) next = get(page + 1);
+    if (records.length > 0) yield records as Record<string, unknown>[];
+    if (!more) return;
   }
 }

@@ -77,6 +77,26 @@ describe('HTTP connector', () => {
     expect(seen[0]!.get('pageSize')).toBe('10');
   });
 
+  it('asks for the next page while the caller loads this one, one request ahead and never past the last', async () => {
+    const seen: URLSearchParams[] = [];
+    const url = await serve(pagedApi(seen));
+    /** Resolves once the API has been asked for `n` pages (without read-ahead, never while a page is held). */
+    const asked = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (seen.length >= n ? resolve() : setTimeout(check, 5));
+        check();
+      });
+    const log: string[] = [];
+    let page = 0;
+    for await (const records of fetchWindow(cfg(url), WINDOW)) {
+      page++;
+      // While the caller still holds page 1 (and 2), the API is asked for the next one.
+      if (page < 3) await asked(page + 1);
+      log.push(`page ${page} (${records.length}); asked: ${seen.map((q) => q.get('pageNo')).join(',')}`);
+    }
+    expect(log).toEqual(['page 1 (10); asked: 1,2', 'page 2 (10); asked: 1,2,3', 'page 3 (5); asked: 1,2,3']);
+  });
+
   it('without a page count, stops at the first short page', async () => {
     const seen: URLSearchParams[] = [];
     const url = await serve(pagedApi(seen));
