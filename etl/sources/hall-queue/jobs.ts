@@ -2,7 +2,7 @@ import { openSqlSource } from '../../connectors/sql';
 import type { SqlConnectionConfig, SqlIncrementalConfig, SqlSource } from '../../connectors/types';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
-import { loadTicketExport, loadTicketRange } from './bulk';
+import { loadTicketExport, loadTicketRange, type TicketExportLoad } from './bulk';
 import { withSqliteBulkBackfill } from '../../runtime/sqlite-bulk';
 import { reconcileHallQueueTickets } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
@@ -96,6 +96,16 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
     return { loaded: good.length, quarantined: bad.length };
   }
 
+  /** What the bulk paths (a range, an export file) need to know of this run and source. */
+  const ticketLoad = (ctx: JobContext, orgs: Map<string, HallOrg>): TicketExportLoad => ({
+    halls: orgs,
+    tz: cfg.tz,
+    source: HALL_QUEUE_SOURCES.tickets,
+    sourceName: 'hall-queue',
+    runId: ctx.runId,
+    now: ctx.now,
+  });
+
   const keyset = keysetJob({
     source: HALL_QUEUE_SOURCES.tickets,
     schedule: cfg.ticketSchedule ?? '*/30 * * * * *',
@@ -115,20 +125,7 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
       enabled: cfg.bulk !== false,
       async load(ctx, db, range) {
         const { orgs } = await loadHalls(db, cfg.tz);
-        return loadTicketRange(
-          ctx.ch,
-          db,
-          {
-            ...range,
-            halls: orgs,
-            tz: cfg.tz,
-            source: HALL_QUEUE_SOURCES.tickets,
-            sourceName: 'hall-queue',
-            runId: ctx.runId,
-            now: ctx.now,
-          },
-          (rows) => loadTicketPage(ctx, db, orgs, rows),
-        );
+        return loadTicketRange(ctx.ch, db, { ...range, ...ticketLoad(ctx, orgs) }, (rows) => loadTicketPage(ctx, db, orgs, rows));
       },
     }),
 
@@ -136,14 +133,7 @@ export function hallQueueJobs(cfg: HallQueueSourceConfig): EtlJob[] {
       const db = openSqlSource(cfg.connection);
       try {
         const { orgs } = await loadHalls(db, cfg.tz);
-        const load = {
-          halls: orgs,
-          tz: cfg.tz,
-          source: HALL_QUEUE_SOURCES.tickets,
-          sourceName: 'hall-queue',
-          runId: ctx.runId,
-          now: ctx.now,
-        };
+        const load = ticketLoad(ctx, orgs);
         const sum = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
         for (const file of files) {
           const r = await loadTicketExport(ctx.ch, file, load, (rows) => loadTicketPage(ctx, db, orgs, rows));
