@@ -103,16 +103,8 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           splitFrom: 'cti',
           exportDay: async (ymd) => ({ 'cti.agent-states': [await ctiExport('agent-states', ymd)] }),
         },
-        // The work-order API, too, answers any past window from its plan; in bulk, a day is its export.
-        {
-          name: 'workorder',
-          sources: ['workorder.orders'],
-          exportDay: async (ymd) => {
-            const file = path.join(exports, 'workorder', `orders_${ymd.replaceAll('-', '')}.jsonl`);
-            await workOrders.exportDay(ymd, file);
-            return { 'workorder.orders': [file] };
-          },
-        },
+        // The work-order API, too, answers any past window from its plan.
+        { name: 'workorder', sources: ['workorder.orders'] },
         outage.history,
         billing.history,
         balances.history,

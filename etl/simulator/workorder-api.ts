@@ -12,8 +12,6 @@ import {
   STEP_CODE,
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
-import { backfillRange } from '../runtime/backfill';
-import { writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 import { supervisionDesk } from './workorder-supervision';
@@ -40,10 +38,7 @@ export interface WorkOrderApiOptions {
   planDay?: typeof planWorkOrderDay;
 }
 
-export interface WorkOrderApi extends VendorApi {
-  /** One past local day's listing as the vendor's export file (JSON Lines, one order per line); its count. */
-  exportDay(ymd: string, file: string): Promise<number>;
-}
+export type WorkOrderApi = VendorApi;
 
 const DAY = 86_400_000;
 const SNAPSHOT_MS = 30_000;
@@ -184,22 +179,12 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     });
   };
 
-  const api = await serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
-  // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
-  const exportDay: WorkOrderApi['exportDay'] = async (ymd, file) => {
-    const { from, to } = backfillRange(ymd, ymd, tz);
-    const records = list(from, to, opts.now());
-    await writeExport(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    return records.length;
-  };
-  return Object.assign(api, { exportDay });
+  return serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
 }
 
 export interface WorkOrderSimulator {
   /** Nothing to tick: the API answers from its deterministic plan up to "now". */
   tasks: never[];
-  /** A past day's listing as an export file (the history in bulk). */
-  exportDay: WorkOrderApi['exportDay'];
   /** Placeholder values for the sources file. */
   vars: { SIMULATOR_WORKORDER_URL: string };
   close(): Promise<void>;
@@ -213,5 +198,5 @@ export async function startWorkOrderSimulator(opts: {
   now?: () => number;
 }): Promise<WorkOrderSimulator> {
   const api = await startWorkOrderApi({ seed: opts.seed, tz: opts.tz, host: opts.host ?? '127.0.0.1', now: opts.now ?? Date.now });
-  return { tasks: [], exportDay: api.exportDay, vars: { SIMULATOR_WORKORDER_URL: api.url }, close: () => api.close() };
+  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, close: () => api.close() };
 }

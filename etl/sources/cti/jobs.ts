@@ -1,7 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { TableName } from '@/core/clickhouse/tables';
 import type { HttpSourceConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
-import { readJsonLines } from '../../runtime/json-lines';
 import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { windowJob } from '../../runtime/window-pull';
@@ -129,4 +129,19 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       bulk: AGENT_STATES,
     }),
   ];
+}
+
+/** The records of a JSON Lines export, in file order; a line that is not JSON fails the load with its place. */
+async function readJsonLines(file: string): Promise<Record<string, unknown>[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const records: Record<string, unknown>[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    try {
+      records.push(JSON.parse(lines[i]!) as Record<string, unknown>);
+    } catch {
+      throw new Error(`${file}: line ${i + 1} is not JSON`);
+    }
+  }
+  return records;
 }

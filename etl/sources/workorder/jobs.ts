@@ -1,7 +1,6 @@
 import type { HttpSourceConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';
-import { readJsonLines } from '../../runtime/json-lines';
 import { windowJob } from '../../runtime/window-pull';
 import { WORK_ORDER_SOURCE } from './config';
 import { WORK_ORDERS_PATH } from './source-schema';
@@ -30,8 +29,6 @@ export interface WorkOrderSourceConfig {
 }
 
 const HOUR = 3_600_000;
-/** Records of an export loaded at a time: the API's page. */
-const EXPORT_PAGE = 1000;
 
 export function workOrderHttpConfig(http: WorkOrderHttpConfig): HttpSourceConfig {
   return {
@@ -49,7 +46,6 @@ export function workOrderHttpConfig(http: WorkOrderHttpConfig): HttpSourceConfig
 /** `workorder.orders`: work orders → fact_work_order (latest state) and fact_work_order_step. */
 export function workOrderJobs(cfg: WorkOrderSourceConfig): EtlJob[] {
   const source = WORK_ORDER_SOURCE;
-  const loadPage = (ctx: JobContext, page: Record<string, unknown>[]) => loadPageOf(cfg, ctx, page);
   const job = windowJob({
     source,
     schedule: cfg.schedule ?? WORK_ORDER_DEFAULT_SCHEDULE,
@@ -58,44 +54,25 @@ export function workOrderJobs(cfg: WorkOrderSourceConfig): EtlJob[] {
     windowMs: cfg.windowMs ?? 6 * HOUR,
     backfillWindowMs: cfg.backfillWindowMs ?? 24 * HOUR,
     overlapMs: cfg.overlapMs ?? 5 * 60_000,
-    loadPage,
-  });
-  // The vendor's export of a day's listing (the simulator's history in bulk): the records a window's pages
-  // would carry, loaded in pages of the same size.
-  job.loadExport = async (ctx, files) => {
-    const sum = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
-    for (const file of files) {
-      const records = await readJsonLines(file);
-      for (let i = 0; i < records.length; i += EXPORT_PAGE) {
-        const r = await loadPage(ctx, records.slice(i, i + EXPORT_PAGE));
-        sum.rowsLoaded += r.loaded;
-        sum.rowsQuarantined += r.quarantined;
+    async loadPage({ ch, runId, now }: JobContext, page: Record<string, unknown>[]) {
+      const orders: Record<string, unknown>[] = [];
+      const steps: Record<string, unknown>[] = [];
+      const bad: QuarantinedRow[] = [];
+      for (const raw of page) {
+        const t = transformWorkOrder(raw, cfg.tz);
+        if (t.ok) {
+          orders.push(t.rows.order);
+          steps.push(...t.rows.steps);
+        } else bad.push({ recordKey: workOrderKey(raw), reason: t.reason, raw });
       }
-      sum.rowsRead += records.length;
-    }
-    return sum;
-  };
+      // Steps first: an order row is never visible without the steps it names.
+      await ch.insert(`etl.${source}.steps`, 'fact_work_order_step', steps);
+      await ch.insert(`etl.${source}`, 'fact_work_order', orders);
+      if (bad.length) await quarantine(ch, source, runId, bad, now);
+      return { loaded: orders.length, quarantined: bad.length };
+    },
+  });
   // No reconcile: the API lists an order by its last change, so a day's total has no one-to-one counterpart
   // in fact_work_order (an order created yesterday and handled today is listed today).
   return [job];
-}
-
-/** One page of work-order records: transformed, the steps then the orders loaded, the bad ones quarantined. */
-async function loadPageOf(cfg: WorkOrderSourceConfig, { ch, runId, now }: JobContext, page: Record<string, unknown>[]) {
-  const source = WORK_ORDER_SOURCE;
-  const orders: Record<string, unknown>[] = [];
-  const steps: Record<string, unknown>[] = [];
-  const bad: QuarantinedRow[] = [];
-  for (const raw of page) {
-    const t = transformWorkOrder(raw, cfg.tz);
-    if (t.ok) {
-      orders.push(t.rows.order);
-      steps.push(...t.rows.steps);
-    } else bad.push({ recordKey: workOrderKey(raw), reason: t.reason, raw });
-  }
-  // Steps first: an order row is never visible without the steps it names.
-  await ch.insert(`etl.${source}.steps`, 'fact_work_order_step', steps);
-  await ch.insert(`etl.${source}`, 'fact_work_order', orders);
-  if (bad.length) await quarantine(ch, source, runId, bad, now);
-  return { loaded: orders.length, quarantined: bad.length };
 }
