@@ -2,8 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatLocal, startOfLocalDay } from '@/core/time';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, CTI_AGENT_STATES_PATH, CTI_CDR_PATH, RELEASE_CAUSE } from '../sources/cti/source-schema';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
-import { backfillRange } from '../runtime/backfill';
-import { writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
@@ -29,13 +27,7 @@ export interface CtiApiOptions {
   planDay?: typeof planCtiDay;
 }
 
-export interface CtiApi extends VendorApi {
-  /**
-   * One past local day of a listing as the vendor's export file (JSON Lines: one record per line, as the API
-   * sends them): what a back-fill window of that day would page through. Returns the number of records.
-   */
-  exportDay(kind: 'cdr' | 'agent-states', ymd: string, file: string): Promise<number>;
-}
+export type CtiApi = VendorApi;
 
 const DAY = 86_400_000;
 const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
@@ -162,18 +154,10 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     });
   };
 
-  const api = await serveVendorApi({
+  return serveVendorApi({
     host: opts.host,
     port: opts.port,
     handle,
     error: (res, status, message) => send(res, status, { code: status, msg: status === 503 ? 'CTI service unavailable' : message }),
   });
-  // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
-  const exportDay: CtiApi['exportDay'] = async (kind, ymd, file) => {
-    const { from, to } = backfillRange(ymd, ymd, tz);
-    const records = list(kind, from, to, opts.now());
-    await writeExport(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    return records.length;
-  };
-  return Object.assign(api, { exportDay });
 }

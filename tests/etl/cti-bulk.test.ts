@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { ClickHouse } from '@/core/clickhouse/client';
@@ -125,7 +122,6 @@ const anyRow = z.record(z.string(), z.unknown());
 let api: CtiApi;
 let row: ClickHouse;
 let bulk: ClickHouse;
-let exported: ClickHouse;
 
 beforeAll(async () => {
   api = await startCtiApi({
@@ -138,11 +134,11 @@ beforeAll(async () => {
       agentStates: (r) => (stateMutations.get(`${String(r.agentId)}|${String(r.stateStartTime)}`)?.(r) ?? r) as VendorRecord,
     },
   });
-  [row, bulk, exported] = [await testClickHouse(), await testClickHouse(), await testClickHouse()];
+  [row, bulk] = [await testClickHouse(), await testClickHouse()];
 });
 afterAll(async () => {
   await api?.close();
-  for (const ch of [row, bulk, exported]) if (ch) await dropTestClickHouse(ch);
+  for (const ch of [row, bulk]) if (ch) await dropTestClickHouse(ch);
 });
 
 const dump = (ch: ClickHouse, sql: string) => ch.query('test.dump', sql, {}, anyRow);
@@ -151,8 +147,6 @@ describe.each([
   { feed: 'calls', source: 'cti.calls', fact: 'fact_call', cases: CALL_CASES, index: 0 },
   { feed: 'agent-states', source: 'cti.agent-states', fact: 'fact_agent_state', cases: STATE_CASES, index: 1 },
 ] as const)('CTI $feed back-fill checked in the engine', ({ feed, source, fact, cases, index }) => {
-  /** What the row path read from the API's pages for the day. */
-  let pagedRead = -1;
   it('loads one day with the same facts, quarantine and position as the row path', async () => {
     const results: JobResult[] = [];
     const tags = vi.spyOn(bulk, 'command');
@@ -177,7 +171,6 @@ describe.each([
     const [a, b] = results;
     expect(b).toEqual(a);
     expect(a!.rowsRead).toBeGreaterThan(10_000);
-    pagedRead = a!.rowsRead;
     expect(a!.rowsQuarantined).toBe(cases.filter((c) => c[2] !== null).length);
 
     const facts = `SELECT * EXCEPT loaded_at FROM ${fact} FINAL ORDER BY ALL`;
@@ -202,31 +195,6 @@ describe.each([
 
     expect(await readWatermark(bulk, `backfill:${source}:test`)).toEqual(await readWatermark(row, `backfill:${source}:test`));
     expect((await readWatermark(bulk, `backfill:${source}:test`))!.ts).toBe(new Date(DAY.to).toISOString());
-  });
-
-  it("loads the day's export file (the history in bulk) with the same facts and quarantine as the row path", async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cti-export-')), `${feed}.jsonl`);
-    const written = await api.exportDay(feed === 'calls' ? 'cdr' : 'agent-states', '2026-11-23', file);
-    // Recounted from the file's lines, against what the row path read from the API's pages.
-    const lines = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-    expect(lines.length).toBe(written);
-    expect(written).toBe(pagedRead);
-    const rowFacts = `SELECT * EXCEPT loaded_at FROM ${fact} FINAL ORDER BY ALL`;
-    const fa = await dump(row, rowFacts);
-    expect(written).toBeGreaterThan(10_000);
-
-    const job = ctiJobs({ http: { baseUrl: api.url }, tz: TZ })[index]!;
-    const requests = api.requests;
-    const r = await job.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
-    expect(api.requests).toBe(requests);
-    expect(r.rowsRead).toBe(written);
-    expect(r.rowsQuarantined).toBe(cases.filter((c) => c[2] !== null).length);
-    expect(await dump(exported, rowFacts)).toEqual(fa);
-    const quarantine = `SELECT record_key, reason, raw, run_id, quarantined_at FROM etl_quarantine FINAL WHERE source = {source:String} ORDER BY ALL`;
-    const q = (ch: ClickHouse) => ch.query('test.q', quarantine, { source }, anyRow);
-    expect(await q(exported)).toEqual(await q(row));
   });
 
   it('resumes after its committed position and adds nothing when called again', async () => {

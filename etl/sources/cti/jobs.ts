@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { TableName } from '@/core/clickhouse/tables';
 import type { HttpSourceConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
 import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { windowJob } from '../../runtime/window-pull';
-import { AGENT_STATES, backfillCtiBulk, CALLS, loadCtiRecords, type CtiBulkFeed } from './bulk';
+import { AGENT_STATES, backfillCtiBulk, CALLS, type CtiBulkFeed } from './bulk';
 import { CTI_SOURCES } from './config';
 import { CTI_AGENT_STATES_PATH, CTI_CDR_PATH } from './source-schema';
 import { agentStateKey, cdrKey, transformAgentState, transformCdr, type Transform } from './transform';
@@ -88,19 +87,6 @@ function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
     const load = { tz: cfg.tz, source: feed.source, sourceName: 'cti', transform: feed.transform, key: feed.key };
     job.backfill = (ctx, range, progress, resumeKey) =>
       backfillCtiBulk(ctx, { http, windowMs }, feed.bulk, load, range, progress, resumeKey);
-    // The vendor's export of a listing (the simulator's history in bulk): the records a window's pages would
-    // carry, loaded as one set the same way.
-    job.loadExport = async (ctx, files) => {
-      const sum = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
-      for (const file of files) {
-        const records = await readJsonLines(file);
-        const r = await loadCtiRecords(ctx, feed.bulk, load, records);
-        sum.rowsRead += records.length;
-        sum.rowsLoaded += r.loaded;
-        sum.rowsQuarantined += r.quarantined;
-      }
-      return sum;
-    };
   }
   // Agent states are listed by their last change (start, then again at the end), so a day's total has no
   // one-to-one counterpart in fact_agent_state; only calls are reconciled.
@@ -129,19 +115,4 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       bulk: AGENT_STATES,
     }),
   ];
-}
-
-/** The records of a JSON Lines export, in file order; a line that is not JSON fails the load with its place. */
-async function readJsonLines(file: string): Promise<Record<string, unknown>[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n');
-  const records: Record<string, unknown>[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === '') continue;
-    try {
-      records.push(JSON.parse(lines[i]!) as Record<string, unknown>);
-    } catch {
-      throw new Error(`${file}: line ${i + 1} is not JSON`);
-    }
-  }
-  return records;
 }
