@@ -7,7 +7,7 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import { parseLocal } from '@/core/time';
 import { openSqlite } from '@/etl/connectors/sqlite-source';
 import type { JobContext, JobResult } from '@/etl/runtime/job';
-import { runEtlJob } from '@/etl/runtime/run-job';
+import { runEtlJob, runRecorded } from '@/etl/runtime/run-job';
 import { readWatermark } from '@/etl/runtime/watermark';
 import { hallQueueJobs } from '@/etl/sources/hall-queue/jobs';
 import { HallQueueSimulator } from '@/etl/simulator/hall-queue-source';
@@ -205,6 +205,18 @@ describe('hall-queue back-fill in one statement', () => {
     // Loaded again (a restart before the file was removed): nothing doubles.
     await tickets!.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
     expect(await dump(exported, facts)).toEqual(fa);
+  });
+
+  it('refuses an export file that is not whole CSV, saying why, and loads nothing of it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hq-export-')), 'q_ticket_broken.csv');
+    const good = `"x-ok","${HALL}","A1","收费",1,"2026-11-23 09:00:00",\\N,\\N,0,\\N,"${U}"`;
+    await writeExport(file, `${TICKET_COLUMNS.join(',')}\n${good}\n"x-cut","${HALL}","A2"\n`);
+    const before = await dump(exported, 'SELECT count() AS n FROM fact_queue_ticket');
+    const [, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ });
+    const r = await runRecorded(exported, 'hall-queue.tickets', 'backfill', (ctx) => tickets!.loadExport!(ctx, [file]), NOW);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/^\[clickhouse:etl\.hall-queue\.export\.odd\] Cannot parse input: .*\(at row 2\)/);
+    expect(await dump(exported, 'SELECT count() AS n FROM fact_queue_ticket')).toEqual(before);
   });
 
   it('resumes after its committed position and adds nothing when called again', async () => {
