@@ -233,6 +233,34 @@ describe('keeping rollups current', () => {
     expect(after.rollup.kpis[0]!.points).not.toEqual(before.rollup.kpis[0]!.points);
   });
 
+  it('recomputes a bucket once per change: a pass after another finds nothing new, then only what a new insert marked', async () => {
+    const refresher = new RollupRefresher(ch, async () => ctx);
+    await refresher.refresh();
+    // Nothing was inserted since: nothing to recompute, although the marks of the last minute are still read.
+    expect(await refresher.refresh()).toEqual([]);
+    const [call] = await ch.query(
+      't.call',
+      `SELECT * FROM fact_call FINAL WHERE ivr_at >= {from:DateTime64(3, 'UTC')} AND outcome = 'answered' ORDER BY call_id DESC LIMIT 1`,
+      { from: chTime(parseLocal('2026-11-23 10:00:00', TZ)!) },
+      z.record(z.string(), z.unknown()),
+    );
+    const hour = String(call!.ivr_at).slice(0, 13);
+    const redelivered = { ...call!, outcome: 'abandoned_queue', answered_at: null, src_updated_at: chTime(NOW + 1000) };
+    delete (redelivered as Record<string, unknown>).loaded_at;
+    await ch.insert('t.call', 'fact_call', [redelivered]);
+    const stats = await refresher.refresh();
+    expect(stats.map((s) => [s.family, s.buckets])).toEqual([['call', 1]]);
+    const after = await bothWays({
+      kpis: ['call.inbound', 'call.loss_rate'],
+      orgCode: '53',
+      time: { preset: 'today' },
+      granularity: 'hour',
+    });
+    expect(after.rollup.kpis.map((s) => s.points)).toEqual(after.raw.kpis.map((s) => s.points));
+    expect(hour).toMatch(/^2026-11-23 0[2-6]$/); // 10–14 h Beijing is 02–06 UTC: the bucket the insert marked
+    expect(await refresher.refresh()).toEqual([]);
+  });
+
   it('answers from the facts while a parameter change rebuilds the rollups, then from the rebuilt rollups', async () => {
     const states = await readRollupStates(ch);
     const call = FAMILIES.find((f) => f.id === 'call')!;

@@ -14,12 +14,16 @@ import { compileRefreshCounty, compileRefreshDays, compileRefreshFromFacts } fro
 // pass recomputes the marked buckets from the facts, then their business days. A family whose parameters
 // or definition changed is rebuilt from scratch, and until that finishes queries read the facts directly
 // (slower, never wrong).
+//
+// A pass reads the marks from a minute before the newest one it has handled (a mark can become visible after
+// a newer one). It recomputes only the marks it has not handled yet: passes follow every commit, a few
+// seconds apart, and recomputing the whole minute each time kept the engine busy with the same buckets.
 
 const OVERLAP_MS = 60_000;
 const CHUNK = 240;
 
 const stateRow = z.object({ family: z.string(), params_hash: z.string(), complete: chNumber, dirty_mark: z.string() });
-const markRow = z.object({ b: z.string(), key: z.string(), last: z.string() });
+const markRow = z.object({ b: z.string(), key: z.string(), last: z.string(), ats: z.array(z.string()) });
 const bucketRow = z.object({ bucket: z.string() });
 
 export interface FamilyState {
@@ -52,8 +56,28 @@ export interface RefreshStats {
   ms: number;
 }
 
+/** Marks by bucket and key: how many at each time (two inserts can mark the same bucket in the same ms). */
+type MarkCounts = Map<string, Map<string, number>>;
+
+const markId = (m: { b: string; key: string }) => `${m.b}|${m.key}`;
+
+function countsOf(ats: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const at of ats) out.set(at, (out.get(at) ?? 0) + 1);
+  return out;
+}
+
+/** Whether every mark in `ats` was among the ones handled. */
+function handled(before: Map<string, number> | undefined, ats: readonly string[]): boolean {
+  if (!before) return false;
+  for (const [at, n] of countsOf(ats)) if ((before.get(at) ?? 0) < n) return false;
+  return true;
+}
+
 export class RollupRefresher {
   private version = 0;
+  /** Per family, the marks of the last pass's window, all handled (recomputed after they were visible). */
+  private readonly handledMarks = new Map<string, MarkCounts>();
   private running: Promise<RefreshStats[]> | undefined;
   private again = false;
 
@@ -117,6 +141,7 @@ export class RollupRefresher {
 
   private async rebuild(f: Family, hash: string, ctx: CompileContext): Promise<number> {
     const mark = chTime(Date.now() - OVERLAP_MS);
+    this.handledMarks.delete(f.id);
     await this.writeState(f, hash, false, mark);
     for (const t of rollupTables(f))
       await this.ch.command(`kpi.rollup.truncate.${f.id}`, `TRUNCATE TABLE IF EXISTS ${rollupTable(f, t.grain, t.county)}`);
@@ -134,16 +159,22 @@ export class RollupRefresher {
     const since = chTime(Date.parse(st.dirtyMark.replace(' ', 'T') + 'Z') - OVERLAP_MS);
     const marks = await this.ch.query(
       `kpi.rollup.marks.${f.id}`,
-      `SELECT toString(bucket) AS b, key, toString(max(at)) AS last FROM kpi_dirty
+      `SELECT toString(bucket) AS b, key, toString(max(at)) AS last, groupArray(toString(at)) AS ats FROM kpi_dirty
        WHERE family = {family:String} AND at > {since:DateTime64(3, 'UTC')}
        GROUP BY b, key`,
       { family: f.id, since },
       markRow,
     );
-    if (marks.length === 0) return 0;
+    const before = this.handledMarks.get(f.id);
+    const window: MarkCounts = new Map(marks.map((m) => [markId(m), countsOf(m.ats)]));
+    const fresh = marks.filter((m) => !handled(before?.get(markId(m)), m.ats));
+    if (fresh.length === 0) {
+      this.handledMarks.set(f.id, window);
+      return 0;
+    }
     const buckets = new Set<string>();
     const keys: string[] = [];
-    for (const m of marks) {
+    for (const m of fresh) {
       if (m.key === '') buckets.add(f.timeType === 'date' ? m.b.slice(0, 10) : m.b);
       else keys.push(m.key);
     }
@@ -161,6 +192,7 @@ export class RollupRefresher {
     await this.recompute(f, [...buckets].sort(), ctx);
     const newest = marks.reduce((a, m) => (m.last > a ? m.last : a), st.dirtyMark);
     await this.writeState(f, familyHash(f, ctx.params, ctx.cal.tz), true, newest);
+    this.handledMarks.set(f.id, window);
     return buckets.size;
   }
 
