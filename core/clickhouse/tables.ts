@@ -28,4 +28,12 @@ export const TABLES = [
   'kpi_rollup_state',
 ] as const;
 
-export type TableName = (typeof TABLES)[number];
+/**
+ * A load's own staging table on one node (etl/runtime/bulk-csv.ts, openStage): etl_stage_csv's columns, named
+ * after the load's id, which the code makes (32 hex digits), never input.
+ */
+export type StageTableName = `etl_stage_csv_${string}`;
+
+export type TableName = (typeof TABLES)[number] | StageTableName;
+
+export const isStageTableName = (name: string): name is StageTableName => /^etl_stage_csv_[0-9a-f]{32}$/.test(name);

@@ -1,7 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatLocal, startOfLocalDay } from '@/core/time';
-import { AGENT_STATE_CODE, CATEGORY_LABEL, CTI_AGENT_STATES_PATH, CTI_CDR_PATH, RELEASE_CAUSE } from '../sources/cti/source-schema';
+import {
+  AGENT_STATE_CODE,
+  CATEGORY_LABEL,
+  CTI_AGENT_STATE_EXPORT_COLUMNS,
+  CTI_AGENT_STATES_PATH,
+  CTI_CDR_EXPORT_COLUMNS,
+  CTI_CDR_PATH,
+  RELEASE_CAUSE,
+} from '../sources/cti/source-schema';
+import { backfillRange } from '../runtime/backfill';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
+import { exportCsv, writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
@@ -27,7 +37,14 @@ export interface CtiApiOptions {
   planDay?: typeof planCtiDay;
 }
 
-export type CtiApi = VendorApi;
+export interface CtiApi extends VendorApi {
+  /**
+   * One past local day of a listing as the vendor's export file (CSV, CTI_CDR_EXPORT_COLUMNS or
+   * CTI_AGENT_STATE_EXPORT_COLUMNS): the records a back-fill window of that day would page through. Returns
+   * the number of records.
+   */
+  exportDay(kind: 'cdr' | 'agent-states', ymd: string, file: string): Promise<number>;
+}
 
 const DAY = 86_400_000;
 const local = (ms: number | null, tz: string) => (ms === null ? null : formatLocal(ms, tz).slice(0, 19));
@@ -154,10 +171,25 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     });
   };
 
-  return serveVendorApi({
+  const api = await serveVendorApi({
     host: opts.host,
     port: opts.port,
     handle,
     error: (res, status, message) => send(res, status, { code: status, msg: status === 503 ? 'CTI service unavailable' : message }),
   });
+  // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
+  const exportDay: CtiApi['exportDay'] = async (kind, ymd, file) => {
+    const { from, to } = backfillRange(ymd, ymd, tz);
+    const records = list(kind, from, to, opts.now());
+    const columns = kind === 'cdr' ? CTI_CDR_EXPORT_COLUMNS : CTI_AGENT_STATE_EXPORT_COLUMNS;
+    await writeExport(
+      file,
+      exportCsv(
+        columns,
+        records.map((r) => columns.map((c) => r[c])),
+      ),
+    );
+    return records.length;
+  };
+  return Object.assign(api, { exportDay });
 }

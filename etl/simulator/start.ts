@@ -46,6 +46,11 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
     now: clock,
     anomalies: (ymd) => [...defaultAnomalies(e.SIMULATOR_SEED, ymd), ...outageCallSurges(ymd, e.SIMULATOR_SEED, e.BUSINESS_TZ)],
   });
+  const ctiExport = async (kind: 'cdr' | 'agent-states', ymd: string) => {
+    const file = path.join(exports, 'cti', `${kind}_${ymd.replaceAll('-', '')}.csv`);
+    await cti.exportDay(kind, ymd, file);
+    return file;
+  };
   const outage = await startOutageSimulator({ dataDir: e.dataDir, seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
   const billing = await startBillingSimulator({
     dataDir: e.dataDir,
@@ -85,8 +90,19 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
         // The CTI serves any past day on demand. It was part of the hall queue's system (the history's critical
         // path); on lanes of their own, its calls and its agent states load beside the queue's and each other's
         // (both read the day the API planned once).
-        { name: 'cti', sources: ['cti.calls'], splitFrom: 'hall-queue' },
-        { name: 'cti-agent-states', sources: ['cti.agent-states'], splitFrom: 'cti' },
+        // In bulk, each day is the vendor's export of the listing, written ahead while other days load.
+        {
+          name: 'cti',
+          sources: ['cti.calls'],
+          splitFrom: 'hall-queue',
+          exportDay: async (ymd) => ({ 'cti.calls': [await ctiExport('cdr', ymd)] }),
+        },
+        {
+          name: 'cti-agent-states',
+          sources: ['cti.agent-states'],
+          splitFrom: 'cti',
+          exportDay: async (ymd) => ({ 'cti.agent-states': [await ctiExport('agent-states', ymd)] }),
+        },
         // The work-order API, too, answers any past window from its plan.
         { name: 'workorder', sources: ['workorder.orders'] },
         outage.history,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '@/core/env';
 import { parseLocal } from '@/core/time';
 import { openSqlite, simulatorHallQueueUrl } from '@/etl/connectors/sqlite-source';
-import { CTI_CDR_PATH } from '@/etl/sources/cti/source-schema';
+import { CTI_CDR_EXPORT_COLUMNS, CTI_CDR_PATH } from '@/etl/sources/cti/source-schema';
 import { startSimulatorInChildProcess, startSimulatorInWorker } from '@/etl/simulator/in-worker';
 import type { Simulator } from '@/etl/simulator/start';
 
@@ -48,6 +48,9 @@ describe.each([
       splitFrom: 'cti',
     });
     expect(sim.history?.systems.find((s) => s.name === 'workorder')?.prepareDay).toBeUndefined();
+    // The history in bulk: the queue's and the CTI's days as export files.
+    for (const name of ['hall-queue', 'cti', 'cti-agent-states'])
+      expect(sim.history?.systems.find((s) => s.name === name)?.exportDay, name).toBeTypeOf('function');
     expect(sim.vars.SIMULATOR_CTI_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });
 
@@ -75,6 +78,12 @@ describe.each([
     expect(lines[0]).toBe('ticket_id,hall_id,ticket_no,biz_type,window_no,take_time,call_time,finish_time,state,evaluation,updated_at');
     expect(lines.length).toBeGreaterThan(1000);
     expect(lines.slice(1).every((l) => l.includes('"2026-11-19 '))).toBe(true);
+    const cdr = await sim.history!.systems.find((s) => s.name === 'cti')!.exportDay!('2026-11-19');
+    const calls = readFileSync(cdr['cti.calls']![0]!, 'utf8').trimEnd().split('\n');
+    expect(calls[0]).toBe(CTI_CDR_EXPORT_COLUMNS.join(','));
+    expect(calls.length).toBeGreaterThan(1000);
+    // Each call is listed on the day it ended (releaseTime, the 12th column: the last quoted time of the line).
+    expect(calls.slice(1).every((l) => /"2026-11-19 [0-9:.]+","[A-Z_]+","[^"]*"$/.test(l))).toBe(true);
     // The CTI's API answers from the simulator's process or thread.
     const q = new URLSearchParams({ start: '2026-11-20 09:00:00', end: '2026-11-20 10:00:00', pageNo: '1', pageSize: '10' });
     const r = await fetch(`${sim.vars.SIMULATOR_CTI_URL}${CTI_CDR_PATH}?${q}`);

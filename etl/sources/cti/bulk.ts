@@ -3,15 +3,16 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import type { TableName } from '@/core/clickhouse/tables';
 import { COUNTIES } from '@/core/org/divisions';
 import { parseLocal } from '@/core/time';
+import type { ClickHouse } from '@/core/clickhouse/client';
 import { fetchWindow } from '../../connectors/http';
 import type { HttpSourceConfig } from '../../connectors/types';
-import { dropStaged, newLoadId, STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { closeStage, newLoadId, openStage, STAGE_COLUMNS } from '../../runtime/bulk-csv';
 import type { BackfillProgress, BackfillRange, JobContext, JobResult, PageLoad, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark } from '../../runtime/watermark';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, RELEASE_CAUSE } from './source-schema';
 import { SHORT_ABANDON_MS, sourceAgentStateSchema, sourceCdrSchema, type Transform } from './transform';
-import { lit } from '../../runtime/sql-rules';
+import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 
 // The CTI back-fill as set operations (issue 17), after etl/sources/hall-queue/bulk.ts: the API's pages are
 // fetched as before (etl/connectors/http), but instead of zod and the transform per record in JavaScript, a
@@ -213,11 +214,11 @@ export function plainFields(feed: CtiBulkFeed, rec: unknown, tz: string): string
 }
 
 /** The staged rows back by field name (times as m_<name>, Nullable(Int64) epoch ms). */
-function unstaged(feed: CtiBulkFeed): string {
+function unstaged(feed: CtiBulkFeed, stage: string): string {
   const cols = feed.fields.map((f, i) =>
     f.time ? `if(${STAGE_COLUMNS[i]} = '', NULL, toInt64(${STAGE_COLUMNS[i]})) AS m_${f.name}` : `${STAGE_COLUMNS[i]} AS ${f.name}`,
   );
-  return `SELECT n, ${cols.join(', ')} FROM etl_stage_csv WHERE load_id = {load:String}`;
+  return `SELECT n, ${cols.join(', ')} FROM ${stage} WHERE load_id = {load:String}`;
 }
 
 const verdictRow = z.object({ n: chNumber, reason: z.string() });
@@ -230,6 +231,65 @@ export interface CtiBulkLoad {
   sourceName: string;
   transform: (raw: unknown, tz: string) => Transform;
   key: (raw: Record<string, unknown>) => string;
+}
+
+/**
+ * Checks the staged rows of `load` and moves the good ones into the fact table (data first; the caller writes
+ * the quarantine, then commits the position). Returns the bad ones' staged numbers and reasons, in order.
+ */
+async function moveStaged(ch: ClickHouse, feed: CtiBulkFeed, l: CtiBulkLoad, stage: string, load: string, staged: number) {
+  const params = { load, ...feed.params() };
+  const checked = feed.checked(unstaged(feed, stage));
+  const verdicts = await ch.query(
+    `etl.cti.${feed.name}.bulk.check`,
+    `SELECT n, reason FROM (${checked}) WHERE reason != '' ORDER BY n`,
+    params,
+    verdictRow,
+  );
+  const cols = Object.keys(feed.factColumns);
+  if (staged > verdicts.length)
+    await ch.command(
+      `etl.cti.${feed.name}.bulk.facts`,
+      `INSERT INTO ${feed.fact} (${cols.join(', ')})
+       SELECT ${cols.map((c) => `${feed.factColumns[c]} AS ${c}`).join(', ')} FROM (${checked}) WHERE reason = '' ORDER BY n`,
+      { ...params, source_name: l.sourceName },
+    );
+  return verdicts;
+}
+
+/** Drops the load's staged rows; a failure to is said, not thrown (the load itself is done). */
+const unstage = (ch: ClickHouse, l: CtiBulkLoad, load: string) =>
+  closeStage(ch, load).catch((err: unknown) =>
+    console.error(`[etl] ${l.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
+  );
+
+/**
+ * The records SQL left to the row transform, then the quarantine of both paths in the records' order (`at`).
+ * Returns what the row path loaded.
+ */
+async function rowPathAndQuarantine(
+  ctx: JobContext,
+  feed: CtiBulkFeed,
+  l: CtiBulkLoad,
+  viaRows: { at: number; raw: unknown }[],
+  bad: { at: number; row: QuarantinedRow }[],
+): Promise<number> {
+  const good: Record<string, unknown>[] = [];
+  for (const { at, raw } of viaRows) {
+    const t = l.transform(raw, l.tz);
+    if (t.ok) good.push(t.row);
+    else bad.push({ at, row: { recordKey: l.key(raw as Record<string, unknown>), reason: t.reason, raw } });
+  }
+  await ctx.ch.insert(`etl.${l.source}`, feed.fact, good);
+  if (bad.length)
+    await quarantine(
+      ctx.ch,
+      l.source,
+      ctx.runId,
+      bad.sort((a, b) => a.at - b.at).map((b) => b.row),
+      ctx.now,
+    );
+  return good.length;
 }
 
 /**
@@ -246,78 +306,135 @@ export async function loadCtiRecords(
   const { ch } = ctx;
   const load = newLoadId();
   const staged: number[] = []; // staged n → index in records
-  const viaRows: number[] = [];
+  const viaRows: { at: number; raw: unknown }[] = [];
   const lines: string[] = [];
   for (let i = 0; i < records.length; i++) {
     const f = plainFields(feed, records[i], l.tz);
     if (f) {
       lines.push(`${load}\t${staged.length}\t${f.join('\t')}\n`);
       staged.push(i);
-    } else viaRows.push(i);
+    } else viaRows.push({ at: i, raw: records[i] });
   }
 
   const bad: { at: number; row: QuarantinedRow }[] = [];
   let loaded = 0;
   if (staged.length) {
-    await ch.insertFormatted(
-      `etl.cti.${feed.name}.bulk.stage`,
-      'etl_stage_csv',
-      ['load_id', 'n', ...STAGE_COLUMNS.slice(0, feed.fields.length)],
-      'TabSeparated',
-      Buffer.from(lines.join(''), 'utf8'),
-      // On a cluster the staging table is Distributed: the rows must be on their shard before the checks read.
-      ch.cluster ? { distributed_foreground_insert: 1 } : {},
-    );
+    const stage = await openStage(ch, load);
+    let verdicts: z.infer<typeof verdictRow>[];
     try {
-      const params = { load, ...feed.params() };
-      const checked = feed.checked(unstaged(feed));
-      const verdicts = await ch.query(
-        `etl.cti.${feed.name}.bulk.check`,
-        `SELECT n, reason FROM (${checked}) WHERE reason != '' ORDER BY n`,
-        params,
-        verdictRow,
+      await ch.insertFormatted(
+        `etl.cti.${feed.name}.bulk.stage`,
+        stage,
+        ['load_id', 'n', ...STAGE_COLUMNS.slice(0, feed.fields.length)],
+        'TabSeparated',
+        Buffer.from(lines.join(''), 'utf8'),
+        // On a cluster the staging table is Distributed: the rows must be on their shard before the checks read.
+        ch.cluster ? { distributed_foreground_insert: 1 } : {},
       );
-      for (const v of verdicts) {
-        const i = staged[v.n]!;
-        bad.push({ at: i, row: { recordKey: l.key(records[i]!), reason: v.reason, raw: records[i] } });
-      }
-      const cols = Object.keys(feed.factColumns);
-      // Data, then quarantine; the caller commits the position after both.
-      if (staged.length > verdicts.length)
-        await ch.command(
-          `etl.cti.${feed.name}.bulk.facts`,
-          `INSERT INTO ${feed.fact} (${cols.join(', ')})
-           SELECT ${cols.map((c) => `${feed.factColumns[c]} AS ${c}`).join(', ')} FROM (${checked}) WHERE reason = '' ORDER BY n`,
-          { ...params, source_name: l.sourceName },
-        );
-      loaded += staged.length - verdicts.length;
+      verdicts = await moveStaged(ch, feed, l, stage, load, staged.length);
     } finally {
-      await dropStaged(ch, [load]).catch((err: unknown) =>
-        console.error(`[etl] ${l.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
-      );
+      await unstage(ch, l, load);
     }
-  }
-
-  if (viaRows.length) {
-    const good: Record<string, unknown>[] = [];
-    for (const i of viaRows) {
-      const raw = records[i]!;
-      const t = l.transform(raw, l.tz);
-      if (t.ok) good.push(t.row);
-      else bad.push({ at: i, row: { recordKey: l.key(raw), reason: t.reason, raw } });
+    for (const v of verdicts) {
+      const i = staged[v.n]!;
+      bad.push({ at: i, row: { recordKey: l.key(records[i]!), reason: v.reason, raw: records[i] } });
     }
-    await ch.insert(`etl.${l.source}`, feed.fact, good);
-    loaded += good.length;
+    loaded += staged.length - verdicts.length;
   }
-  if (bad.length)
-    await quarantine(
-      ch,
-      l.source,
-      ctx.runId,
-      bad.sort((a, b) => a.at - b.at).map((b) => b.row),
-      ctx.now,
-    );
+  loaded += await rowPathAndQuarantine(ctx, feed, l, viaRows, bad);
   return { loaded, quarantined: bad.length };
+}
+
+// ---- The vendor's export of a day's listing (CTI_CDR_EXPORT_COLUMNS, CTI_AGENT_STATE_EXPORT_COLUMNS): a CSV
+// the engine reads and stages itself, times parsed in SQL as parseLocal reads them (timeOk / timeVal), so no
+// record passes through JavaScript unless SQL cannot judge it as the row transform does: a required field
+// missing (NULL), a time the row transform must judge (it does not parse, or ClickHouse cannot hold it).
+// Those records, and the bad ones, are read back from the file as the row transform sees them: every field
+// text or null, in the file's column order (the API's).
+
+const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
+const exportRow = z.record(z.string(), z.union([z.string(), z.number()]).nullable());
+
+/** Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). */
+function exportField(f: CtiBulkFeed['fields'][number]): { plain: string; staged: string } {
+  const v = `ifNull(${f.name}, '')`;
+  const present = f.optional ? 'true' : `${f.name} IS NOT NULL`;
+  if (!f.time) return { plain: present, staged: v };
+  const t = jsTrim(v);
+  // Years ClickHouse holds with a day to spare either side (the zone); others are the row transform's.
+  const held = `toUInt16OrZero(substring(${t}, 1, 4)) BETWEEN 1901 AND 2298`;
+  return {
+    plain: `${present} AND (${v} = '' OR (${timeOk(t)} AND ${held}))`,
+    staged: `if(${v} = '', '', toString(toUnixTimestamp64Milli(assumeNotNull(${timeVal(t)}))))`,
+  };
+}
+
+/**
+ * Loads one export file whole: the plain records staged from the file by the engine and moved as a window's
+ * are, the others through the row transform; the bad ones of both quarantined in file order. The rows are
+ * idempotent facts (ReplacingMergeTree): loading the file again adds nothing.
+ */
+export async function loadCtiExport(
+  ctx: JobContext,
+  feed: CtiBulkFeed,
+  l: CtiBulkLoad,
+  file: string,
+  columns: readonly string[],
+): Promise<PageLoad & { read: number }> {
+  const { ch } = ctx;
+  const src = `file({file:String}, CSVWithNames, {structure:String})`;
+  const at = { file, structure: columns.map((c) => `${c} Nullable(String)`).join(', ') };
+  const fields = feed.fields.map(exportField);
+  const plain = fields.map((f) => `(${f.plain})`).join(' AND ');
+  const asRecord = (r: Record<string, string | number | null>) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]));
+
+  const odd = await ch.query(
+    `etl.cti.${feed.name}.export.odd`,
+    `SELECT _row_number AS i, ${columns.join(', ')} FROM ${src} WHERE NOT (${plain}) ORDER BY i ${EXPORT_READ}`,
+    at,
+    exportRow,
+  );
+  const load = newLoadId();
+  const stage = await openStage(ch, load);
+  let staged: number;
+  let verdicts: z.infer<typeof verdictRow>[];
+  try {
+    await ch.command(
+      `etl.cti.${feed.name}.export.stage`,
+      `INSERT INTO ${stage} (load_id, n, ${STAGE_COLUMNS.slice(0, feed.fields.length).join(', ')})
+       SELECT {load:String}, toUInt32(_row_number), ${fields.map((f) => f.staged).join(', ')}
+       FROM ${src} WHERE ${plain} ${EXPORT_READ}`,
+      { ...at, load, tz: l.tz },
+    );
+    const [counted] = await ch.query(
+      `etl.cti.${feed.name}.export.count`,
+      `SELECT count() AS n FROM ${stage} WHERE load_id = {load:String}`,
+      { load },
+      z.object({ n: chNumber }),
+    );
+    staged = counted?.n ?? 0;
+    verdicts = staged ? await moveStaged(ch, feed, l, stage, load, staged) : [];
+  } finally {
+    await unstage(ch, l, load);
+  }
+  const bad: { at: number; row: QuarantinedRow }[] = [];
+  if (verdicts.length) {
+    const rows = await ch.query(
+      `etl.cti.${feed.name}.export.bad`,
+      `SELECT _row_number AS i, ${columns.join(', ')} FROM ${src} WHERE _row_number IN {rows:Array(UInt64)} ORDER BY i ${EXPORT_READ}`,
+      { ...at, rows: verdicts.map((v) => v.n) },
+      exportRow,
+    );
+    const byRow = new Map(rows.map((r) => [Number(r.i), asRecord(r)]));
+    for (const v of verdicts) {
+      const raw = byRow.get(v.n);
+      if (!raw) throw new Error(`${l.source}: row ${v.n} of ${file} not found again`);
+      bad.push({ at: v.n, row: { recordKey: l.key(raw), reason: v.reason, raw } });
+    }
+  }
+  const viaRows = odd.map((r) => ({ at: Number(r.i), raw: asRecord(r) }));
+  const loaded = staged - verdicts.length + (await rowPathAndQuarantine(ctx, feed, l, viaRows, bad));
+  return { read: staged + odd.length, loaded, quarantined: bad.length };
 }
 
 /**

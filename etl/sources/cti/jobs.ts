@@ -4,9 +4,9 @@ import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
 import { reconcileCtiCalls } from '../../runtime/reconcile';
 import { quarantine } from '../../runtime/run-job';
 import { windowJob } from '../../runtime/window-pull';
-import { AGENT_STATES, backfillCtiBulk, CALLS, type CtiBulkFeed } from './bulk';
+import { AGENT_STATES, backfillCtiBulk, CALLS, loadCtiExport, type CtiBulkFeed } from './bulk';
 import { CTI_SOURCES } from './config';
-import { CTI_AGENT_STATES_PATH, CTI_CDR_PATH } from './source-schema';
+import { CTI_AGENT_STATE_EXPORT_COLUMNS, CTI_AGENT_STATES_PATH, CTI_CDR_EXPORT_COLUMNS, CTI_CDR_PATH } from './source-schema';
 import { agentStateKey, cdrKey, transformAgentState, transformCdr, type Transform } from './transform';
 
 // 95598 CTI → ClickHouse. The vendor API lists records by the time of their last change: pulled in time
@@ -57,6 +57,8 @@ interface Feed {
   reconcilable?: boolean;
   /** The feed's rules in SQL, for the back-fill (bulk.ts). */
   bulk: CtiBulkFeed;
+  /** The columns of the vendor's export of the listing. */
+  exportColumns: readonly string[];
 }
 
 function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
@@ -87,6 +89,17 @@ function feedJob(cfg: CtiSourceConfig, feed: Feed): EtlJob {
     const load = { tz: cfg.tz, source: feed.source, sourceName: 'cti', transform: feed.transform, key: feed.key };
     job.backfill = (ctx, range, progress, resumeKey) =>
       backfillCtiBulk(ctx, { http, windowMs }, feed.bulk, load, range, progress, resumeKey);
+    // The vendor's export of a listing (the simulator's history in bulk): read and checked by the engine.
+    job.loadExport = async (ctx, files) => {
+      const sum = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+      for (const file of files) {
+        const r = await loadCtiExport(ctx, feed.bulk, load, file, feed.exportColumns);
+        sum.rowsRead += r.read;
+        sum.rowsLoaded += r.loaded;
+        sum.rowsQuarantined += r.quarantined;
+      }
+      return sum;
+    };
   }
   // Agent states are listed by their last change (start, then again at the end), so a day's total has no
   // one-to-one counterpart in fact_agent_state; only calls are reconciled.
@@ -105,6 +118,7 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       key: cdrKey,
       reconcilable: true,
       bulk: CALLS,
+      exportColumns: CTI_CDR_EXPORT_COLUMNS,
     }),
     feedJob(cfg, {
       source: CTI_SOURCES.agentStates,
@@ -113,6 +127,7 @@ export function ctiJobs(cfg: CtiSourceConfig): EtlJob[] {
       transform: transformAgentState,
       key: agentStateKey,
       bulk: AGENT_STATES,
+      exportColumns: CTI_AGENT_STATE_EXPORT_COLUMNS,
     }),
   ];
 }

@@ -34,3 +34,25 @@ export const AGENT_STATE_CODE = {
 /** Code → key, for reading the wire format back. */
 export const invert = <K extends string, V extends string>(m: Record<K, V>): Map<string, K> =>
   new Map(Object.entries(m).map(([k, v]) => [v as string, k as K]));
+
+/**
+ * The vendor's export of a day's listing (导出): CSV, a header of these columns first, text quoted, NULL as \N;
+ * each row one record of the API's listing, its fields as the API names them, in the API's order.
+ */
+export const CTI_CDR_EXPORT_COLUMNS = [
+  'callId',
+  'callerNo',
+  'calledNo',
+  'callerArea',
+  'skillGroup',
+  'skillGroupName',
+  'category',
+  'ivrStartTime',
+  'queueStartTime',
+  'ringStartTime',
+  'answerTime',
+  'releaseTime',
+  'releaseCause',
+  'agentId',
+] as const;
+export const CTI_AGENT_STATE_EXPORT_COLUMNS = ['agentId', 'skillGroup', 'state', 'stateStartTime', 'stateEndTime', 'updateTime'] as const;
