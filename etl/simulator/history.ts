@@ -24,6 +24,8 @@ export interface HistoryStatus {
 }
 
 const PROGRESS_PREFIX = 'history:simulator';
+/** How many days a system's back-fill may run ahead of the slowest system's. */
+const AHEAD = 3;
 /** Sources keep this many days of what the history wrote; older rows are purged once loaded. */
 const SOURCE_RETENTION_DAYS = 40;
 
@@ -200,21 +202,48 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
   };
 
   try {
+    // Each system goes back day by day on its lane, at most AHEAD days before the slowest: its recent weeks are
+    // usable soonest, and a lane whose day was short starts its next one instead of waiting for the longest.
+    // A failure or a stop ends every system's step in progress before it is said.
     let said = status.daysDone;
-    for (let i = status.daysDone + 1; i <= opts.days; i++) {
-      const day = shiftDay(anchor, -i, tz);
-      // The systems' days load side by side (each on its lane); the next day starts when all of them are in,
-      // so every system's recent weeks are usable soonest. Every system ends its step before a failure is said.
-      const outcomes = await Promise.allSettled(systems.filter((s) => s.done < i).map((system) => loadSystemDay(system, i, day)));
-      const failed = outcomes.find((o) => o.status === 'rejected');
-      if (failed) throw failed.reason;
-      if (outcomes.some((o) => o.status === 'fulfilled' && !o.value)) return;
-      refresh();
-      if (i % 10 === 0 || i === opts.days) {
-        sayProgress(i, day, i - said);
-        said = i;
+    let halt: 'stopped' | 'failed' | null = null;
+    let woken: (() => void)[] = [];
+    const wake = () => {
+      const w = woken;
+      woken = [];
+      for (const f of w) f();
+    };
+    const slowest = () => Math.min(...systems.map((s) => s.done));
+    const run = async (system: (typeof systems)[number]) => {
+      try {
+        while (system.done < opts.days && !halt) {
+          if (system.done >= slowest() + AHEAD) {
+            await new Promise<void>((r) => woken.push(r));
+            continue;
+          }
+          const i = system.done + 1;
+          if (!(await loadSystemDay(system, i, shiftDay(anchor, -i, tz)))) halt ??= 'stopped';
+          else {
+            refresh();
+            // Said every ten days every system has (the slowest moves one day at a time), and at the end.
+            const mark = status.daysDone === opts.days ? opts.days : status.daysDone - (status.daysDone % 10);
+            if (mark > said) {
+              sayProgress(mark, shiftDay(anchor, -mark, tz), mark - said);
+              said = mark;
+            }
+          }
+          wake();
+        }
+      } catch (err) {
+        halt = 'failed';
+        wake();
+        throw err;
       }
-    }
+    };
+    const outcomes = await Promise.allSettled(systems.map(run));
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (halt) return;
     status.state = 'done';
   } catch (err) {
     status.state = 'failed';

@@ -223,8 +223,9 @@ describe('history progress per simulated system', () => {
       status: s,
       stopped: () => false,
     });
-    // Newest first for each system; a system's next day is written ahead while the others load theirs.
-    expect(calls).toEqual(['later 2026-06-09', 'later 2026-06-08', 'later 2026-06-07', 'first 2026-06-07']);
+    // Newest first for each system; the first system's day 3 goes beside the later one's catching up.
+    expect(calls.filter((c) => c.startsWith('later '))).toEqual(['later 2026-06-09', 'later 2026-06-08', 'later 2026-06-07']);
+    expect(calls.filter((c) => c.startsWith('first '))).toEqual(['first 2026-06-07']);
     expect(s).toMatchObject({ state: 'done', daysDone: 3, oldestDay: '2026-06-07' });
   });
 
@@ -299,8 +300,11 @@ describe('writing ahead', () => {
       expect(line).toMatch(/; \d+\.\d s a day, of which /);
       for (const step of ['a write', 'b write']) expect(line).toMatch(new RegExp(`${step} \\d+\\.\\d s`));
     }
-    // Purges begin past the 40 days a source keeps.
-    expect(progress[3]).not.toContain('purge');
+    // Purges begin past the 40 days a source keeps: the three oldest days, each once per system.
+    for (const name of ['a', 'b'])
+      expect(log.filter((e) => e.startsWith(`${name} purge `))).toEqual(
+        ['2026-04-30', '2026-04-29', '2026-04-28'].map((d) => `${name} purge ${d}`),
+      );
     for (const step of ['a purge', 'b purge']) expect(progress[4]).toMatch(new RegExp(`${step} \\d+\\.\\d s`));
     const at = (entry: string) => {
       const i = log.indexOf(entry);
@@ -316,6 +320,46 @@ describe('writing ahead', () => {
     }
     // Every day written exactly once per system.
     for (const name of ['a', 'b']) expect(log.filter((e) => e.startsWith(`${name} write `))).toHaveLength(43);
+  });
+});
+
+describe('a system ahead of the others', () => {
+  let rt: { ch: ClickHouse };
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it('goes on with its next days while a slower system is still on its day, up to three days ahead', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const system = (name: string, slow = false) => ({
+      name,
+      sources: [],
+      prepareDay: async (ymd: string) => {
+        if (slow && ymd === '2026-06-09') await gate;
+        log.push(`${name} ${ymd}`);
+      },
+    });
+    const s = status();
+    const said = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const live = async () => parseLocal('2026-06-10 00:00:00', TZ);
+    const done = loadHistory(rt, { liveSince: live, systems: [system('slow', true), system('fast')] }, [], {
+      days: 8,
+      tz: TZ,
+      status: s,
+      stopped: () => false,
+    });
+    const fast = () => log.filter((e) => e.startsWith('fast '));
+    // Three days loaded and the next one written ahead, then it waits for the slow system's first day.
+    await vi.waitFor(() => expect(fast()).toHaveLength(4), { timeout: 20_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fast()).toEqual(['fast 2026-06-09', 'fast 2026-06-08', 'fast 2026-06-07', 'fast 2026-06-06']);
+    expect(s).toMatchObject({ state: 'running', daysDone: 0, oldestDay: null });
+    release();
+    await done;
+    said.mockRestore();
+    expect(s).toMatchObject({ state: 'done', daysDone: 8, oldestDay: '2026-06-02' });
+    for (const name of ['slow', 'fast']) expect(log.filter((e) => e.startsWith(`${name} `))).toHaveLength(8);
   });
 });
 
