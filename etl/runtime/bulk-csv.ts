@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { z } from 'zod';
 import type { ClickHouse } from '@/core/clickhouse/client';
-import { isStageTableName, type StageTableName } from '@/core/clickhouse/tables';
+import { isStageTableName, STAGE_PREFIXES, type StageTableName } from '@/core/clickhouse/tables';
 
 // The bulk path of a dropped CSV: JavaScript only decodes the file (GBK → UTF-8) and frames it, one pass that
 // numbers the records; ClickHouse parses the CSV into a staging table (etl_stage_csv) at its own speed, and
@@ -397,40 +397,52 @@ export async function dropStaged(ch: ClickHouse, loadIds: string[]): Promise<voi
 export const newLoadId = () => randomUUID().replace(/-/g, '');
 
 /**
- * Where one load's records are staged. On one node, a table of its own with etl_stage_csv's columns, in
+ * Where one load's records are staged. On one node, a table of its own with the base table's columns, in
  * memory, dropped whole by closeStage: a DELETE from the shared in-memory table rewrote every other load's
  * rows too (a back-fill stages several loads at once), and each check scanned them all. On a cluster, the
- * shared replicated table (a load's rows are found by load_id).
+ * shared replicated etl_stage_csv (a load's rows are found by load_id).
  */
-export async function openStage(ch: ClickHouse, load: string): Promise<'etl_stage_csv' | StageTableName> {
-  if (ch.cluster) return 'etl_stage_csv';
-  const table = `etl_stage_csv_${load}`;
-  if (!isStageTableName(table)) throw new Error(`not a load id: ${JSON.stringify(load)}`);
+export async function openStage<B extends 'etl_stage_csv' | 'etl_stage_ticket'>(
+  ch: ClickHouse,
+  load: string,
+  base: B = 'etl_stage_csv' as B,
+): Promise<B | StageTableName> {
+  if (ch.cluster && base === 'etl_stage_csv') return base;
+  const table = stageTable(base, load);
   await sweepStages(ch);
-  await ch.command('etl.bulk.stage-open', `CREATE TABLE IF NOT EXISTS ${table} AS etl_stage_csv`);
+  await ch.command('etl.bulk.stage-open', `CREATE TABLE IF NOT EXISTS ${table} AS ${base}`);
   return table;
 }
 
-/** Drops a load's staged records (openStage's table, or its rows of the shared one). */
-export async function closeStage(ch: ClickHouse, load: string): Promise<void> {
-  if (ch.cluster) return dropStaged(ch, [load]);
-  const table = `etl_stage_csv_${load}`;
+/** The name of a load's own table under `prefix` (a checked table, a stage). */
+export function stageTable(prefix: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket', load: string): StageTableName {
+  const table = `${prefix}_${load}`;
   if (!isStageTableName(table)) throw new Error(`not a load id: ${JSON.stringify(load)}`);
+  return table;
+}
+
+/** Drops a load's own tables (openStage's, or its rows of the shared stage on a cluster). */
+export async function closeStage(
+  ch: ClickHouse,
+  load: string,
+  base: 'etl_stage_csv' | 'etl_stage_ticket' = 'etl_stage_csv',
+): Promise<void> {
+  if (ch.cluster && base === 'etl_stage_csv') return dropStaged(ch, [load]);
   // SYNC: an Atomic database otherwise keeps a dropped table's data for minutes.
-  await ch.command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${table} SYNC`);
+  await ch.command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${stageTable(base, load)} SYNC`);
 }
 
 const swept = new WeakSet<ClickHouse>();
 
-/** Once per engine and process: the stage tables a crash left (a day old, so no running load's). */
+/** Once per engine and process: the load tables a crash left (a day old, so no running load's). */
 async function sweepStages(ch: ClickHouse): Promise<void> {
   if (swept.has(ch)) return;
   swept.add(ch);
   const left = await ch.query(
     'etl.bulk.stage-sweep',
-    `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'etl_stage_csv_')
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND multiSearchAny(name, {prefixes:Array(String)})
        AND metadata_modification_time < now() - INTERVAL 1 DAY`,
-    {},
+    { prefixes: [...STAGE_PREFIXES] },
     z.object({ name: z.string() }),
   );
   for (const { name } of left) if (isStageTableName(name)) await ch.command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${name} SYNC`);

@@ -108,10 +108,14 @@ describe('hall-queue back-fill in one statement', () => {
       results.push(await tickets!.backfill!(ctx, DAY, () => undefined, 'backfill:test'));
     }
     expect(bulkStatements.mock.calls.map((c) => c[0])).toEqual([
+      // A table of the load's own for its rows, then one for its checked rows (the checks evaluated once).
+      'etl.bulk.stage-open',
       'etl.hall-queue.bulk.stage',
+      'etl.hall-queue.bulk.check',
       'etl.hall-queue.bulk.facts',
       'etl.hall-queue.bulk.quarantine',
-      'etl.hall-queue.bulk.drop-stage',
+      'etl.bulk.stage-close',
+      'etl.bulk.stage-close',
     ]);
     const [a, b] = results;
     expect(b).toEqual(a);
@@ -183,10 +187,14 @@ describe('hall-queue back-fill in one statement', () => {
     const statements = vi.spyOn(exported, 'command');
     const r = await tickets!.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
     expect(statements.mock.calls.map((c) => c[0])).toEqual([
+      // A table of the load's own for its rows, then one for its checked rows (the checks evaluated once).
+      'etl.bulk.stage-open',
       'etl.hall-queue.export.stage',
+      'etl.hall-queue.bulk.check',
       'etl.hall-queue.bulk.facts',
       'etl.hall-queue.bulk.quarantine',
-      'etl.hall-queue.bulk.drop-stage',
+      'etl.bulk.stage-close',
+      'etl.bulk.stage-close',
     ]);
     expect(r.rowsRead).toBe(rs.rows.length);
 

@@ -3,7 +3,7 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import { chNumber } from '@/core/clickhouse/row-types';
 import { chTime } from '@/core/time';
 import type { SqlSource } from '../../connectors/types';
-import { newLoadId } from '../../runtime/bulk-csv';
+import { closeStage, newLoadId, openStage, stageTable } from '../../runtime/bulk-csv';
 import { flagReason } from '../../runtime/job';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { BIZ_TYPE, EVALUATION, STATE, TICKET_COLUMNS } from './source-schema';
@@ -57,7 +57,7 @@ const ms = (x: string) => `toUnixTimestamp64Milli(${x})`;
 const json = (x: string) => `toJSONString(${x})`;
 
 /** Checked rows of the range: the source columns, the fact columns (o_*), `reason` ('' = good) and `flags`. */
-function checkedTickets(): string {
+function checkedTickets(stage: string): string {
   const malformed = `arrayFilter(x -> x != '', [if(ticket_id = '', ${lit(zodMessage('ticket_id'))}, ''), if(hall_id = '', ${lit(zodMessage('hall_id'))}, '')])`;
   const badDate = (f: string) => `concat(${lit(`bad date in ${f}: `)}, ${json(`assumeNotNull(${f})`)})`;
   const flag = (field: string, reason: string) => `concat(${lit(`${flagReason({ field, reason: '' })}`)}, ${reason})`;
@@ -100,7 +100,7 @@ function checkedTickets(): string {
         transform(ifNull(evaluation, -1), {rating_codes:Array(Int64)}, {rating_names:Array(String)}, '') AS s_rating
       FROM (
         SELECT ${TICKET_COLUMNS.join(', ')}, ${TIMES.map((f) => `${jsTrim(`ifNull(${f}, '')`)} AS t_${f}`).join(', ')}
-        FROM etl_stage_ticket WHERE load_id = {load:String}
+        FROM ${stage} WHERE load_id = {load:String}
       )
     )
   )`;
@@ -172,26 +172,27 @@ export async function loadTicketRange(
   const viaRows = odd.length ? await rowPath(odd) : { loaded: 0, quarantined: 0 };
 
   const load = newLoadId();
+  const stage = await openStage(ch, load, 'etl_stage_ticket');
   const where = `updated_at >= {from:String} AND updated_at < {until:String}
     ${r.after ? 'AND (updated_at > {after_ts:String} OR (updated_at = {after_ts:String} AND ticket_id > {after_id:String}))' : ''}
     AND ticket_id IS NOT NULL AND ticket_id NOT IN {odd:Array(String)}`;
   // One read of the source, into memory: the checks then read native columns (through sqlite() each
   // expression costs several times more).
-  await ch.command(
-    'etl.hall-queue.bulk.stage',
-    `INSERT INTO etl_stage_ticket (load_id, ${TICKET_COLUMNS.join(', ')})
-     SELECT {load:String}, ${TICKET_COLUMNS.join(', ')} FROM sqlite({db:String}, 'q_ticket') WHERE ${where}`,
-    {
-      load,
-      db: r.file,
-      from: r.from,
-      until: r.until,
-      ...(r.after ? { after_ts: r.after.ts, after_id: r.after.id } : {}),
-      odd: odd.filter((o) => typeof o.ticket_id === 'string').map((o) => o.ticket_id as string),
-    },
-  );
   try {
-    const moved = await moveTickets(ch, r, load, odd.length, viaRows);
+    await ch.command(
+      'etl.hall-queue.bulk.stage',
+      `INSERT INTO ${stage} (load_id, ${TICKET_COLUMNS.join(', ')})
+       SELECT {load:String}, ${TICKET_COLUMNS.join(', ')} FROM sqlite({db:String}, 'q_ticket') WHERE ${where}`,
+      {
+        load,
+        db: r.file,
+        from: r.from,
+        until: r.until,
+        ...(r.after ? { after_ts: r.after.ts, after_id: r.after.id } : {}),
+        odd: odd.filter((o) => typeof o.ticket_id === 'string').map((o) => o.ticket_id as string),
+      },
+    );
+    const moved = await moveTickets(ch, r, stage, load, odd.length, viaRows);
     return { ...moved, last: { ts: String(last.updated_at), id: String(last.ticket_id) } };
   } finally {
     await dropStagedTickets(ch, r.source, load);
@@ -199,13 +200,9 @@ export async function loadTicketRange(
 }
 
 async function dropStagedTickets(ch: ClickHouse, source: string, load: string) {
-  await ch
-    .command(
-      'etl.hall-queue.bulk.drop-stage',
-      `ALTER TABLE etl_stage_ticket DELETE WHERE load_id = {load:String} OR staged_at < now() - INTERVAL 1 DAY SETTINGS mutations_sync = 2`,
-      { load },
-    )
-    .catch((err: unknown) => console.error(`[etl] ${source}: staged tickets left behind: ${err instanceof Error ? err.message : err}`));
+  await closeStage(ch, load, 'etl_stage_ticket').catch((err: unknown) =>
+    console.error(`[etl] ${source}: staged tickets left behind: ${err instanceof Error ? err.message : err}`),
+  );
 }
 
 // ---- An export of q_ticket: a CSV file in the table's own columns (header first; NULL as \N, text quoted), as
@@ -263,70 +260,85 @@ export async function loadTicketExport(
   );
   const viaRows = odd.length ? await rowPath(odd.map(asSourceRow)) : { loaded: 0, quarantined: 0 };
   const load = newLoadId();
-  await ch.command(
-    'etl.hall-queue.export.stage',
-    `INSERT INTO etl_stage_ticket (load_id, ${TICKET_COLUMNS.join(', ')})
-     SELECT {load:String}, ${TICKET_COLUMNS.map((c) => (INTEGER.has(c) ? `CAST(${c} AS Nullable(Int64))` : c)).join(', ')}
-     FROM ${src} WHERE ${PLAIN_EXPORT_ROW} ${EXPORT_READ}`,
-    { ...at, load },
-  );
+  const stage = await openStage(ch, load, 'etl_stage_ticket');
   try {
-    return await moveTickets(ch, r, load, odd.length, viaRows);
+    await ch.command(
+      'etl.hall-queue.export.stage',
+      `INSERT INTO ${stage} (load_id, ${TICKET_COLUMNS.join(', ')})
+       SELECT {load:String}, ${TICKET_COLUMNS.map((c) => (INTEGER.has(c) ? `CAST(${c} AS Nullable(Int64))` : c)).join(', ')}
+       FROM ${src} WHERE ${PLAIN_EXPORT_ROW} ${EXPORT_READ}`,
+      { ...at, load },
+    );
+    return await moveTickets(ch, r, stage, load, odd.length, viaRows);
   } finally {
     await dropStagedTickets(ch, r.source, load);
   }
 }
 
-/** Checks the staged range and moves it into fact_queue_ticket and etl_quarantine. */
+/**
+ * Checks the staged range once into a table of the load's own (the checks were the cost: counted, then moved,
+ * then quarantined, each evaluated them again), then moves it into fact_queue_ticket and etl_quarantine.
+ */
 async function moveTickets(
   ch: ClickHouse,
   r: TicketExportLoad,
+  stage: string,
   load: string,
   oddRows: number,
   viaRows: { loaded: number; quarantined: number },
 ) {
   const halls = [...r.halls];
-  const params = {
-    load,
-    tz: r.tz,
-    hall_ids: halls.map(([id]) => id),
-    counties: halls.map(([, o]) => o.countyCode),
-    cities: halls.map(([, o]) => o.cityCode),
-    provinces: halls.map(([, o]) => o.provinceCode),
-    state_codes: Object.values(STATE),
-    state_names: Object.keys(STATE),
-    rating_codes: Object.values(EVALUATION),
-    rating_names: Object.keys(EVALUATION),
-  };
-  const checked = checkedTickets();
-  const [counts] = await ch.query(
-    'etl.hall-queue.bulk.check',
-    `SELECT count() AS read, countIf(reason != '') AS bad, countIf(reason = '' AND notEmpty(flags)) AS flagged FROM (${checked})
-     ${EAGER}`,
-    params,
-    countsRow,
-  );
-  const read = counts?.read ?? 0;
-  const bad = counts?.bad ?? 0;
-  const flagged = counts?.flagged ?? 0;
-  const cols = Object.keys(FACT);
-  // Data, then quarantine; the caller commits the position after both.
-  if (read > bad)
+  const checkedTable = stageTable('etl_checked_ticket', load);
+  try {
     await ch.command(
-      'etl.hall-queue.bulk.facts',
-      `INSERT INTO fact_queue_ticket (${cols.join(', ')})
-       SELECT ${cols.map((c) => `${FACT[c as keyof typeof FACT]} AS ${c}`).join(', ')} FROM (${checked}) WHERE reason = ''
-       ${EAGER}`,
-      { ...params, source: r.sourceName, biz_labels: Object.values(BIZ_TYPE), biz_keys: Object.keys(BIZ_TYPE) },
+      'etl.hall-queue.bulk.check', // The reasons quote text as JSON, as JSON.stringify does (no escaped slashes).
+      `CREATE TABLE ${checkedTable} ENGINE = Memory AS ${checkedTickets(stage)} ${EAGER}, output_format_json_escape_forward_slashes = 0`,
+      {
+        load,
+        tz: r.tz,
+        hall_ids: halls.map(([id]) => id),
+        counties: halls.map(([, o]) => o.countyCode),
+        cities: halls.map(([, o]) => o.cityCode),
+        provinces: halls.map(([, o]) => o.provinceCode),
+        state_codes: Object.values(STATE),
+        state_names: Object.keys(STATE),
+        rating_codes: Object.values(EVALUATION),
+        rating_names: Object.keys(EVALUATION),
+      },
     );
-  if (bad > 0 || flagged > 0)
-    await ch.command(
-      'etl.hall-queue.bulk.quarantine',
-      `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
-       SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'), ticket_id, why, ${RAW}
-       FROM (${checked}) ARRAY JOIN if(reason != '', [reason], flags) AS why
-       ${EAGER}, output_format_json_escape_forward_slashes = 0`,
-      { ...params, source: r.source, run: r.runId, at: chTime(r.now) },
+    const [counts] = await ch.query(
+      'etl.hall-queue.bulk.count',
+      `SELECT count() AS read, countIf(reason != '') AS bad, countIf(reason = '' AND notEmpty(flags)) AS flagged FROM ${checkedTable}`,
+      {},
+      countsRow,
     );
-  return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined };
+    const read = counts?.read ?? 0;
+    const bad = counts?.bad ?? 0;
+    const flagged = counts?.flagged ?? 0;
+    const cols = Object.keys(FACT);
+    // Data, then quarantine; the caller commits the position after both.
+    if (read > bad)
+      await ch.command(
+        'etl.hall-queue.bulk.facts',
+        `INSERT INTO fact_queue_ticket (${cols.join(', ')})
+         SELECT ${cols.map((c) => `${FACT[c as keyof typeof FACT]} AS ${c}`).join(', ')} FROM ${checkedTable} WHERE reason = ''`,
+        { source: r.sourceName, biz_labels: Object.values(BIZ_TYPE), biz_keys: Object.keys(BIZ_TYPE) },
+      );
+    if (bad > 0 || flagged > 0)
+      await ch.command(
+        'etl.hall-queue.bulk.quarantine',
+        `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
+         SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'), ticket_id, why, ${RAW}
+         FROM ${checkedTable} ARRAY JOIN if(reason != '', [reason], flags) AS why
+         SETTINGS output_format_json_escape_forward_slashes = 0`,
+        { source: r.source, run: r.runId, at: chTime(r.now) },
+      );
+    return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined };
+  } finally {
+    await ch
+      .command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${checkedTable} SYNC`)
+      .catch((err: unknown) =>
+        console.error(`[etl] ${r.source}: checked tickets left behind: ${err instanceof Error ? err.message : err}`),
+      );
+  }
 }
