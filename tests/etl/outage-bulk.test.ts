@@ -179,9 +179,12 @@ describe.each(cases)('outage $name back-fill in one statement', (c) => {
       const ctx: JobContext = { ch, now: NOW, runId: RUN };
       results.push(await jobOf(c.source, mode).backfill!(ctx, DAY, () => undefined, `backfill:${c.name}`));
     }
-    expect(bulkStatements.mock.calls.map((call) => call[0])).toEqual(
-      ['stage', 'facts', 'quarantine', 'drop-stage'].map((s) => `${c.stage}.${s}`),
-    );
+    // Staged in a table of the load's own, dropped whole afterwards.
+    expect(bulkStatements.mock.calls.map((call) => call[0])).toEqual([
+      'etl.bulk.stage-open',
+      ...['stage', 'facts', 'quarantine'].map((s) => `${c.stage}.${s}`),
+      'etl.bulk.stage-close',
+    ]);
     bulkStatements.mockRestore();
     const [a, b] = results;
     expect(b).toEqual(a);

@@ -4,7 +4,7 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import type { TableName } from '@/core/clickhouse/tables';
 import { chTime } from '@/core/time';
 import type { SqlSource } from '../../connectors/types';
-import { newLoadId, STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { closeStage, newLoadId, openStage, STAGE_COLUMNS } from '../../runtime/bulk-csv';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { flagReason } from '../../runtime/job';
 import { NOTICE_CHANNEL, SEND_RESULT, SMS_DELIVERED } from './source-schema';
@@ -193,13 +193,13 @@ const stageCols = (t: BulkTable) => STAGE_COLUMNS.slice(0, t.columns.length + 1)
 const maskCol = (t: BulkTable) => STAGE_COLUMNS[t.columns.length]!;
 
 /** The staged rows back as the source types them, plus the trimmed times (t_<col>). */
-function unstaged(t: BulkTable): string {
+function unstaged(t: BulkTable, stage: string): string {
   const cols = t.columns.map((c, i) => {
     const v = t.integer.has(c) ? `toInt64OrZero(c${i})` : `c${i}`;
     return t.nullable.has(c) ? `if(substring(${maskCol(t)}, ${i + 1}, 1) = '1', NULL, ${v}) AS ${c}` : `${v} AS ${c}`;
   });
   const times = t.times.map((f) => `${jsTrim(`c${t.columns.indexOf(f)}`)} AS t_${f}`);
-  return `SELECT ${[...cols, ...times].join(', ')} FROM etl_stage_csv WHERE load_id = {load:String}`;
+  return `SELECT ${[...cols, ...times].join(', ')} FROM ${stage} WHERE load_id = {load:String}`;
 }
 
 /** The row path's raw quarantined row: JSON.stringify of the row as libsql returns it, in column order. */
@@ -263,30 +263,27 @@ export async function loadOutageRange(
     ${r.after ? `AND (updated_at > {after_ts:String} OR (updated_at = {after_ts:String} AND ${id} > {after_id:String}))` : ''}
     AND ${id} IS NOT NULL AND ${id} NOT IN {odd:Array(String)}`;
   const mask = `concat(${t.columns.map((c) => `if(isNull(${c}), '1', '0')`).join(', ')})`;
-  await ch.command(
-    `etl.outage.${t.name}.bulk.stage`,
-    `INSERT INTO etl_stage_csv (load_id, n, ${stageCols(t).join(', ')})
-     SELECT {load:String}, 0, ${t.columns.map((c) => `ifNull(toString(${c}), '')`).join(', ')}, ${mask}
-     FROM sqlite({db:String}, ${lit(table)}) WHERE ${where}`,
-    {
-      load,
-      db: r.file,
-      from: r.from,
-      until: r.until,
-      ...(r.after ? { after_ts: r.after.ts, after_id: r.after.id } : {}),
-      odd: odd.filter((o) => typeof o[id] === 'string').map((o) => o[id] as string),
-    },
-  );
+  const stage = await openStage(ch, load);
   try {
-    return await move(ch, t, r, load, odd.length, viaRows, { ts: String(last.updated_at), id: String(last[id]) });
+    await ch.command(
+      `etl.outage.${t.name}.bulk.stage`,
+      `INSERT INTO ${stage} (load_id, n, ${stageCols(t).join(', ')})
+       SELECT {load:String}, 0, ${t.columns.map((c) => `ifNull(toString(${c}), '')`).join(', ')}, ${mask}
+       FROM sqlite({db:String}, ${lit(table)}) WHERE ${where}`,
+      {
+        load,
+        db: r.file,
+        from: r.from,
+        until: r.until,
+        ...(r.after ? { after_ts: r.after.ts, after_id: r.after.id } : {}),
+        odd: odd.filter((o) => typeof o[id] === 'string').map((o) => o[id] as string),
+      },
+    );
+    return await move(ch, t, r, stage, load, odd.length, viaRows, { ts: String(last.updated_at), id: String(last[id]) });
   } finally {
-    await ch
-      .command(
-        `etl.outage.${t.name}.bulk.drop-stage`,
-        `ALTER TABLE etl_stage_csv DELETE WHERE load_id = {load:String} OR staged_at < now() - INTERVAL 1 DAY SETTINGS mutations_sync = 2`,
-        { load },
-      )
-      .catch((err: unknown) => console.error(`[etl] ${r.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`));
+    await closeStage(ch, load).catch((err: unknown) =>
+      console.error(`[etl] ${r.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
+    );
   }
 }
 
@@ -295,13 +292,14 @@ async function move(
   ch: ClickHouse,
   t: BulkTable,
   r: BulkOutageRange,
+  stage: string,
   load: string,
   oddRows: number,
   viaRows: { loaded: number; quarantined: number },
   last: { ts: string; id: string },
 ) {
   const params = { load, tz: r.tz, ...t.params() };
-  const checked = t.checked(unstaged(t));
+  const checked = t.checked(unstaged(t, stage));
   const [counts] = await ch.query(
     `etl.outage.${t.name}.bulk.check`,
     `SELECT count() AS read, countIf(reason != '') AS bad FROM (${checked}) ${EAGER}`,
