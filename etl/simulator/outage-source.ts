@@ -125,6 +125,12 @@ export class OutageSimulator {
   private readonly counties: string[];
   private readonly plans = new Map<string, PlannedOutage[]>();
   private readonly notices = new Map<string, PlannedNotice[]>();
+  /**
+   * The history's planned days (every county's outages, their notices and last change), kept while the
+   * history's next days read them: a day's records come from the outages planned on it and the two days
+   * before, so each planned day was planned three times. Not the live plan cache, which the history would fill.
+   */
+  private readonly historyPlans = new Map<string, { o: PlannedOutage; notices: PlannedNotice[]; last: number }[]>();
 
   constructor(
     private readonly db: Client,
@@ -218,22 +224,20 @@ export class OutageSimulator {
     const customerRows: InValue[][] = [];
     const noticeRows: InValue[][] = [];
     const reports: string[][] = [];
-    for (const planned of localDays(dayStart - OUTAGE_MAX_TAIL_MS, dayEnd - 1, tz)) {
-      for (const county of this.counties) {
-        // Not through the live plan cache: the history walks back a year and would only fill it.
-        for (const o of planOutageDay(county, planned, this.opts.seed, tz)) {
-          const notices = outageNotices(o, this.opts.seed, { smsFailureRate: this.opts.smsFailureRate });
-          const last = lastChangeOf(o, notices);
-          if (last < dayStart || last >= dayEnd || last >= historyFrom) continue;
-          outageRows.push(this.outageRow(o, o.actualEnd));
-          for (const c of outageCustomers(o, this.opts.seed)) customerRows.push(this.customerRow(o, c.customerId, c.important));
-          for (const n of notices) {
-            noticeRows.push(this.noticeRow(n));
-            if (n.sms) reports.push(this.reportRow(n));
-          }
+    const days = localDays(dayStart - OUTAGE_MAX_TAIL_MS, dayEnd - 1, tz);
+    for (const planned of days) {
+      for (const { o, notices, last } of this.historyPlan(planned)) {
+        if (last < dayStart || last >= dayEnd || last >= historyFrom) continue;
+        outageRows.push(this.outageRow(o, o.actualEnd));
+        for (const c of outageCustomers(o, this.opts.seed)) customerRows.push(this.customerRow(o, c.customerId, c.important));
+        for (const n of notices) {
+          noticeRows.push(this.noticeRow(n));
+          if (n.sms) reports.push(this.reportRow(n));
         }
       }
     }
+    // The history goes back a day at a time: the next day reads two of these planned days again.
+    for (const planned of this.historyPlans.keys()) if (!days.includes(planned)) this.historyPlans.delete(planned);
     if (reports.length) {
       reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
       await this.writeReportFile(`sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
@@ -241,6 +245,20 @@ export class OutageSimulator {
     const stmts = upserts(outageRows, customerRows, noticeRows);
     for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
     return outageRows.length + customerRows.length + noticeRows.length;
+  }
+
+  private historyPlan(planned: string) {
+    let plan = this.historyPlans.get(planned);
+    if (!plan) {
+      plan = [];
+      for (const county of this.counties)
+        for (const o of planOutageDay(county, planned, this.opts.seed, this.opts.tz)) {
+          const notices = outageNotices(o, this.opts.seed, { smsFailureRate: this.opts.smsFailureRate });
+          plan.push({ o, notices, last: lastChangeOf(o, notices) });
+        }
+      this.historyPlans.set(planned, plan);
+    }
+    return plan;
   }
 
   /**
