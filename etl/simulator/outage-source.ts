@@ -27,6 +27,7 @@ import {
   type PlannedOutage,
 } from './outage-plan';
 import { seedOf } from './random';
+import { exportCsv, writeExport } from './export-csv';
 import { jsonUpsert } from './sqlite-json-upsert';
 
 // Plays the outage management system (综合停电) and its SMS gateway: keeps the outage database at "now" by
@@ -186,7 +187,8 @@ export class OutageSimulator {
 
     // Reports first, the position last: a crash re-writes the same files (same content, which the ETL's
     // file ledger loads once) and replays the same idempotent upserts.
-    for (const [name, rows] of [...reports].sort(([a], [b]) => (a < b ? -1 : 1))) await this.writeReportFile(name, rows);
+    for (const [name, rows] of [...reports].sort(([a], [b]) => (a < b ? -1 : 1)))
+      await this.writeReportFile(this.opts.smsReportDir, name, rows);
     const stmts = upserts(outageRows, customerRows, noticeRows);
     const state = (key: string, value: number): InStatement => ({
       sql: 'INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -212,13 +214,51 @@ export class OutageSimulator {
    * report file has the same content each time, which the ETL's file ledger loads once).
    */
   async writeHistoryDay(ymd: string): Promise<number> {
+    const day = await this.historyDayRows(ymd);
+    if (!day) return 0;
+    const { outageRows, customerRows, noticeRows, reports } = day;
+    if (reports.length) await this.writeReportFile(this.opts.smsReportDir, `sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
+    const stmts = upserts(outageRows, customerRows, noticeRows);
+    for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
+    return outageRows.length + customerRows.length + noticeRows.length;
+  }
+
+  /**
+   * The same day as the outage system's export for an initial load, into `dir`: a CSV of each table's rows
+   * (etl/simulator/export-csv.ts) and the gateway's report file of the day, by ETL source. Nothing enters the
+   * system's database.
+   */
+  async exportHistoryDay(ymd: string, dir: string): Promise<Record<string, string[]>> {
+    const day = await this.historyDayRows(ymd);
+    if (!day) return {};
+    const key = ymd.replace(/-/g, '');
+    const files: Record<string, string[]> = {};
+    for (const [source, u, rows] of [
+      ['outage.events', OUTAGE_UPSERT, day.outageRows],
+      ['outage.customers', CUSTOMER_UPSERT, day.customerRows],
+      ['outage.notices', NOTICE_UPSERT, day.noticeRows],
+    ] as const) {
+      const file = path.join(dir, `${u.table}_${key}.csv`);
+      await writeExport(file, exportCsv(u.columns, rows));
+      files[source] = [file];
+    }
+    if (day.reports.length) {
+      const name = `sms_report_${key}_history.csv`;
+      await this.writeReportFile(dir, name, day.reports);
+      files['outage.sms-reports'] = [path.join(dir, name)];
+    }
+    return files;
+  }
+
+  /** The rows of one past day (see writeHistoryDay); null before the first tick. */
+  private async historyDayRows(ymd: string) {
     const { tz } = this.opts;
     const historyFrom = Number((await this.getState('history_from')) ?? NaN);
     const dayStart = parseLocal(`${ymd} 00:00:00`, tz);
     if (dayStart === null) throw new Error(`bad date ${ymd}`);
     const dayEnd = startOfLocalDay(dayStart + DAY + 3 * HOUR, tz);
     // Before the first tick there is no live side to border on.
-    if (Number.isNaN(historyFrom) || dayStart >= historyFrom) return 0;
+    if (Number.isNaN(historyFrom) || dayStart >= historyFrom) return null;
 
     const outageRows: InValue[][] = [];
     const customerRows: InValue[][] = [];
@@ -238,13 +278,8 @@ export class OutageSimulator {
     }
     // The history goes back a day at a time: the next day reads two of these planned days again.
     for (const planned of this.historyPlans.keys()) if (!days.includes(planned)) this.historyPlans.delete(planned);
-    if (reports.length) {
-      reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
-      await this.writeReportFile(`sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
-    }
-    const stmts = upserts(outageRows, customerRows, noticeRows);
-    for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
-    return outageRows.length + customerRows.length + noticeRows.length;
+    reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
+    return { outageRows, customerRows, noticeRows, reports };
   }
 
   private historyPlan(planned: string) {
@@ -378,13 +413,14 @@ export class OutageSimulator {
     ];
   }
 
-  private async writeReportFile(name: string, rows: string[][]) {
+  private async writeReportFile(dir: string, name: string, rows: string[][]) {
     // Windows line ends and GBK, as Chinese gateways export; written aside and renamed so the ETL never
     // lists a half-written file (it skips dot files).
     const text = [[...SMS_REPORT_COLUMNS], ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-    const tmp = path.join(this.opts.smsReportDir, `.${name}.tmp`);
+    await mkdir(dir, { recursive: true });
+    const tmp = path.join(dir, `.${name}.tmp`);
     await writeFile(tmp, iconv.encode(text, 'gbk'));
-    await rename(tmp, path.join(this.opts.smsReportDir, name));
+    await rename(tmp, path.join(dir, name));
   }
 
   private async getState(key: string): Promise<string | null> {
@@ -408,7 +444,14 @@ export function simulatorOutagePaths(dataDir: string) {
  * The outage system and SMS gateway of the built-in simulator, shaped like etl/simulator/start.ts's Simulator.
  * `vars` fill the sources file's placeholders.
  */
-export async function startOutageSimulator(opts: { dataDir: string; seed: number; tz: string; countyCodes?: string[] }) {
+export async function startOutageSimulator(opts: {
+  dataDir: string;
+  seed: number;
+  tz: string;
+  countyCodes?: string[];
+  /** Where the history's export files go (etl/simulator/start.ts clears it at start); none: no exports. */
+  exportDir?: string;
+}) {
   const paths = simulatorOutagePaths(opts.dataDir);
   const db = openSqlite(paths.dbUrl);
   const sim = new OutageSimulator(db, { seed: opts.seed, tz: opts.tz, smsReportDir: paths.smsReportDir, countyCodes: opts.countyCodes });
@@ -419,6 +462,8 @@ export async function startOutageSimulator(opts: { dataDir: string; seed: number
       name: 'outage',
       sources: ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'],
       prepareDay: async (ymd: string) => void (await sim.writeHistoryDay(ymd)),
+      // The history in bulk: the day as the system's export files, never written into its database.
+      ...(opts.exportDir ? { exportDay: (ymd: string) => sim.exportHistoryDay(ymd, opts.exportDir!) } : {}),
       purgeDay: (ymd: string) => sim.purgeDay(ymd),
     },
     vars: {

@@ -51,7 +51,12 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
     await cti.exportDay(kind, ymd, file);
     return file;
   };
-  const outage = await startOutageSimulator({ dataDir: e.dataDir, seed: e.SIMULATOR_SEED, tz: e.BUSINESS_TZ });
+  const outage = await startOutageSimulator({
+    dataDir: e.dataDir,
+    seed: e.SIMULATOR_SEED,
+    tz: e.BUSINESS_TZ,
+    exportDir: path.join(exports, 'outage'),
+  });
   const billing = await startBillingSimulator({
     dataDir: e.dataDir,
     seed: e.SIMULATOR_SEED,

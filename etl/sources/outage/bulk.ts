@@ -287,11 +287,102 @@ export async function loadOutageRange(
   }
 }
 
+// ---- The outage system's export of a table for an initial load (the simulator's history in bulk): CSV in the
+// table's own columns, header first, NULL as \N, text quoted (etl/simulator/export-csv.ts). The engine reads the
+// file; rows SQL cannot judge as the SQLite reader types them (text in an integer column, a missing required
+// value) go to the row path as SQLite would have returned them.
+
+const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
+const INT_TEXT = String.raw`^-?[0-9]{1,15}$`;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const exportRow = z.record(z.string(), z.string().nullable());
+
+/** A file row as the SQLite reader returns it: number-looking text in an integer column is a number (affinity). */
+function asSqliteRow(
+  columns: readonly string[],
+  integer: ReadonlySet<string>,
+  row: Record<string, string | null>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const v = row[c] ?? null;
+    out[c] = v !== null && integer.has(c) && NUMBER_TEXT.test(v) ? Number(v) : v;
+  }
+  return out;
+}
+
+const exportSource = (columns: readonly string[], file: string) => ({
+  src: `file({file:String}, CSVWithNames, {structure:String})`,
+  at: { file, structure: columns.map((c) => `${c} Nullable(String)`).join(', ') },
+});
+
+/** Every row of a table's export file, in file order, as the SQLite reader returns rows (the small tables). */
+export async function readOutageExport(
+  ch: ClickHouse,
+  tag: string,
+  file: string,
+  columns: readonly string[],
+  integer: ReadonlySet<string>,
+): Promise<Record<string, unknown>[]> {
+  const { src, at } = exportSource(columns, file);
+  const rows = await ch.query(tag, `SELECT ${columns.join(', ')} FROM ${src} ORDER BY _row_number ${EXPORT_READ}`, at, exportRow);
+  return rows.map((r) => asSqliteRow(columns, integer, r));
+}
+
+export type OutageExportLoad = Omit<BulkOutageRange, 'file' | 'from' | 'until' | 'after'>;
+
+/**
+ * Loads one export file of a bulk table whole: the plain rows staged from the file by the engine and moved as a
+ * range's are, the others through `rowPath`. The rows are idempotent facts: loading the file again adds nothing.
+ */
+export async function loadOutageExport(
+  ch: ClickHouse,
+  which: BulkTableName,
+  file: string,
+  r: OutageExportLoad,
+  rowPath: (rows: Record<string, unknown>[]) => Promise<{ loaded: number; quarantined: number }>,
+): Promise<{ read: number; loaded: number; quarantined: number }> {
+  const t = BULK_TABLES[which];
+  const { src, at } = exportSource(t.columns, file);
+  const plain = t.columns
+    .map((c) => {
+      if (t.integer.has(c))
+        return t.nullable.has(c) ? `(${c} IS NULL OR match(${c}, ${lit(INT_TEXT)}))` : `match(ifNull(${c}, ''), ${lit(INT_TEXT)})`;
+      return t.nullable.has(c) ? 'true' : `${c} IS NOT NULL`;
+    })
+    .join(' AND ');
+  const odd = await ch.query(
+    `etl.outage.${t.name}.export.odd`,
+    `SELECT ${t.columns.join(', ')} FROM ${src} WHERE NOT (${plain}) ORDER BY _row_number ${EXPORT_READ}`,
+    at,
+    exportRow,
+  );
+  const viaRows = odd.length ? await rowPath(odd.map((o) => asSqliteRow(t.columns, t.integer, o))) : { loaded: 0, quarantined: 0 };
+  const load = newLoadId();
+  const mask = `concat(${t.columns.map((c) => `if(isNull(${c}), '1', '0')`).join(', ')})`;
+  const stage = await openStage(ch, load);
+  try {
+    await ch.command(
+      `etl.outage.${t.name}.export.stage`,
+      `INSERT INTO ${stage} (load_id, n, ${stageCols(t).join(', ')})
+       SELECT {load:String}, 0, ${t.columns.map((c) => `ifNull(${c}, '')`).join(', ')}, ${mask}
+       FROM ${src} WHERE ${plain} ${EXPORT_READ}`,
+      { ...at, load },
+    );
+    const moved = await move(ch, t, r, stage, load, odd.length, viaRows, { ts: '', id: '' });
+    return { read: moved.read, loaded: moved.loaded, quarantined: moved.quarantined };
+  } finally {
+    await closeStage(ch, load).catch((err: unknown) =>
+      console.error(`[etl] ${r.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
+    );
+  }
+}
+
 /** Checks the staged range and moves it into the fact table and etl_quarantine. */
 async function move(
   ch: ClickHouse,
   t: BulkTable,
-  r: BulkOutageRange,
+  r: OutageExportLoad,
   stage: string,
   load: string,
   oddRows: number,
