@@ -71,8 +71,9 @@ async function fireRedAlert(id: string): Promise<void> {
   };
   await sql.query('BEGIN');
   await sql.query(
-    `INSERT INTO alert_events (id, rule_id, rule_version, dedup_key, open_key, condition, subject, org_code, org_name, severity, state, title, title_en, figures, fired_at, updated_at)
-     VALUES ($1, $2, 1, $1, $1, 'breach', '530102001', '530102001', '五华区营业厅', 'red', 'firing', '五华区营业厅排队等待超过 30 分钟', 'Wuhua hall queue over 30 min', '{}', now(), now())`,
+    // Its value as a time-limit rule gives one: the hours past the limit (42 minutes: 0.7).
+    `INSERT INTO alert_events (id, rule_id, rule_version, dedup_key, open_key, condition, subject, org_code, org_name, severity, state, title, title_en, value, figures, fired_at, updated_at)
+     VALUES ($1, $2, 1, $1, $1, 'breach', '530102001', '530102001', '五华区营业厅', 'red', 'firing', '五华区营业厅排队等待超过 30 分钟', 'Wuhua hall queue over 30 min', 0.7, '{}', now(), now())`,
     [id, rule.id],
   );
   await sql.query(`INSERT INTO alert_outbox (event_id, change, at) VALUES ($1, 'fired', now())`, [id]);
