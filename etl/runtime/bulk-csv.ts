@@ -415,7 +415,10 @@ export async function openStage<B extends 'etl_stage_csv' | 'etl_stage_ticket'>(
 }
 
 /** The name of a load's own table under `prefix` (a checked table, a stage). */
-export function stageTable(prefix: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket', load: string): StageTableName {
+export function stageTable(
+  prefix: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing',
+  load: string,
+): StageTableName {
   const table = `${prefix}_${load}`;
   if (!isStageTableName(table)) throw new Error(`not a load id: ${JSON.stringify(load)}`);
   return table;

@@ -207,14 +207,17 @@ describe('bulk CSV path', () => {
     // blank line and the customers were not.
     expect(staging).toHaveBeenCalledTimes(4);
     expect(notSent).not.toHaveBeenCalled();
-    // …and moved in ClickHouse: facts and quarantine of each, then the staged load dropped.
+    // …and moved in ClickHouse: checked once into a table of the load's own, facts and quarantine of each from
+    // it, then that table and the staged load dropped.
     expect(statements.mock.calls.map((c) => c[0]).filter((t) => /^etl\.(billing\.)?bulk\.|\.stage$/.test(t))).toEqual([
       ...['payments', 'reconnections', 'dunning', 'balances'].flatMap((k) => [
         `etl.billing.${k}.stage`,
+        `etl.billing.bulk.${k}.check`,
         `etl.billing.bulk.${k}.facts`,
         // The balances' rows go to the latest-per-customer table as well.
         ...(k === 'balances' ? ['etl.billing.bulk.balances.latest'] : []),
         `etl.billing.bulk.${k}.quarantine`,
+        'etl.bulk.stage-close',
         'etl.bulk.drop-stage',
       ]),
     ]);

@@ -3,7 +3,7 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import type { TableName } from '@/core/clickhouse/tables';
 import { chTime } from '@/core/time';
 import { z } from 'zod';
-import { STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { STAGE_COLUMNS, stageTable } from '../../runtime/bulk-csv';
 import { lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { CHANNEL_LABEL, CONTROL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
 
@@ -266,55 +266,71 @@ export interface FileCounts {
 export async function moveStaged(ch: ClickHouse, load: BulkLoad): Promise<Map<string, FileCounts>> {
   const rules = RULES[load.kind];
   const loads = load.files.map((f) => f.loadId);
-  const params = { loads, tz: load.tz, ...labelParams(load.kind) };
-  const perLoad = await ch.query(
-    `etl.billing.bulk.${load.kind}.check`,
-    `SELECT load_id, count() AS read, countIf(reason != '') AS bad FROM (${checkedRows(load)}) GROUP BY load_id`,
-    params,
-    countsRow,
-  );
-  const counts = new Map(loads.map((id) => [id, { read: 0, loaded: 0, quarantined: 0 }]));
-  for (const r of perLoad) counts.set(r.load_id, { read: r.read, loaded: r.read - r.bad, quarantined: r.bad });
-  const read = perLoad.reduce((s, r) => s + r.read, 0);
-  const bad = perLoad.reduce((s, r) => s + r.bad, 0);
-  const cols = Object.keys(rules.out);
-  // Data first, quarantine next, the ledger last (the caller): as the row path.
-  if (read > bad)
-    for (const [table, tag] of [[rules.table, 'facts'], ...(rules.alsoInto ? [[rules.alsoInto, 'latest'] as const] : [])] as const)
-      await ch.command(
-        `etl.billing.bulk.${load.kind}.${tag}`,
-        `INSERT INTO ${table} (${cols.join(', ')})
+  const params: Record<string, unknown> = { loads, tz: load.tz, ...labelParams(load.kind) };
+  /** The parameters a statement names (the wrapper refuses unused ones). */
+  const bound = (sql: string, extra: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries({ ...params, ...extra }).filter(([k]) => sql.includes(`{${k}:`)));
+  // On one node the checks (a join with the customer master among them) are evaluated once, into a table of
+  // the load's own that the count, the facts, the latest balances and the quarantine then read; they were
+  // evaluated for each. A cluster's staging is distributed: there each statement checks the rows itself.
+  const checkedTable = ch.cluster ? null : stageTable('etl_checked_billing', loads[0]!);
+  const checked = checkedTable ?? `(${checkedRows(load)})`;
+  try {
+    if (checkedTable) {
+      // Reasons may quote text as JSON, as JSON.stringify does (no escaped slashes).
+      const sql = `CREATE TABLE ${checkedTable} ENGINE = Memory AS ${checkedRows(load)} SETTINGS output_format_json_escape_forward_slashes = 0`;
+      await ch.command(`etl.billing.bulk.${load.kind}.check`, sql, bound(sql));
+    }
+    const countSql = `SELECT load_id, count() AS read, countIf(reason != '') AS bad FROM ${checked} GROUP BY load_id`;
+    const perLoad = await ch.query(`etl.billing.bulk.${load.kind}.count`, countSql, bound(countSql), countsRow);
+    const counts = new Map(loads.map((id) => [id, { read: 0, loaded: 0, quarantined: 0 }]));
+    for (const r of perLoad) counts.set(r.load_id, { read: r.read, loaded: r.read - r.bad, quarantined: r.bad });
+    const read = perLoad.reduce((s, r) => s + r.read, 0);
+    const bad = perLoad.reduce((s, r) => s + r.bad, 0);
+    const cols = Object.keys(rules.out);
+    // Data first, quarantine next, the ledger last (the caller): as the row path.
+    if (read > bad)
+      for (const [table, tag] of [[rules.table, 'facts'], ...(rules.alsoInto ? [[rules.alsoInto, 'latest'] as const] : [])] as const) {
+        const sql = `INSERT INTO ${table} (${cols.join(', ')})
          SELECT ${cols.map((c) => `${rules.out[c]} AS ${c}`).join(', ')}
-         FROM (${checkedRows(load)}) WHERE reason = '' ORDER BY indexOf({loads:Array(String)}, load_id), n`,
-        params,
+         FROM ${checked} WHERE reason = '' ORDER BY indexOf({loads:Array(String)}, load_id), n`;
+        await ch.command(`etl.billing.bulk.${load.kind}.${tag}`, sql, bound(sql));
+      }
+    if (bad > 0) {
+      const keyCol = STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][KEY_FIELD[load.kind] as keyof (typeof HEADERS)[BulkKind]])]!;
+      const staged = STAGE_COLUMNS.slice(0, load.header.length);
+      const suffixCol = rules.keySuffix
+        ? STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][rules.keySuffix as keyof (typeof HEADERS)[BulkKind]])]!
+        : null;
+      // raw is JSON.stringify({ file, line, ...record }): keys are the file's header names, bound pre-encoded.
+      const sql = `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
+         SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'),
+           if(${keyCol} = '', concat(file, ':', toString(n + 2)), ${suffixCol ? `concat(${keyCol}, '@', ${suffixCol})` : keyCol}),
+           reason,
+           concat('{"file":', toJSONString(file), ',"line":', toString(n + 2),
+             arrayStringConcat(arrayMap((k, v) -> concat(',', k, ':', toJSONString(v)), {keys:Array(String)}, [${staged.join(', ')}])), '}')
+         FROM (SELECT *, transform(load_id, {loads:Array(String)}, {files:Array(String)}, '') AS file FROM ${checked})
+         WHERE reason != '' ORDER BY indexOf({loads:Array(String)}, load_id), n
+         SETTINGS output_format_json_escape_forward_slashes = 0`;
+      await ch.command(
+        `etl.billing.bulk.${load.kind}.quarantine`,
+        sql,
+        bound(sql, {
+          source: load.source,
+          run: load.runId,
+          at: chTime(load.now),
+          files: load.files.map((f) => f.name),
+          keys: load.header.map((h) => JSON.stringify(h)),
+        }),
       );
-  if (bad > 0) {
-    const keyCol = STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][KEY_FIELD[load.kind] as keyof (typeof HEADERS)[BulkKind]])]!;
-    const staged = STAGE_COLUMNS.slice(0, load.header.length);
-    const suffixCol = rules.keySuffix
-      ? STAGE_COLUMNS[load.header.indexOf(HEADERS[load.kind][rules.keySuffix as keyof (typeof HEADERS)[BulkKind]])]!
-      : null;
-    // raw is JSON.stringify({ file, line, ...record }): keys are the file's header names, bound pre-encoded.
-    await ch.command(
-      `etl.billing.bulk.${load.kind}.quarantine`,
-      `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
-       SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'),
-         if(${keyCol} = '', concat(file, ':', toString(n + 2)), ${suffixCol ? `concat(${keyCol}, '@', ${suffixCol})` : keyCol}),
-         reason,
-         concat('{"file":', toJSONString(file), ',"line":', toString(n + 2),
-           arrayStringConcat(arrayMap((k, v) -> concat(',', k, ':', toJSONString(v)), {keys:Array(String)}, [${staged.join(', ')}])), '}')
-       FROM (SELECT *, transform(load_id, {loads:Array(String)}, {files:Array(String)}, '') AS file FROM (${checkedRows(load)}))
-       WHERE reason != '' ORDER BY indexOf({loads:Array(String)}, load_id), n
-       SETTINGS output_format_json_escape_forward_slashes = 0`,
-      {
-        ...params,
-        source: load.source,
-        run: load.runId,
-        at: chTime(load.now),
-        files: load.files.map((f) => f.name),
-        keys: load.header.map((h) => JSON.stringify(h)),
-      },
-    );
+    }
+    return counts;
+  } finally {
+    if (checkedTable)
+      await ch
+        .command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${checkedTable} SYNC`)
+        .catch((err: unknown) =>
+          console.error(`[etl] ${load.source}: checked rows left behind: ${err instanceof Error ? err.message : err}`),
+        );
   }
-  return counts;
 }
