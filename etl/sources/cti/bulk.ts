@@ -12,6 +12,7 @@ import { quarantine } from '../../runtime/run-job';
 import { readWatermark, writeWatermark } from '../../runtime/watermark';
 import { AGENT_STATE_CODE, CATEGORY_LABEL, RELEASE_CAUSE } from './source-schema';
 import { SHORT_ABANDON_MS, sourceAgentStateSchema, sourceCdrSchema, type Transform } from './transform';
+import { EXPORT_READ, exportSource } from '../../runtime/export-file';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 
 // The CTI back-fill as set operations (issue 17), after etl/sources/hall-queue/bulk.ts: the API's pages are
@@ -352,7 +353,6 @@ export async function loadCtiRecords(
 // Those records, and the bad ones, are read back from the file as the row transform sees them: every field
 // text or null, in the file's column order (the API's).
 
-const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
 const exportRow = z.record(z.string(), z.union([z.string(), z.number()]).nullable());
 
 /** Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). */
@@ -382,8 +382,7 @@ export async function loadCtiExport(
   columns: readonly string[],
 ): Promise<PageLoad & { read: number }> {
   const { ch } = ctx;
-  const src = `file({file:String}, CSVWithNames, {structure:String})`;
-  const at = { file, structure: columns.map((c) => `${c} Nullable(String)`).join(', ') };
+  const { src, at } = exportSource(columns, file);
   const fields = feed.fields.map(exportField);
   const plain = fields.map((f) => `(${f.plain})`).join(' AND ');
   const asRecord = (r: Record<string, string | number | null>) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]));

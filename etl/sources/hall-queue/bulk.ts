@@ -4,6 +4,7 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import { chTime } from '@/core/time';
 import type { SqlSource } from '../../connectors/types';
 import { closeStage, newLoadId, openStage, stageTable } from '../../runtime/bulk-csv';
+import { asSqliteRow, EXPORT_READ, exportRow, exportSource, plainSqliteRow } from '../../runtime/export-file';
 import { flagReason } from '../../runtime/job';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { BIZ_TYPE, EVALUATION, STATE, TICKET_COLUMNS } from './source-schema';
@@ -209,33 +210,7 @@ async function dropStagedTickets(ch: ClickHouse, source: string, load: string) {
 // the queue system's vendor ships one for an initial load, and as the simulator writes its history in bulk.
 // The engine reads the file itself; the rows then take the range's checks above.
 
-/** Every column as text, as a CSV holds it: the integer columns are judged below, as SQLite's typeof() does. */
-const EXPORT_STRUCTURE = TICKET_COLUMNS.map((c) => `${c} Nullable(String)`).join(', ');
-const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
-const INT_TEXT = String.raw`^-?[0-9]{1,15}$`;
-
-/** PLAIN_ROW for text from a file: integer columns hold integers, required columns are present. */
-const PLAIN_EXPORT_ROW = TICKET_COLUMNS.map((c) => {
-  if (INTEGER.has(c))
-    return NULLABLE.has(c) ? `(${c} IS NULL OR match(${c}, ${lit(INT_TEXT)}))` : `match(ifNull(${c}, ''), ${lit(INT_TEXT)})`;
-  return NULLABLE.has(c) ? 'true' : `${c} IS NOT NULL`;
-}).join(' AND ');
-
-const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
-const exportRow = z.record(z.string(), z.string().nullable());
-
-/**
- * A row of the file as the SQLite reader would have returned it: number-looking text in an integer column is
- * a number (SQLite's INTEGER affinity), other text stays text, for the row path to judge.
- */
-function asSourceRow(row: Record<string, string | null>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of TICKET_COLUMNS) {
-    const v = row[c] ?? null;
-    out[c] = v !== null && INTEGER.has(c) && NUMBER_TEXT.test(v) ? Number(v) : v;
-  }
-  return out;
-}
+const PLAIN_EXPORT_ROW = plainSqliteRow(TICKET_COLUMNS, INTEGER, NULLABLE);
 
 export type TicketExportLoad = Omit<BulkTicketRange, 'file' | 'from' | 'until' | 'after'>;
 
@@ -250,15 +225,14 @@ export async function loadTicketExport(
   r: TicketExportLoad,
   rowPath: (rows: Record<string, unknown>[]) => Promise<{ loaded: number; quarantined: number }>,
 ): Promise<{ read: number; loaded: number; quarantined: number }> {
-  const src = `file({file:String}, CSVWithNames, {structure:String})`;
-  const at = { file, structure: EXPORT_STRUCTURE };
+  const { src, at } = exportSource(TICKET_COLUMNS, file);
   const odd = await ch.query(
     'etl.hall-queue.export.odd',
     `SELECT ${TICKET_COLUMNS.join(', ')} FROM ${src} WHERE NOT (${PLAIN_EXPORT_ROW}) ORDER BY _row_number ${EXPORT_READ}`,
     at,
     exportRow,
   );
-  const viaRows = odd.length ? await rowPath(odd.map(asSourceRow)) : { loaded: 0, quarantined: 0 };
+  const viaRows = odd.length ? await rowPath(odd.map((o) => asSqliteRow(TICKET_COLUMNS, INTEGER, o))) : { loaded: 0, quarantined: 0 };
   const load = newLoadId();
   const stage = await openStage(ch, load, 'etl_stage_ticket');
   try {

@@ -5,6 +5,7 @@ import type { TableName } from '@/core/clickhouse/tables';
 import { chTime } from '@/core/time';
 import type { SqlSource } from '../../connectors/types';
 import { closeStage, newLoadId, openStage, STAGE_COLUMNS } from '../../runtime/bulk-csv';
+import { asSqliteRow, EXPORT_READ, exportRow, exportSource, plainSqliteRow } from '../../runtime/export-file';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { flagReason } from '../../runtime/job';
 import { NOTICE_CHANNEL, SEND_RESULT, SMS_DELIVERED } from './source-schema';
@@ -292,30 +293,6 @@ export async function loadOutageRange(
 // file; rows SQL cannot judge as the SQLite reader types them (text in an integer column, a missing required
 // value) go to the row path as SQLite would have returned them.
 
-const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
-const INT_TEXT = String.raw`^-?[0-9]{1,15}$`;
-const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
-const exportRow = z.record(z.string(), z.string().nullable());
-
-/** A file row as the SQLite reader returns it: number-looking text in an integer column is a number (affinity). */
-function asSqliteRow(
-  columns: readonly string[],
-  integer: ReadonlySet<string>,
-  row: Record<string, string | null>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const c of columns) {
-    const v = row[c] ?? null;
-    out[c] = v !== null && integer.has(c) && NUMBER_TEXT.test(v) ? Number(v) : v;
-  }
-  return out;
-}
-
-const exportSource = (columns: readonly string[], file: string) => ({
-  src: `file({file:String}, CSVWithNames, {structure:String})`,
-  at: { file, structure: columns.map((c) => `${c} Nullable(String)`).join(', ') },
-});
-
 /** Every row of a table's export file, in file order, as the SQLite reader returns rows (the small tables). */
 export async function readOutageExport(
   ch: ClickHouse,
@@ -344,13 +321,7 @@ export async function loadOutageExport(
 ): Promise<{ read: number; loaded: number; quarantined: number }> {
   const t = BULK_TABLES[which];
   const { src, at } = exportSource(t.columns, file);
-  const plain = t.columns
-    .map((c) => {
-      if (t.integer.has(c))
-        return t.nullable.has(c) ? `(${c} IS NULL OR match(${c}, ${lit(INT_TEXT)}))` : `match(ifNull(${c}, ''), ${lit(INT_TEXT)})`;
-      return t.nullable.has(c) ? 'true' : `${c} IS NOT NULL`;
-    })
-    .join(' AND ');
+  const plain = plainSqliteRow(t.columns, t.integer, t.nullable);
   const odd = await ch.query(
     `etl.outage.${t.name}.export.odd`,
     `SELECT ${t.columns.join(', ')} FROM ${src} WHERE NOT (${plain}) ORDER BY _row_number ${EXPORT_READ}`,
