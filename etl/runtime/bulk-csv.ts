@@ -424,15 +424,23 @@ export function stageTable(
   return table;
 }
 
-/** Drops a load's own tables (openStage's, or its rows of the shared stage on a cluster). */
+/**
+ * Drops one of a load's own tables (openStage's, a checked table; on a cluster its rows of the shared stage).
+ * Never throws: the load itself is done, so a failure is said with `source` (the sweep clears it a day later).
+ */
 export async function closeStage(
   ch: ClickHouse,
   load: string,
-  base: 'etl_stage_csv' | 'etl_stage_ticket' = 'etl_stage_csv',
+  source: string,
+  base: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing' = 'etl_stage_csv',
 ): Promise<void> {
-  if (ch.cluster && base === 'etl_stage_csv') return dropStaged(ch, [load]);
-  // SYNC: an Atomic database otherwise keeps a dropped table's data for minutes.
-  await ch.command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${stageTable(base, load)} SYNC`);
+  try {
+    if (ch.cluster && base === 'etl_stage_csv') return await dropStaged(ch, [load]);
+    // SYNC: an Atomic database otherwise keeps a dropped table's data for minutes.
+    await ch.command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${stageTable(base, load)} SYNC`);
+  } catch (err) {
+    console.error(`[etl] ${source}: ${base} of load ${load} left behind: ${err instanceof Error ? err.message : err}`);
+  }
 }
 
 const swept = new WeakSet<ClickHouse>();

@@ -3,7 +3,7 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import type { TableName } from '@/core/clickhouse/tables';
 import { chTime } from '@/core/time';
 import { z } from 'zod';
-import { STAGE_COLUMNS, stageTable } from '../../runtime/bulk-csv';
+import { closeStage, STAGE_COLUMNS, stageTable } from '../../runtime/bulk-csv';
 import { lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { CHANNEL_LABEL, CONTROL_LABEL, DUNNING_CHANNEL_LABEL, HEADERS, RESULT_LABEL, type BillingKind } from './source-schema';
 
@@ -326,11 +326,6 @@ export async function moveStaged(ch: ClickHouse, load: BulkLoad): Promise<Map<st
     }
     return counts;
   } finally {
-    if (checkedTable)
-      await ch
-        .command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${checkedTable} SYNC`)
-        .catch((err: unknown) =>
-          console.error(`[etl] ${load.source}: checked rows left behind: ${err instanceof Error ? err.message : err}`),
-        );
+    if (checkedTable) await closeStage(ch, loads[0]!, load.source, 'etl_checked_billing');
   }
 }

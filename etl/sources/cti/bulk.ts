@@ -258,12 +258,6 @@ async function moveStaged(ch: ClickHouse, feed: CtiBulkFeed, l: CtiBulkLoad, sta
   return verdicts;
 }
 
-/** Drops the load's staged rows; a failure to is said, not thrown (the load itself is done). */
-const unstage = (ch: ClickHouse, l: CtiBulkLoad, load: string) =>
-  closeStage(ch, load).catch((err: unknown) =>
-    console.error(`[etl] ${l.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
-  );
-
 /**
  * The records SQL left to the row transform, then the quarantine of both paths in the records' order (`at`).
  * Returns what the row path loaded.
@@ -334,7 +328,7 @@ export async function loadCtiRecords(
       );
       verdicts = await moveStaged(ch, feed, l, stage, load, staged.length);
     } finally {
-      await unstage(ch, l, load);
+      await closeStage(ch, load, l.source);
     }
     for (const v of verdicts) {
       const i = staged[v.n]!;
@@ -414,7 +408,7 @@ export async function loadCtiExport(
     staged = counted?.n ?? 0;
     verdicts = staged ? await moveStaged(ch, feed, l, stage, load, staged) : [];
   } finally {
-    await unstage(ch, l, load);
+    await closeStage(ch, load, l.source);
   }
   const bad: { at: number; row: QuarantinedRow }[] = [];
   if (verdicts.length) {

@@ -196,14 +196,8 @@ export async function loadTicketRange(
     const moved = await moveTickets(ch, r, stage, load, odd.length, viaRows);
     return { ...moved, last: { ts: String(last.updated_at), id: String(last.ticket_id) } };
   } finally {
-    await dropStagedTickets(ch, r.source, load);
+    await closeStage(ch, load, r.source, 'etl_stage_ticket');
   }
-}
-
-async function dropStagedTickets(ch: ClickHouse, source: string, load: string) {
-  await closeStage(ch, load, 'etl_stage_ticket').catch((err: unknown) =>
-    console.error(`[etl] ${source}: staged tickets left behind: ${err instanceof Error ? err.message : err}`),
-  );
 }
 
 // ---- An export of q_ticket: a CSV file in the table's own columns (header first; NULL as \N, text quoted), as
@@ -245,7 +239,7 @@ export async function loadTicketExport(
     );
     return await moveTickets(ch, r, stage, load, odd.length, viaRows);
   } finally {
-    await dropStagedTickets(ch, r.source, load);
+    await closeStage(ch, load, r.source, 'etl_stage_ticket');
   }
 }
 
@@ -309,10 +303,6 @@ async function moveTickets(
       );
     return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined };
   } finally {
-    await ch
-      .command('etl.bulk.stage-close', `DROP TABLE IF EXISTS ${checkedTable} SYNC`)
-      .catch((err: unknown) =>
-        console.error(`[etl] ${r.source}: checked tickets left behind: ${err instanceof Error ? err.message : err}`),
-      );
+    await closeStage(ch, load, r.source, 'etl_checked_ticket');
   }
 }

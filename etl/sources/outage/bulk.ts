@@ -282,9 +282,7 @@ export async function loadOutageRange(
     );
     return await move(ch, t, r, stage, load, odd.length, viaRows, { ts: String(last.updated_at), id: String(last[id]) });
   } finally {
-    await closeStage(ch, load).catch((err: unknown) =>
-      console.error(`[etl] ${r.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
-    );
+    await closeStage(ch, load, r.source);
   }
 }
 
@@ -343,9 +341,7 @@ export async function loadOutageExport(
     const moved = await move(ch, t, r, stage, load, odd.length, viaRows, { ts: '', id: '' });
     return { read: moved.read, loaded: moved.loaded, quarantined: moved.quarantined };
   } finally {
-    await closeStage(ch, load).catch((err: unknown) =>
-      console.error(`[etl] ${r.source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
-    );
+    await closeStage(ch, load, r.source);
   }
 }
 
