@@ -32,10 +32,16 @@ export const TABLES = [
  * A load's own staging tables on one node (etl/runtime/bulk-csv.ts, openStage): a base table's columns, or a
  * load's checked rows, named after the load's id, which the code makes (32 hex digits), never input.
  */
-export const STAGE_PREFIXES = ['etl_stage_csv_', 'etl_stage_ticket_', 'etl_checked_ticket_', 'etl_checked_billing_'] as const;
+export const STAGE_PREFIXES = [
+  'etl_stage_csv_',
+  'etl_stage_ticket_',
+  'etl_checked_ticket_',
+  'etl_checked_billing_',
+  'etl_checked_workorder_',
+] as const;
 export type StageTableName = `${(typeof STAGE_PREFIXES)[number]}${string}`;
 
 export type TableName = (typeof TABLES)[number] | StageTableName;
 
 export const isStageTableName = (name: string): name is StageTableName =>
-  /^(etl_stage_csv|etl_stage_ticket|etl_checked_ticket|etl_checked_billing)_[0-9a-f]{32}$/.test(name);
+  /^(etl_stage_csv|etl_stage_ticket|etl_checked_ticket|etl_checked_billing|etl_checked_workorder)_[0-9a-f]{32}$/.test(name);

@@ -416,7 +416,7 @@ export async function openStage<B extends 'etl_stage_csv' | 'etl_stage_ticket'>(
 
 /** The name of a load's own table under `prefix` (a checked table, a stage). */
 export function stageTable(
-  prefix: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing',
+  prefix: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing' | 'etl_checked_workorder',
   load: string,
 ): StageTableName {
   const table = `${prefix}_${load}`;
@@ -432,7 +432,7 @@ export async function closeStage(
   ch: ClickHouse,
   load: string,
   source: string,
-  base: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing' = 'etl_stage_csv',
+  base: 'etl_stage_csv' | 'etl_stage_ticket' | 'etl_checked_ticket' | 'etl_checked_billing' | 'etl_checked_workorder' = 'etl_stage_csv',
 ): Promise<void> {
   try {
     if (ch.cluster && base === 'etl_stage_csv') return await dropStaged(ch, [load]);

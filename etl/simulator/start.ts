@@ -108,8 +108,13 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           splitFrom: 'cti',
           exportDay: async (ymd) => ({ 'cti.agent-states': [await ctiExport('agent-states', ymd)] }),
         },
-        // The work-order API, too, answers any past window from its plan.
-        { name: 'workorder', sources: ['workorder.orders'] },
+        // The work-order API, too, answers any past window from its plan; in bulk, each day is the vendor's
+        // export of the listing (orders and their steps).
+        {
+          name: 'workorder',
+          sources: ['workorder.orders'],
+          exportDay: async (ymd) => ({ 'workorder.orders': await workOrders.exportDay(ymd, path.join(exports, 'workorder')) }),
+        },
         outage.history,
         billing.history,
         balances.history,

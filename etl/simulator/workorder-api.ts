@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import { findCounty } from '@/core/org/divisions';
 import { formatLocal, startOfLocalDay } from '@/core/time';
 import {
@@ -10,8 +11,13 @@ import {
   RESULT_LABEL,
   SATISFACTION_LABEL,
   STEP_CODE,
+  NODE_FIELDS,
+  WORK_ORDER_EXPORT_COLUMNS,
+  WORK_ORDER_STEP_EXPORT_COLUMNS,
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
+import { backfillRange } from '../runtime/backfill';
+import { csvField, writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 import { supervisionDesk } from './workorder-supervision';
@@ -38,7 +44,14 @@ export interface WorkOrderApiOptions {
   planDay?: typeof planWorkOrderDay;
 }
 
-export type WorkOrderApi = VendorApi;
+export interface WorkOrderApi extends VendorApi {
+  /**
+   * One past local day of the listing as the vendor's export (WORK_ORDER_EXPORT_COLUMNS and
+   * WORK_ORDER_STEP_EXPORT_COLUMNS): the records a back-fill window of that day would page through, written to
+   * `dir` as orders_YYYYMMDD.csv and steps_YYYYMMDD.csv. Returns both paths, orders first.
+   */
+  exportDay(ymd: string, dir: string): Promise<[orders: string, steps: string]>;
+}
 
 const DAY = 86_400_000;
 const SNAPSHOT_MS = 30_000;
@@ -61,12 +74,17 @@ const STATUS_AFTER: Record<WorkOrderStep, keyof typeof ORDER_STATUS_CODE> = {
   callback: 'callback',
 };
 
-/** The order as the system shows it at `now`: the steps done so far; result and responsibility once archived. */
-export function workOrderRecord(o: PlannedWorkOrder, tz: string, now: number): VendorRecord {
+/** What the system shows of an order at `now`: the steps done so far, whether it is archived, its status. */
+function shown(o: PlannedWorkOrder, now: number) {
   const steps = o.steps.filter((s) => s.at <= now);
   const closed = o.closedAt <= now;
   const last = steps.at(-1);
-  const status = closed ? 'closed' : last ? STATUS_AFTER[last.step] : 'created';
+  return { steps, closed, status: closed ? 'closed' : last ? STATUS_AFTER[last.step] : ('created' as const) };
+}
+
+/** The order as the system shows it at `now`: the steps done so far; result and responsibility once archived. */
+export function workOrderRecord(o: PlannedWorkOrder, tz: string, now: number): VendorRecord {
+  const { steps, closed, status } = shown(o, now);
   const county = findCounty(o.countyCode);
   return {
     orderNo: o.orderId,
@@ -123,7 +141,8 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     return orders;
   };
 
-  const list = (from: number, to: number, now: number): VendorRecord[] => {
+  /** The orders a window lists, in the listing's order. */
+  const listed = (from: number, to: number, now: number): PlannedWorkOrder[] => {
     const end = Math.min(to, now);
     if (end <= from) return [];
     const out: { at: number; key: string; o: PlannedWorkOrder }[] = [];
@@ -135,11 +154,14 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
       }
     }
     out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return out.map(({ o }) => {
+    return out.map(({ o }) => o);
+  };
+
+  const list = (from: number, to: number, now: number): VendorRecord[] =>
+    listed(from, to, now).map((o) => {
       const rec = workOrderRecord(o, tz, now);
       return opts.mutate ? opts.mutate(rec) : rec;
     });
-  };
 
   const fail = (res: ServerResponse, status: number, message: string) =>
     send(res, status, { success: false, errorCode: String(status), errorMessage: message, result: null });
@@ -179,7 +201,62 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     });
   };
 
-  return serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
+  const api = await serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
+  // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
+  const exportDay: WorkOrderApi['exportDay'] = async (ymd, dir) => {
+    const { from, to } = backfillRange(ymd, ymd, tz);
+    const now = opts.now();
+    const day = ymd.replaceAll('-', '');
+    const files: [string, string] = [path.join(dir, `orders_${day}.csv`), path.join(dir, `steps_${day}.csv`)];
+    const orders = [WORK_ORDER_EXPORT_COLUMNS.join(',')];
+    const steps = [WORK_ORDER_STEP_EXPORT_COLUMNS.join(',')];
+    if (opts.mutate) {
+      // What the API would send (a test's garbled records), field by field.
+      for (const r of list(from, to, now)) {
+        orders.push(WORK_ORDER_EXPORT_COLUMNS.map((c) => csvField(r[c])).join(','));
+        const nodes = Array.isArray(r.nodeList) ? (r.nodeList as unknown[]) : [];
+        nodes.forEach((n, i) => {
+          const node = typeof n === 'object' && n !== null ? (n as Record<string, unknown>) : {};
+          steps.push(`${csvField(r.orderNo)},${i + 1},${NODE_FIELDS.map((c) => csvField(node[c])).join(',')}`);
+        });
+      }
+    } else {
+      // Straight from the plan: the lines workOrderRecord's fields would give, without the records.
+      for (const o of listed(from, to, now)) {
+        const { steps: done, closed, status } = shown(o, now);
+        const no = csvField(o.orderId);
+        orders.push(
+          [
+            no,
+            csvField(ORDER_TYPE_LABEL[o.type]),
+            csvField(o.countyCode),
+            csvField(findCounty(o.countyCode)?.name ?? ''),
+            csvField(AREA_TYPE_LABEL[o.area]),
+            csvField(local(o.createdAt, tz)),
+            csvField(o.limit.value),
+            csvField(LIMIT_UNIT_CODE[o.limit.unit]),
+            csvField(local(o.arriveDueAt, tz)),
+            csvField(local(o.dueAt, tz)),
+            csvField(ORDER_STATUS_CODE[status]),
+            csvField(closed ? local(o.closedAt, tz) : null),
+            csvField(closed ? RESULT_LABEL[o.result] : ''),
+            csvField(closed && o.causeTag ? CAUSE_TAG_LABEL[o.causeTag] : ''),
+            csvField(closed ? SATISFACTION_LABEL[o.satisfaction] : ''),
+            csvField(local(lastChange(o, now), tz)),
+          ].join(','),
+        );
+        done.forEach((s, i) =>
+          steps.push(
+            `${no},${i + 1},${csvField(STEP_CODE[s.step])},${csvField(STEP_NAME[s.step])},${csvField(s.actor)},${csvField(s.actorName)},${csvField(local(s.at, tz))}`,
+          ),
+        );
+      }
+    }
+    await writeExport(files[0], `${orders.join('\n')}\n`);
+    await writeExport(files[1], `${steps.join('\n')}\n`);
+    return files;
+  };
+  return Object.assign(api, { exportDay });
 }
 
 export interface WorkOrderSimulator {
@@ -187,6 +264,8 @@ export interface WorkOrderSimulator {
   tasks: never[];
   /** Placeholder values for the sources file. */
   vars: { SIMULATOR_WORKORDER_URL: string };
+  /** A past day as the vendor's export files (WorkOrderApi.exportDay): the history in bulk. */
+  exportDay: WorkOrderApi['exportDay'];
   close(): Promise<void>;
 }
 
@@ -198,5 +277,5 @@ export async function startWorkOrderSimulator(opts: {
   now?: () => number;
 }): Promise<WorkOrderSimulator> {
   const api = await startWorkOrderApi({ seed: opts.seed, tz: opts.tz, host: opts.host ?? '127.0.0.1', now: opts.now ?? Date.now });
-  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, close: () => api.close() };
+  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, exportDay: api.exportDay, close: () => api.close() };
 }

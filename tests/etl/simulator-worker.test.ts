@@ -48,8 +48,8 @@ describe.each([
       splitFrom: 'cti',
     });
     expect(sim.history?.systems.find((s) => s.name === 'workorder')?.prepareDay).toBeUndefined();
-    // The history in bulk: the queue's, the CTI's and the outage system's days as export files.
-    for (const name of ['hall-queue', 'cti', 'cti-agent-states', 'outage'])
+    // The history in bulk: the queue's, the CTI's, the work orders' and the outage system's days as export files.
+    for (const name of ['hall-queue', 'cti', 'cti-agent-states', 'workorder', 'outage'])
       expect(sim.history?.systems.find((s) => s.name === name)?.exportDay, name).toBeTypeOf('function');
     expect(sim.vars.SIMULATOR_CTI_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   });

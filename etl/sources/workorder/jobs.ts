@@ -2,6 +2,7 @@ import type { HttpSourceConfig } from '../../connectors/types';
 import type { EtlJob, JobContext, QuarantinedRow } from '../../runtime/job';
 import { quarantine } from '../../runtime/run-job';
 import { windowJob } from '../../runtime/window-pull';
+import { loadWorkOrderExports } from './bulk';
 import { WORK_ORDER_SOURCE } from './config';
 import { WORK_ORDERS_PATH } from './source-schema';
 import { transformWorkOrder, workOrderKey } from './transform';
@@ -72,6 +73,9 @@ export function workOrderJobs(cfg: WorkOrderSourceConfig): EtlJob[] {
       return { loaded: orders.length, quarantined: bad.length };
     },
   });
+  // The vendor's export of a day's listing (the simulator's history in bulk), read and checked by the engine:
+  // `files` holds each day's orders_<day>.csv with its steps_<day>.csv beside it (bulk.ts, exportPairs).
+  job.loadExport = (ctx, files) => loadWorkOrderExports(ctx, files, cfg.tz);
   // No reconcile: the API lists an order by its last change, so a day's total has no one-to-one counterpart
   // in fact_work_order (an order created yesterday and handled today is listed today).
   return [job];

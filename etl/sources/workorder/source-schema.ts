@@ -71,3 +71,37 @@ export const SATISFACTION_LABEL = {
 } as const;
 
 export { invert } from '../cti/source-schema';
+
+/**
+ * The vendor's export of a day's listing (导出): a listing with nested steps ships as two CSV files, a header
+ * of these columns first, text quoted, NULL as \N. The orders file holds one row per record of the API's
+ * listing, its fields as the API names them, in the API's order, without nodeList.
+ */
+export const WORK_ORDER_EXPORT_COLUMNS = [
+  'orderNo',
+  'orderType',
+  'orgCode',
+  'orgName',
+  'areaType',
+  'createTime',
+  'limitValue',
+  'limitUnit',
+  'arriveDeadline',
+  'deadline',
+  'orderStatus',
+  'archiveTime',
+  'handleResult',
+  'responsibility',
+  'satisfaction',
+  'updateTime',
+] as const;
+
+/** Where nodeList sits among the record's fields (after this one), as the API sends it. */
+export const NODE_LIST_AFTER = 'orderStatus';
+
+/**
+ * The steps file: one row per entry of a record's nodeList, named by the record's orderNo, `seq` its position
+ * in nodeList (1-based), then the entry's fields (NODE_FIELDS) as the API names them, in its order.
+ */
+export const NODE_FIELDS = ['nodeCode', 'nodeName', 'operatorId', 'operatorName', 'operateTime'] as const;
+export const WORK_ORDER_STEP_EXPORT_COLUMNS = ['orderNo', 'seq', ...NODE_FIELDS] as const;

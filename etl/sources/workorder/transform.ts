@@ -27,7 +27,7 @@ const CAUSE_TAG = invert(CAUSE_TAG_LABEL);
 const SATISFACTION = invert(SATISFACTION_LABEL);
 
 /** The step whose time the order's deadline (due_at) applies to. */
-const DUE_STEP = {
+export const DUE_STEP = {
   fault_repair: 'handle',
   arrears_reconnection: 'handle',
   complaint: 'reply',
