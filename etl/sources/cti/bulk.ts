@@ -219,8 +219,12 @@ function unstaged(feed: CtiBulkFeed, stage: string): string {
   const cols = feed.fields.map((f, i) =>
     f.time ? `if(${STAGE_COLUMNS[i]} = '', NULL, toInt64(${STAGE_COLUMNS[i]})) AS m_${f.name}` : `${STAGE_COLUMNS[i]} AS ${f.name}`,
   );
-  return `SELECT n, ${cols.join(', ')} FROM ${stage} WHERE load_id = {load:String}`;
+  // An export stages every row of its file, those SQL can judge marked in the column after the fields.
+  return `SELECT n, ${cols.join(', ')} FROM ${stage} WHERE load_id = {load:String} AND ${plainMark(feed)} != '0'`;
 }
+
+/** The staging column that says whether SQL can judge an exported row ('0': the row path's; '' on other loads). */
+const plainMark = (feed: CtiBulkFeed) => STAGE_COLUMNS[feed.fields.length]!;
 
 const verdictRow = z.object({ n: chNumber, reason: z.string() });
 
@@ -349,18 +353,28 @@ export async function loadCtiRecords(
 
 const exportRow = z.record(z.string(), z.union([z.string(), z.number()]).nullable());
 
-/** Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). */
+/**
+ * Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). A time is read
+ * trimmed once, as t_<name> (exportRows): pasted into each test, the trim made the statement's text 60 KB, and
+ * analysing it cost more than reading a day's file.
+ */
 function exportField(f: CtiBulkFeed['fields'][number]): { plain: string; staged: string } {
   const v = `ifNull(${f.name}, '')`;
   const present = f.optional ? 'true' : `${f.name} IS NOT NULL`;
   if (!f.time) return { plain: present, staged: v };
-  const t = jsTrim(v);
+  const t = `t_${f.name}`;
   // Years ClickHouse holds with a day to spare either side (the zone); others are the row transform's.
   const held = `toUInt16OrZero(substring(${t}, 1, 4)) BETWEEN 1901 AND 2298`;
   return {
     plain: `${present} AND (${v} = '' OR (${timeOk(t)} AND ${held}))`,
     staged: `if(${v} = '', '', toString(toUnixTimestamp64Milli(assumeNotNull(${timeVal(t)}))))`,
   };
+}
+
+/** The file's rows with their number (i) and each time field trimmed (t_<name>). */
+function exportRows(feed: CtiBulkFeed, src: string): string {
+  const trimmed = feed.fields.filter((f) => f.time).map((f) => `, ${jsTrim(`ifNull(${f.name}, '')`)} AS t_${f.name}`);
+  return `(SELECT _row_number AS i, *${trimmed.join('')} FROM ${src})`;
 }
 
 /**
@@ -381,53 +395,57 @@ export async function loadCtiExport(
   const plain = fields.map((f) => `(${f.plain})`).join(' AND ');
   const asRecord = (r: Record<string, string | number | null>) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]));
 
-  const odd = await ch.query(
-    `etl.cti.${feed.name}.export.odd`,
-    `SELECT _row_number AS i, ${columns.join(', ')} FROM ${src} WHERE NOT (${plain}) ORDER BY i ${EXPORT_READ}`,
-    at,
-    exportRow,
-  );
+  // The file is read once, every row staged with its mark; the rows the row transform must see (odd) and the
+  // bad ones are read back from the file by number, which only happens when there are any.
   const load = newLoadId();
   const stage = await openStage(ch, load);
+  const mark = plainMark(feed);
   let staged: number;
+  let oddRows: number[];
   let verdicts: z.infer<typeof verdictRow>[];
   try {
     await ch.command(
       `etl.cti.${feed.name}.export.stage`,
-      `INSERT INTO ${stage} (load_id, n, ${STAGE_COLUMNS.slice(0, feed.fields.length).join(', ')})
-       SELECT {load:String}, toUInt32(_row_number), ${fields.map((f) => f.staged).join(', ')}
-       FROM ${src} WHERE ${plain} ${EXPORT_READ}`,
+      `INSERT INTO ${stage} (load_id, n, ${STAGE_COLUMNS.slice(0, feed.fields.length).join(', ')}, ${mark})
+       SELECT {load:String}, toUInt32(i), ${fields.map((f) => f.staged).join(', ')}, if(${plain}, '1', '0')
+       FROM ${exportRows(feed, src)} ${EXPORT_READ}`,
       { ...at, load, tz: l.tz },
     );
     const [counted] = await ch.query(
       `etl.cti.${feed.name}.export.count`,
-      `SELECT count() AS n FROM ${stage} WHERE load_id = {load:String}`,
+      `SELECT countIf(${mark} = '1') AS plain_rows, arraySort(groupArrayIf(n, ${mark} = '0')) AS odd FROM ${stage} WHERE load_id = {load:String}`,
       { load },
-      z.object({ n: chNumber }),
+      z.object({ plain_rows: chNumber, odd: z.array(chNumber) }),
     );
-    staged = counted?.n ?? 0;
+    staged = counted?.plain_rows ?? 0;
+    oddRows = counted?.odd ?? [];
     verdicts = staged ? await moveStaged(ch, feed, l, stage, load, staged) : [];
   } finally {
     await closeStage(ch, load, l.source);
   }
+  const again = [...oddRows, ...verdicts.map((v) => v.n)];
+  const rows = again.length
+    ? await ch.query(
+        `etl.cti.${feed.name}.export.again`,
+        `SELECT _row_number AS i, ${columns.join(', ')} FROM ${src} WHERE _row_number IN {rows:Array(UInt64)} ORDER BY i ${EXPORT_READ}`,
+        { ...at, rows: again },
+        exportRow,
+      )
+    : [];
+  const byRow = new Map(rows.map((r) => [Number(r.i), asRecord(r)]));
+  const fromFile = (n: number) => {
+    const raw = byRow.get(n);
+    if (!raw) throw new Error(`${l.source}: row ${n} of ${file} not found again`);
+    return raw;
+  };
   const bad: { at: number; row: QuarantinedRow }[] = [];
-  if (verdicts.length) {
-    const rows = await ch.query(
-      `etl.cti.${feed.name}.export.bad`,
-      `SELECT _row_number AS i, ${columns.join(', ')} FROM ${src} WHERE _row_number IN {rows:Array(UInt64)} ORDER BY i ${EXPORT_READ}`,
-      { ...at, rows: verdicts.map((v) => v.n) },
-      exportRow,
-    );
-    const byRow = new Map(rows.map((r) => [Number(r.i), asRecord(r)]));
-    for (const v of verdicts) {
-      const raw = byRow.get(v.n);
-      if (!raw) throw new Error(`${l.source}: row ${v.n} of ${file} not found again`);
-      bad.push({ at: v.n, row: { recordKey: l.key(raw), reason: v.reason, raw } });
-    }
+  for (const v of verdicts) {
+    const raw = fromFile(v.n);
+    bad.push({ at: v.n, row: { recordKey: l.key(raw), reason: v.reason, raw } });
   }
-  const viaRows = odd.map((r) => ({ at: Number(r.i), raw: asRecord(r) }));
+  const viaRows = oddRows.map((n) => ({ at: n, raw: fromFile(n) }));
   const loaded = staged - verdicts.length + (await rowPathAndQuarantine(ctx, feed, l, viaRows, bad));
-  return { read: staged + odd.length, loaded, quarantined: bad.length };
+  return { read: staged + oddRows.length, loaded, quarantined: bad.length };
 }
 
 /**
