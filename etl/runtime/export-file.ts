@@ -6,7 +6,9 @@ import { lit } from './sql-rules';
 // CTI and the outage system share how such a file is read and which rows SQL can judge as the row path does.
 
 /** CSV exactly as written: no trimming, and single quotes are text (the row readers see them so). */
-export const EXPORT_READ = `SETTINGS input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
+export const EXPORT_READ_SETTINGS = `input_format_csv_trim_whitespaces = 0, format_csv_allow_single_quotes = 0`;
+/** EXPORT_READ_SETTINGS as a statement's SETTINGS clause. */
+export const EXPORT_READ = `SETTINGS ${EXPORT_READ_SETTINGS}`;
 
 /** The file() source and its parameters: every column Nullable(String). */
 export function exportSource(columns: readonly string[], file: string) {

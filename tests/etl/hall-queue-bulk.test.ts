@@ -187,13 +187,10 @@ describe('hall-queue back-fill in one statement', () => {
     const statements = vi.spyOn(exported, 'command');
     const r = await tickets!.loadExport!({ ch: exported, now: NOW, runId: RUN }, [file]);
     expect(statements.mock.calls.map((c) => c[0])).toEqual([
-      // A table of the load's own for its rows, then one for its checked rows (the checks evaluated once).
-      'etl.bulk.stage-open',
-      'etl.hall-queue.export.stage',
+      // The file read once, straight into a table of the load's own for its checked rows (the checks evaluated once).
       'etl.hall-queue.bulk.check',
       'etl.hall-queue.bulk.facts',
       'etl.hall-queue.bulk.quarantine',
-      'etl.bulk.stage-close',
       'etl.bulk.stage-close',
     ]);
     expect(r.rowsRead).toBe(rs.rows.length);
@@ -223,7 +220,7 @@ describe('hall-queue back-fill in one statement', () => {
     const [, tickets] = hallQueueJobs({ connection: { dialect: 'sqlite', url }, tz: TZ });
     const r = await runRecorded(exported, 'hall-queue.tickets', 'backfill', (ctx) => tickets!.loadExport!(ctx, [file]), NOW);
     expect(r.status).toBe('failed');
-    expect(r.error).toMatch(/^\[clickhouse:etl\.hall-queue\.export\.odd\] Cannot parse input: .*\(at row 2\)/);
+    expect(r.error).toMatch(/^\[clickhouse:etl\.hall-queue\.bulk\.check\] Cannot parse input: .*\(at row 2\)/);
     expect(await dump(exported, 'SELECT count() AS n FROM fact_queue_ticket')).toEqual(before);
   });
 

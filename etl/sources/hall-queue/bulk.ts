@@ -4,7 +4,7 @@ import { chNumber } from '@/core/clickhouse/row-types';
 import { chTime } from '@/core/time';
 import type { SqlSource } from '../../connectors/types';
 import { closeStage, newLoadId, openStage, stageTable } from '../../runtime/bulk-csv';
-import { asSqliteRow, EXPORT_READ, exportRow, exportSource, plainSqliteRow } from '../../runtime/export-file';
+import { asSqliteRow, EXPORT_READ, EXPORT_READ_SETTINGS, exportRow, exportSource, plainSqliteRow } from '../../runtime/export-file';
 import { flagReason } from '../../runtime/job';
 import { jsTrim, lit, timeOk, timeVal } from '../../runtime/sql-rules';
 import { BIZ_TYPE, EVALUATION, STATE, TICKET_COLUMNS } from './source-schema';
@@ -57,8 +57,11 @@ const TIMES = ['take_time', 'call_time', 'finish_time', 'updated_at'] as const;
 const ms = (x: string) => `toUnixTimestamp64Milli(${x})`;
 const json = (x: string) => `toJSONString(${x})`;
 
-/** Checked rows of the range: the source columns, the fact columns (o_*), `reason` ('' = good) and `flags`. */
-function checkedTickets(stage: string): string {
+/**
+ * Checked rows: the source columns, the fact columns (o_*), `reason` ('' = good) and `flags`. `rows` gives the
+ * source columns, `i` (the row's number in an export file) and `plain` (false: the row path's, see below).
+ */
+function checkedTickets(rows: string): string {
   const malformed = `arrayFilter(x -> x != '', [if(ticket_id = '', ${lit(zodMessage('ticket_id'))}, ''), if(hall_id = '', ${lit(zodMessage('hall_id'))}, '')])`;
   const badDate = (f: string) => `concat(${lit(`bad date in ${f}: `)}, ${json(`assumeNotNull(${f})`)})`;
   const flag = (field: string, reason: string) => `concat(${lit(`${flagReason({ field, reason: '' })}`)}, ${reason})`;
@@ -100,8 +103,8 @@ function checkedTickets(stage: string): string {
         transform(state, {state_codes:Array(Int64)}, {state_names:Array(String)}, '') AS s_status,
         transform(ifNull(evaluation, -1), {rating_codes:Array(Int64)}, {rating_names:Array(String)}, '') AS s_rating
       FROM (
-        SELECT ${TICKET_COLUMNS.join(', ')}, ${TIMES.map((f) => `${jsTrim(`ifNull(${f}, '')`)} AS t_${f}`).join(', ')}
-        FROM ${stage} WHERE load_id = {load:String}
+        SELECT ${TICKET_COLUMNS.join(', ')}, i, plain, ${TIMES.map((f) => `${jsTrim(`ifNull(${f}, '')`)} AS t_${f}`).join(', ')}
+        FROM ${rows}
       )
     )
   )`;
@@ -145,7 +148,7 @@ export interface BulkTicketRange {
   now: number;
 }
 
-const countsRow = z.object({ read: chNumber, bad: chNumber, flagged: chNumber });
+const countsRow = z.object({ read: chNumber, bad: chNumber, flagged: chNumber, odd: z.array(chNumber) });
 
 /**
  * Loads a range of tickets: the rows SQLite calls irregular through `rowPath` (transformTicket, as row by
@@ -193,8 +196,14 @@ export async function loadTicketRange(
         odd: odd.filter((o) => typeof o.ticket_id === 'string').map((o) => o.ticket_id as string),
       },
     );
-    const moved = await moveTickets(ch, r, stage, load, odd.length, viaRows);
-    return { ...moved, last: { ts: String(last.updated_at), id: String(last.ticket_id) } };
+    const rows = `(SELECT *, toUInt64(0) AS i, true AS plain FROM ${stage} WHERE load_id = {load:String})`;
+    const moved = await moveTickets(ch, r, rows, load, { load });
+    return {
+      read: moved.read + odd.length,
+      loaded: moved.loaded + viaRows.loaded,
+      quarantined: moved.quarantined + viaRows.quarantined,
+      last: { ts: String(last.updated_at), id: String(last.ticket_id) },
+    };
   } finally {
     await closeStage(ch, load, r.source, 'etl_stage_ticket');
   }
@@ -220,49 +229,50 @@ export async function loadTicketExport(
   rowPath: (rows: Record<string, unknown>[]) => Promise<{ loaded: number; quarantined: number }>,
 ): Promise<{ read: number; loaded: number; quarantined: number }> {
   const { src, at } = exportSource(TICKET_COLUMNS, file);
-  const odd = await ch.query(
-    'etl.hall-queue.export.odd',
-    `SELECT ${TICKET_COLUMNS.join(', ')} FROM ${src} WHERE NOT (${PLAIN_EXPORT_ROW}) ORDER BY _row_number ${EXPORT_READ}`,
-    at,
-    exportRow,
-  );
-  const viaRows = odd.length ? await rowPath(odd.map((o) => asSqliteRow(TICKET_COLUMNS, INTEGER, o))) : { loaded: 0, quarantined: 0 };
-  const load = newLoadId();
-  const stage = await openStage(ch, load, 'etl_stage_ticket');
-  try {
-    await ch.command(
-      'etl.hall-queue.export.stage',
-      `INSERT INTO ${stage} (load_id, ${TICKET_COLUMNS.join(', ')})
-       SELECT {load:String}, ${TICKET_COLUMNS.map((c) => (INTEGER.has(c) ? `CAST(${c} AS Nullable(Int64))` : c)).join(', ')}
-       FROM ${src} WHERE ${PLAIN_EXPORT_ROW} ${EXPORT_READ}`,
-      { ...at, load },
+  // The file is read once, straight into the checks; the rows SQL cannot judge are checked too (their integer
+  // columns read leniently, NULL where not an integer) but left out of the facts, and read again from the file
+  // by number for the row path, which only happens when there are any.
+  const rows = `(SELECT i, plain, ${TICKET_COLUMNS.map((c) => (INTEGER.has(c) ? `toInt64OrNull(${c}) AS ${c}` : c)).join(', ')}
+    FROM (SELECT _row_number AS i, ${PLAIN_EXPORT_ROW} AS plain, * FROM ${src}))`;
+  const moved = await moveTickets(ch, r, rows, newLoadId(), at, `, ${EXPORT_READ_SETTINGS}`);
+  let viaRows = { loaded: 0, quarantined: 0 };
+  if (moved.odd.length) {
+    const odd = await ch.query(
+      'etl.hall-queue.export.odd',
+      `SELECT ${TICKET_COLUMNS.join(', ')} FROM ${src} WHERE _row_number IN {rows:Array(UInt64)} ORDER BY _row_number ${EXPORT_READ}`,
+      { ...at, rows: moved.odd },
+      exportRow,
     );
-    return await moveTickets(ch, r, stage, load, odd.length, viaRows);
-  } finally {
-    await closeStage(ch, load, r.source, 'etl_stage_ticket');
+    viaRows = await rowPath(odd.map((o) => asSqliteRow(TICKET_COLUMNS, INTEGER, o)));
   }
+  return {
+    read: moved.read + moved.odd.length,
+    loaded: moved.loaded + viaRows.loaded,
+    quarantined: moved.quarantined + viaRows.quarantined,
+  };
 }
 
 /**
- * Checks the staged range once into a table of the load's own (the checks were the cost: counted, then moved,
- * then quarantined, each evaluated them again), then moves it into fact_queue_ticket and etl_quarantine.
+ * Checks the rows once into a table of the load's own (the checks were the cost: counted, then moved, then
+ * quarantined, each evaluated them again), then moves the plain ones into fact_queue_ticket and etl_quarantine.
+ * Returns the numbers (i) of the others, for the row path.
  */
 async function moveTickets(
   ch: ClickHouse,
   r: TicketExportLoad,
-  stage: string,
+  rows: string,
   load: string,
-  oddRows: number,
-  viaRows: { loaded: number; quarantined: number },
+  rowsParams: Record<string, unknown>,
+  settings = '',
 ) {
   const halls = [...r.halls];
   const checkedTable = stageTable('etl_checked_ticket', load);
   try {
     await ch.command(
       'etl.hall-queue.bulk.check', // The reasons quote text as JSON, as JSON.stringify does (no escaped slashes).
-      `CREATE TABLE ${checkedTable} ENGINE = Memory AS ${checkedTickets(stage)} ${EAGER}, output_format_json_escape_forward_slashes = 0`,
+      `CREATE TABLE ${checkedTable} ENGINE = Memory AS ${checkedTickets(rows)} ${EAGER}, output_format_json_escape_forward_slashes = 0${settings}`,
       {
-        load,
+        ...rowsParams,
         tz: r.tz,
         hall_ids: halls.map(([id]) => id),
         counties: halls.map(([, o]) => o.countyCode),
@@ -276,7 +286,9 @@ async function moveTickets(
     );
     const [counts] = await ch.query(
       'etl.hall-queue.bulk.count',
-      `SELECT count() AS read, countIf(reason != '') AS bad, countIf(reason = '' AND notEmpty(flags)) AS flagged FROM ${checkedTable}`,
+      `SELECT countIf(plain) AS read, countIf(plain AND reason != '') AS bad, countIf(plain AND reason = '' AND notEmpty(flags)) AS flagged,
+         arraySort(groupArrayIf(i, NOT plain)) AS odd
+       FROM ${checkedTable}`,
       {},
       countsRow,
     );
@@ -289,7 +301,7 @@ async function moveTickets(
       await ch.command(
         'etl.hall-queue.bulk.facts',
         `INSERT INTO fact_queue_ticket (${cols.join(', ')})
-         SELECT ${cols.map((c) => `${FACT[c as keyof typeof FACT]} AS ${c}`).join(', ')} FROM ${checkedTable} WHERE reason = ''`,
+         SELECT ${cols.map((c) => `${FACT[c as keyof typeof FACT]} AS ${c}`).join(', ')} FROM ${checkedTable} WHERE plain AND reason = ''`,
         { source: r.sourceName, biz_labels: Object.values(BIZ_TYPE), biz_keys: Object.keys(BIZ_TYPE) },
       );
     if (bad > 0 || flagged > 0)
@@ -298,10 +310,11 @@ async function moveTickets(
         `INSERT INTO etl_quarantine (source, run_id, quarantined_at, record_key, reason, raw)
          SELECT {source:String}, toUUID({run:String}), toDateTime64({at:String}, 3, 'UTC'), ticket_id, why, ${RAW}
          FROM ${checkedTable} ARRAY JOIN if(reason != '', [reason], flags) AS why
+         WHERE plain AND (reason != '' OR notEmpty(flags))
          SETTINGS output_format_json_escape_forward_slashes = 0`,
         { source: r.source, run: r.runId, at: chTime(r.now) },
       );
-    return { read: read + oddRows, loaded: read - bad + viaRows.loaded, quarantined: bad + viaRows.quarantined };
+    return { read, loaded: read - bad, quarantined: bad, odd: counts?.odd ?? [] };
   } finally {
     await closeStage(ch, load, r.source, 'etl_checked_ticket');
   }
