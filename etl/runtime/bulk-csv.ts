@@ -130,9 +130,18 @@ export function frameCsv(text: string, loadId: string): FramedCsv | null {
   return { header, records: n, body: Buffer.from(parts.join(''), 'utf8') };
 }
 
-/** Stages framed records (one file's body, or several files' bodies with the same header width). */
-export async function stageCsv(ch: ClickHouse, tag: string, width: number, body: Buffer): Promise<void> {
-  await ch.insertFormatted(tag, 'etl_stage_csv', ['load_id', 'n', ...STAGE_COLUMNS.slice(0, width)], 'CSV', body, {
+/**
+ * Stages framed records (one file's body, or several files' bodies with the same header width) into `stage`
+ * (openStage's table).
+ */
+export async function stageCsv(
+  ch: ClickHouse,
+  tag: string,
+  width: number,
+  body: Buffer,
+  stage: 'etl_stage_csv' | StageTableName = 'etl_stage_csv',
+): Promise<void> {
+  await ch.insertFormatted(tag, stage, ['load_id', 'n', ...STAGE_COLUMNS.slice(0, width)], 'CSV', body, {
     // The row reader keeps spaces around unquoted values (the quarantine shows the line as it was).
     input_format_csv_trim_whitespaces: 0,
     format_csv_allow_single_quotes: 0,
@@ -325,11 +334,16 @@ export function readableByEngine(ch: ClickHouse, files: string[]): boolean {
 }
 
 /**
- * Stages files of one folder, one header width and one encoding in one statement: the embedded engine reads
+ * Stages files of one folder, one header width and one encoding in one statement into `stage` (openStage's table): the embedded engine reads
  * them itself (file()), numbers the records of each file (_row_number, the header being 0) and converts only
  * the GBK fields that are not ASCII. Paths are ours (the drop folder's), bound, and checked by readableByEngine.
  */
-export async function stageCsvFiles(ch: ClickHouse, tag: string, files: FileLoad[]): Promise<void> {
+export async function stageCsvFiles(
+  ch: ClickHouse,
+  tag: string,
+  files: FileLoad[],
+  stage: 'etl_stage_csv' | StageTableName = 'etl_stage_csv',
+): Promise<void> {
   const first = files[0];
   if (!first) return;
   const dir = path.dirname(first.path);
@@ -355,7 +369,7 @@ export async function stageCsvFiles(ch: ClickHouse, tag: string, files: FileLoad
   );
   await ch.command(
     tag,
-    `INSERT INTO etl_stage_csv (load_id, n, ${cols.join(', ')})
+    `INSERT INTO ${stage} (load_id, n, ${cols.join(', ')})
      SELECT transform(_file, {names:Array(String)}, {loads:Array(String)}, ''), toUInt32(_row_number - 1), ${convert.join(', ')}
      FROM file({glob:String}, CSV, {structure:String})
      WHERE _row_number > 0

@@ -211,6 +211,8 @@ describe('bulk CSV path', () => {
     // it, then that table and the staged load dropped.
     expect(statements.mock.calls.map((c) => c[0]).filter((t) => /^etl\.(billing\.)?bulk\.|\.stage$/.test(t))).toEqual([
       ...['payments', 'reconnections', 'dunning', 'balances'].flatMap((k) => [
+        // A table of the batch's own for its staged rows, dropped whole after the move.
+        'etl.bulk.stage-open',
         `etl.billing.${k}.stage`,
         `etl.billing.bulk.${k}.check`,
         `etl.billing.bulk.${k}.facts`,
@@ -218,7 +220,7 @@ describe('bulk CSV path', () => {
         ...(k === 'balances' ? ['etl.billing.bulk.balances.latest'] : []),
         `etl.billing.bulk.${k}.quarantine`,
         'etl.bulk.stage-close',
-        'etl.bulk.drop-stage',
+        'etl.bulk.stage-close',
       ]),
     ]);
     expect(runs.bulk).toEqual(runs.row);
@@ -280,6 +282,8 @@ describe('bulk CSV path', () => {
     expect(reason(bulk)).toMatch(/not UTF-8 or GBK text/);
     // Nothing is left staged.
     expect(await bulk.ch.query('test.staged', 'SELECT count() AS n FROM etl_stage_csv', {}, anyRow)).toEqual([{ n: 0 }]);
+    const ownTables = `SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^etl_(stage|checked)_[a-z]+_')`;
+    expect(await bulk.ch.query('test.own-stages', ownTables, {}, anyRow)).toEqual([]);
   });
 
   it('adds nothing for a file dropped again or a run repeated', async () => {

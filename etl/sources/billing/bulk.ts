@@ -201,6 +201,8 @@ const KEY_FIELD: Record<BulkKind, string> = {
 
 export interface BulkLoad {
   kind: BulkKind;
+  /** Where the files are staged (openStage's table for the first file's load). */
+  stage: string;
   /** Staged files moved together, in file order: their load ids and names. They share one header. */
   files: { loadId: string; name: string }[];
   /** Record keys (trimmed header names) in file order; header[i] is staged as c{i}. */
@@ -232,13 +234,13 @@ function checkedRows(load: BulkLoad): string {
       multiIf(${checks.map((c) => `${c.when}, ${c.reason}`).join(',\n        ')}, '') AS reason
     FROM (
       SELECT load_id, n, ${staged.join(', ')}, ${fields.map((f) => `${trim(col(f))} AS f_${f}`).join(', ')}
-      FROM etl_stage_csv WHERE load_id IN {loads:Array(String)}
+      FROM ${load.stage} WHERE load_id IN {loads:Array(String)}
     ) AS s
     GLOBAL LEFT JOIN (
       SELECT customer_id AS o_id, province_code AS o_province, city_code AS o_city, county_code AS o_county, class AS o_class,
         key_account AS o_key_account
       FROM dim_customer FINAL
-      WHERE customer_id GLOBAL IN (SELECT ${trim(col('customer_id'))} FROM etl_stage_csv WHERE load_id IN {loads:Array(String)})
+      WHERE customer_id GLOBAL IN (SELECT ${trim(col('customer_id'))} FROM ${load.stage} WHERE load_id IN {loads:Array(String)})
     ) AS o ON s.f_customer_id = o.o_id`;
 }
 

@@ -19,9 +19,11 @@ import type { EtlJob, JobContext, JobResult, QuarantinedRow } from '../../runtim
 import { loadedAmong, recordFile, recordFiles } from '../../runtime/file-ledger';
 import { quarantine } from '../../runtime/run-job';
 import {
+  closeStage,
   dropStaged,
   frameCsv,
   newLoadId,
+  openStage,
   readableByEngine,
   scanCsv,
   stageCsv,
@@ -334,15 +336,20 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
     run.batchBytes = 0;
     const source = billingSource(kind);
     const loadIds = batch.map((b) => b.loadId);
+    // On one node the batch stages into a table of its own, dropped whole after the move (a DELETE from the shared
+    // in-memory stage rewrote the rows of every other load staged at the time); a cluster keeps the shared stage.
+    let stage: Awaited<ReturnType<typeof openStage<'etl_stage_csv'>>> | null = null;
     try {
+      stage = await openStage<'etl_stage_csv'>(ctx.ch, loadIds[0]!);
       try {
         if (batch[0]!.scan)
           await stageCsvFiles(
             ctx.ch,
             `etl.${source}.stage`,
             batch.map((b) => ({ path: b.file.path, loadId: b.loadId, scan: b.scan! })),
+            stage,
           );
-        else await stageCsv(ctx.ch, `etl.${source}.stage`, batch[0]!.header.length, Buffer.concat(batch.map((b) => b.body!)));
+        else await stageCsv(ctx.ch, `etl.${source}.stage`, batch[0]!.header.length, Buffer.concat(batch.map((b) => b.body!)), stage);
       } catch (err) {
         // The engine refused the text itself (a parse error has a code): the row reader decides what each
         // file of the batch is. Anything else fails the run.
@@ -370,6 +377,7 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
       }
       const counts = await moveStaged(ctx.ch, {
         kind,
+        stage,
         files: batch.map((b) => ({ loadId: b.loadId, name: b.file.name })),
         header: batch[0]!.header,
         source,
@@ -394,9 +402,11 @@ export function billingJobs(cfg: BillingSourceConfig): EtlJob[] {
         add(run.totals, counts.get(b.loadId)!);
       }
     } finally {
-      await dropStaged(ctx.ch, loadIds).catch((err: unknown) =>
-        console.error(`[etl] ${source}: staged loads left for their TTL: ${err instanceof Error ? err.message : err}`),
-      );
+      if (ctx.ch.cluster)
+        await dropStaged(ctx.ch, loadIds).catch((err: unknown) =>
+          console.error(`[etl] ${source}: staged loads left for their TTL: ${err instanceof Error ? err.message : err}`),
+        );
+      else if (stage) await closeStage(ctx.ch, loadIds[0]!, source);
     }
   }
 

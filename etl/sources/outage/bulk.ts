@@ -390,7 +390,7 @@ async function move(
 
 // ---------------------------------------------------------------------------------------------------------------
 // The SMS gateway's delivery report files (短信状态报告): a CSV the engine can read as the row reader does
-// (scanCsv) is staged in etl_stage_csv by the engine itself (stageCsvFiles) and checked there with the rules,
+// (scanCsv) is staged in a table of its own by the engine itself (openStage, stageCsvFiles) and checked there with the rules,
 // reasons and flags of transformSmsReport; any other file goes row by row.
 
 /** Files with fewer records go row by row: a few statements cost more than a few hundred rows in JavaScript. */
@@ -407,6 +407,8 @@ export interface SmsReportFile {
   header: string[];
   /** The staged load (stageCsvFiles). */
   loadId: string;
+  /** Where it is staged (openStage's table). */
+  stage: string;
   tz: string;
   source: string;
   sourceName: string;
@@ -415,7 +417,7 @@ export interface SmsReportFile {
 }
 
 /** Checked records of a staged report file: s_* fields, `reason` ('' = good), `flags`, and the fact values. */
-function checkedSmsReports(header: string[]): string {
+function checkedSmsReports(header: string[], stage: string): string {
   const col = (name: string) => {
     const i = header.indexOf(name);
     return i < 0 ? `''` : STAGE_COLUMNS[i]!;
@@ -452,7 +454,7 @@ function checkedSmsReports(header: string[]): string {
         ${jsTrim(col('短信ID'))} AS s_id, ${jsTrim(col('手机号码'))} AS s_phone, ${jsTrim(col('状态报告'))} AS s_status,
         ${col('发送时间')} AS f_sent, ${col('报告时间')} AS f_rep, ${jsTrim(col('发送时间'))} AS t_sent, ${jsTrim(col('报告时间'))} AS t_rep,
         ${jsTrim(col('失败原因'))} AS t_fail
-      FROM etl_stage_csv WHERE load_id = {load:String}
+      FROM ${stage} WHERE load_id = {load:String}
     )
   )`;
 }
@@ -477,7 +479,7 @@ const SMS_FACT = {
  */
 export async function moveSmsReportFile(ch: ClickHouse, f: SmsReportFile): Promise<{ read: number; loaded: number; quarantined: number }> {
   const params = { load: f.loadId, tz: f.tz, delivered: SMS_DELIVERED };
-  const checked = checkedSmsReports(f.header);
+  const checked = checkedSmsReports(f.header, f.stage);
   const countsSql = `SELECT count() AS read, countIf(reason != '') AS bad, countIf(reason = '' AND notEmpty(flags)) AS flagged FROM (${checked}) ${EAGER}`;
   const [counts] = await ch.query('etl.outage.sms-reports.bulk.check', countsSql, params, smsCountsRow);
   const read = counts?.read ?? 0;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TableName } from '@/core/clickhouse/tables';
 import { archiveFile, headerKeys, listDroppedFiles, readTabular, rejectFile, UnreadableFileError } from '../../connectors/file-drop';
 import type { DroppedFile, FileDropConfig, SqlConnectionConfig, SqlIncrementalConfig } from '../../connectors/types';
-import { dropStaged, newLoadId, readableByEngine, scanCsv, stageCsvFiles, type FileLoad } from '../../runtime/bulk-csv';
+import { closeStage, newLoadId, openStage, readableByEngine, scanCsv, stageCsvFiles, type FileLoad } from '../../runtime/bulk-csv';
 import { loadedAmong, recordFile } from '../../runtime/file-ledger';
 import { flagReason, type EtlJob, type JobContext, type JobResult, type QuarantinedRow } from '../../runtime/job';
 import { keysetJob } from '../../runtime/keyset-pull';
@@ -159,13 +159,15 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string, bulk: 
       if (records.length > 0) missingIn(Object.keys(records[0]!));
     }
     if (staged) {
-      await stageCsvFiles(ch, `etl.${source}.bulk.stage`, [staged]);
+      const stage = await openStage<'etl_stage_csv'>(ch, staged.loadId);
       try {
+        await stageCsvFiles(ch, `etl.${source}.bulk.stage`, [staged], stage);
         return await moveSmsReportFile(ch, {
           name: file.name,
           keyPrefix: file.sha256.slice(0, 16),
           header,
           loadId: staged.loadId,
+          stage,
           tz,
           source,
           sourceName: 'outage',
@@ -173,9 +175,7 @@ function smsReportJob(drop: FileDropConfig, tz: string, schedule: string, bulk: 
           now,
         });
       } finally {
-        await dropStaged(ch, [staged.loadId]).catch((err: unknown) =>
-          console.error(`[etl] ${source}: staged rows left behind: ${err instanceof Error ? err.message : err}`),
-        );
+        await closeStage(ch, staged.loadId, source);
       }
     }
     const good: Record<string, unknown>[] = [];
