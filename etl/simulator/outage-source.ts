@@ -461,6 +461,9 @@ export async function startOutageSimulator(opts: {
     history: {
       name: 'outage',
       sources: ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'],
+      // Four tables and a report file whose checks read none of the others' facts: loaded side by side (the
+      // outage lane, four loads one after another, was the history's slowest).
+      independentSources: true,
       prepareDay: async (ymd: string) => void (await sim.writeHistoryDay(ymd)),
       // The history in bulk: the day as the system's export files, never written into its database.
       ...(opts.exportDir ? { exportDay: (ymd: string) => sim.exportHistoryDay(ymd, opts.exportDir!) } : {}),

@@ -24,6 +24,11 @@ export interface SimulatorHistorySystem {
    * its own) does not load its past again.
    */
   splitFrom?: string;
+  /**
+   * Its sources' loads of a day do not depend on one another (no check reads another's facts): each loads on a
+   * lane of its own, side by side, instead of one after another.
+   */
+  independentSources?: boolean;
   /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
   prepareDay?(ymd: string): Promise<void>;
   /**

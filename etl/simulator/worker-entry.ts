@@ -72,6 +72,7 @@ async function serve(port: Port, env: Env, early: ToWorker[]) {
                   name: s.name,
                   sources: s.sources,
                   ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
+                  ...(s.independentSources ? { independentSources: true } : {}),
                   prepareDay: !!s.prepareDay,
                   exportDay: !!s.exportDay,
                   purgeDay: !!s.purgeDay,

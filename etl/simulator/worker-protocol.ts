@@ -21,6 +21,7 @@ export interface SimulatorDescription {
       name: string;
       sources: string[];
       splitFrom?: string;
+      independentSources?: boolean;
       prepareDay: boolean;
       exportDay: boolean;
       purgeDay: boolean;

@@ -411,6 +411,78 @@ describe('systems side by side', () => {
   });
 });
 
+describe("an independent system's sources", () => {
+  // A runtime of its own: the first system's progress key is shared, and the test above leaves its days done.
+  let rt: { ch: ClickHouse };
+  beforeAll(async () => void (rt = await ownRuntime()));
+  afterAll(() => dropTestClickHouse(rt.ch));
+
+  it("loads an independent system's sources of a day side by side, each on a lane of its own; the others in order", async () => {
+    const lanes = new Map<string, ClickHouse>();
+    const laneFor = (name: string) => {
+      let lane = lanes.get(name);
+      if (!lane) lanes.set(name, (lane = rt.ch.lane()));
+      return lane;
+    };
+    const EMPTY = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
+    const log: string[] = [];
+    // p.one's load of a day ends only once p.two's has begun: one after the other, it never would.
+    const twoBegun = new Map<string, { begun: Promise<void>; begin: () => void }>();
+    const gate = (day: string) => {
+      let g = twoBegun.get(day);
+      if (!g) {
+        let begin!: () => void;
+        const begun = new Promise<void>((r) => (begin = r));
+        twoBegun.set(day, (g = { begun, begin }));
+      }
+      return g;
+    };
+    const job = (source: string, lane: string): EtlJob => ({
+      source,
+      schedule: '* * * * *',
+      run: async () => EMPTY,
+      backfill: async (ctx, range) => {
+        const day = new Date(range.from).toISOString();
+        log.push(`${source} begins on ${ctx.ch === lanes.get(lane) ? lane : 'another lane'}`);
+        if (source === 'p.two') gate(day).begin();
+        if (source === 'p.one') await gate(day).begun;
+        log.push(`${source} ends`);
+        return EMPTY;
+      },
+    });
+    const s = status();
+    await loadHistory(
+      rt,
+      {
+        liveSince: async () => parseLocal('2026-06-10 00:00:00', TZ),
+        systems: [
+          { name: 'p', sources: ['p.one', 'p.two'], independentSources: true },
+          { name: 'q', sources: ['q.one', 'q.two'] },
+        ],
+      },
+      [job('p.one', 'p'), job('p.two', 'p:p.two'), job('q.one', 'q'), job('q.two', 'q')],
+      { days: 2, tz: TZ, status: s, stopped: () => false, laneFor },
+    );
+    expect(s).toMatchObject({ state: 'done', daysDone: 2 });
+    const of = (prefix: string) => log.filter((l) => l.startsWith(prefix));
+    // Each of p's sources on its own lane (p's first on p's), both days.
+    expect(of('p.one begins')).toEqual(['p.one begins on p', 'p.one begins on p']);
+    expect(of('p.two begins')).toEqual(['p.two begins on p:p.two', 'p.two begins on p:p.two']);
+    // q's in order, on q's lane: q.two begins only after q.one ended.
+    const q = of('q.');
+    expect(q).toEqual([
+      'q.one begins on q',
+      'q.one ends',
+      'q.two begins on q',
+      'q.two ends',
+      'q.one begins on q',
+      'q.one ends',
+      'q.two begins on q',
+      'q.two ends',
+    ]);
+  });
+});
+
 describe('a history day that was not loaded', () => {
   let rt: { ch: ClickHouse };
   beforeAll(async () => void (rt = await ownRuntime()));
