@@ -4,6 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { formatLocal, parseLocal, startOfLocalDay } from '@/core/time';
+import type { SimulatorHistorySystem } from './types';
 import {
   CHANNEL_LABEL,
   CLASS_LABEL,
@@ -412,7 +413,7 @@ export function unpaidAt(b: SimBill, at: number): boolean {
 export interface BillingSimulatorHandle {
   tasks: { name: string; schedule: string; tick(now: number): Promise<number>; feeds: string[] }[];
   /** Its part of the history back-fill (etl/simulator/start.ts's SimulatorHistorySystem). */
-  history: { name: string; sources: string[]; prepareDay(ymd: string): Promise<void>; verifyDay(ymd: string): Promise<string | null> };
+  history: SimulatorHistorySystem & { prepareDay(ymd: string): Promise<void>; verifyDay(ymd: string): Promise<string | null> };
   vars: Record<string, string>;
   close(): Promise<void>;
 }
@@ -456,6 +457,9 @@ export async function startBillingSimulator(opts: {
       name: 'billing',
       // The master first: while one waits in the folder, the other exports' jobs leave their files there.
       sources: ['billing.customers', 'billing.bills', 'billing.payments', 'billing.dunning', 'billing.reconnections'],
+      // The exports after the master side by side: each job takes its own kind's files, and their checks read the
+      // customer master, not one another's facts.
+      sourcesSideBySide: 'after-first',
       prepareDay: async (ymd) => void (await sim.writeHistoryDay(ymd)),
       // The jobs take every waiting export of their kind; a `_history` file still there was not loaded. The
       // balance snapshots share the folder but are another system's (billing-balances), whose next day may

@@ -148,9 +148,9 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
         ? runBackfill(ch, job, { from: day, to: day, tz })
         : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
   const lanes = new Map(systems.map((system) => [system.name, opts.laneFor?.(system.name) ?? rt.ch]));
-  /** A source's lane: its system's, or (independentSources, after the first) one of its own. */
+  /** A source's lane: its system's, or (sourcesSideBySide, after the first) one of its own. */
   const laneOf = (system: (typeof systems)[number], job: EtlJob, i: number) =>
-    system.independentSources && i > 0 ? (opts.laneFor?.(`${system.name}:${job.source}`) ?? rt.ch) : lanes.get(system.name)!;
+    system.sourcesSideBySide && i > 0 ? (opts.laneFor?.(`${system.name}:${job.source}`) ?? rt.ch) : lanes.get(system.name)!;
 
   // A system's next day is written while the other systems' days load: the simulator runs in its own process
   // (in-worker.ts), so writing and loading use both cores. One write per system in flight, and only after that
@@ -190,13 +190,15 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
       if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
       return true;
     };
-    if (system.independentSources) {
+    const together = system.sourcesSideBySide === 'all' ? 0 : system.sourcesSideBySide === 'after-first' ? 1 : system.jobs.length;
+    for (const [i, job] of system.jobs.slice(0, together).entries()) if (!(await loadSource(job, i))) return false;
+    if (together < system.jobs.length) {
       // Side by side, each on its lane; every load ends before a failure is said (none is left running).
-      const outcomes = await Promise.allSettled(system.jobs.map(loadSource));
+      const outcomes = await Promise.allSettled(system.jobs.slice(together).map((job, i) => loadSource(job, together + i)));
       const failed = outcomes.find((o) => o.status === 'rejected');
       if (failed) throw failed.reason;
       if (outcomes.some((o) => o.status === 'fulfilled' && !o.value)) return false;
-    } else for (const [i, job] of system.jobs.entries()) if (!(await loadSource(job, i))) return false;
+    }
     if (written.files) {
       // Loaded: the transfer files go (a stopped run leaves them to be written again when the day comes). The
       // day never entered the source system, so there is nothing to purge.

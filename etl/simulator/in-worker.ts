@@ -137,7 +137,7 @@ async function startRemote(channel: Channel, kind: 'thread' | 'process'): Promis
     name: s.name,
     sources: s.sources,
     ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
-    ...(s.independentSources ? { independentSources: true } : {}),
+    ...(s.sourcesSideBySide ? { sourcesSideBySide: s.sourcesSideBySide } : {}),
     ...(s.prepareDay ? { prepareDay: (ymd: string) => call<void>({ op: 'prepareDay', system: s.name, ymd }) } : {}),
     ...(s.exportDay ? { exportDay: (ymd: string) => call<Record<string, string[]>>({ op: 'exportDay', system: s.name, ymd }) } : {}),
     ...(s.purgeDay ? { purgeDay: (ymd: string) => call<void>({ op: 'purgeDay', system: s.name, ymd }) } : {}),

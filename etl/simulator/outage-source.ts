@@ -463,7 +463,7 @@ export async function startOutageSimulator(opts: {
       sources: ['outage.events', 'outage.customers', 'outage.notices', 'outage.sms-reports'],
       // Four tables and a report file whose checks read none of the others' facts: loaded side by side (the
       // outage lane, four loads one after another, was the history's slowest).
-      independentSources: true,
+      sourcesSideBySide: 'all' as const,
       prepareDay: async (ymd: string) => void (await sim.writeHistoryDay(ymd)),
       // The history in bulk: the day as the system's export files, never written into its database.
       ...(opts.exportDir ? { exportDay: (ymd: string) => sim.exportHistoryDay(ymd, opts.exportDir!) } : {}),

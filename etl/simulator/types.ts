@@ -25,10 +25,11 @@ export interface SimulatorHistorySystem {
    */
   splitFrom?: string;
   /**
-   * Its sources' loads of a day do not depend on one another (no check reads another's facts): each loads on a
-   * lane of its own, side by side, instead of one after another.
+   * Which of its sources' loads of a day may run side by side, each on a lane of its own, instead of one after
+   * another: 'all' where no load depends on another's facts; 'after-first' where the others depend only on the
+   * first (a master the facts name).
    */
-  independentSources?: boolean;
+  sourcesSideBySide?: 'all' | 'after-first';
   /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
   prepareDay?(ymd: string): Promise<void>;
   /**

@@ -72,7 +72,7 @@ async function serve(port: Port, env: Env, early: ToWorker[]) {
                   name: s.name,
                   sources: s.sources,
                   ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
-                  ...(s.independentSources ? { independentSources: true } : {}),
+                  ...(s.sourcesSideBySide ? { sourcesSideBySide: s.sourcesSideBySide } : {}),
                   prepareDay: !!s.prepareDay,
                   exportDay: !!s.exportDay,
                   purgeDay: !!s.purgeDay,

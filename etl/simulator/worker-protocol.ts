@@ -21,7 +21,7 @@ export interface SimulatorDescription {
       name: string;
       sources: string[];
       splitFrom?: string;
-      independentSources?: boolean;
+      sourcesSideBySide?: 'all' | 'after-first';
       prepareDay: boolean;
       exportDay: boolean;
       purgeDay: boolean;

@@ -411,13 +411,13 @@ describe('systems side by side', () => {
   });
 });
 
-describe("an independent system's sources", () => {
+describe('sources side by side', () => {
   // A runtime of its own: the first system's progress key is shared, and the test above leaves its days done.
   let rt: { ch: ClickHouse };
   beforeAll(async () => void (rt = await ownRuntime()));
   afterAll(() => dropTestClickHouse(rt.ch));
 
-  it("loads an independent system's sources of a day side by side, each on a lane of its own; the others in order", async () => {
+  it("loads a system's sources of a day side by side, each on a lane of its own, where it says so; the others in order", async () => {
     const lanes = new Map<string, ClickHouse>();
     const laneFor = (name: string) => {
       let lane = lanes.get(name);
@@ -426,17 +426,19 @@ describe("an independent system's sources", () => {
     };
     const EMPTY = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, watermarkFrom: '', watermarkTo: '' };
     const log: string[] = [];
-    // p.one's load of a day ends only once p.two's has begun: one after the other, it never would.
-    const twoBegun = new Map<string, { begun: Promise<void>; begin: () => void }>();
-    const gate = (day: string) => {
-      let g = twoBegun.get(day);
+    // p.one's load of a day ends only once p.two's has begun, and r.x's once r.y's has: one after the other,
+    // they never would.
+    const gates = new Map<string, { begun: Promise<void>; begin: () => void }>();
+    const gate = (key: string) => {
+      let g = gates.get(key);
       if (!g) {
         let begin!: () => void;
         const begun = new Promise<void>((r) => (begin = r));
-        twoBegun.set(day, (g = { begun, begin }));
+        gates.set(key, (g = { begun, begin }));
       }
       return g;
     };
+    const waitsFor: Record<string, string> = { 'p.one': 'p.two', 'r.x': 'r.y' };
     const job = (source: string, lane: string): EtlJob => ({
       source,
       schedule: '* * * * *',
@@ -444,8 +446,9 @@ describe("an independent system's sources", () => {
       backfill: async (ctx, range) => {
         const day = new Date(range.from).toISOString();
         log.push(`${source} begins on ${ctx.ch === lanes.get(lane) ? lane : 'another lane'}`);
-        if (source === 'p.two') gate(day).begin();
-        if (source === 'p.one') await gate(day).begun;
+        gate(`${source} ${day}`).begin();
+        const other = waitsFor[source];
+        if (other) await gate(`${other} ${day}`).begun;
         log.push(`${source} ends`);
         return EMPTY;
       },
@@ -456,11 +459,20 @@ describe("an independent system's sources", () => {
       {
         liveSince: async () => parseLocal('2026-06-10 00:00:00', TZ),
         systems: [
-          { name: 'p', sources: ['p.one', 'p.two'], independentSources: true },
+          { name: 'p', sources: ['p.one', 'p.two'], sourcesSideBySide: 'all' },
           { name: 'q', sources: ['q.one', 'q.two'] },
+          { name: 'r', sources: ['r.master', 'r.x', 'r.y'], sourcesSideBySide: 'after-first' },
         ],
       },
-      [job('p.one', 'p'), job('p.two', 'p:p.two'), job('q.one', 'q'), job('q.two', 'q')],
+      [
+        job('p.one', 'p'),
+        job('p.two', 'p:p.two'),
+        job('q.one', 'q'),
+        job('q.two', 'q'),
+        job('r.master', 'r'),
+        job('r.x', 'r:r.x'),
+        job('r.y', 'r:r.y'),
+      ],
       { days: 2, tz: TZ, status: s, stopped: () => false, laneFor },
     );
     expect(s).toMatchObject({ state: 'done', daysDone: 2 });
@@ -480,6 +492,13 @@ describe("an independent system's sources", () => {
       'q.two begins on q',
       'q.two ends',
     ]);
+    // r's master first, on r's lane; then r.x and r.y side by side, each on its own.
+    const r = of('r.');
+    for (const day of [0, 1]) {
+      const d = r.slice(day * 6, day * 6 + 6);
+      expect(d.slice(0, 2)).toEqual(['r.master begins on r', 'r.master ends']);
+      expect(d.slice(2).sort()).toEqual(['r.x begins on r:r.x', 'r.x ends', 'r.y begins on r:r.y', 'r.y ends']);
+    }
   });
 });
 
