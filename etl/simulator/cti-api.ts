@@ -11,7 +11,7 @@ import {
 } from '../sources/cti/source-schema';
 import { backfillRange } from '../runtime/backfill';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
-import { exportCsv, writeExport } from './export-csv';
+import { csvField, writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
@@ -81,6 +81,44 @@ export function agentStateRecord(e: AgentStateEvent, tz: string, now: number): V
   };
 }
 
+/** cdrRecord's fields in CTI_CDR_EXPORT_COLUMNS' order, as one CSV line. */
+function cdrLine(c: PlannedCall, tz: string): string {
+  const f = csvField;
+  return [
+    f(c.callId),
+    f(c.callerNo),
+    f('95598'),
+    f(c.countyCode),
+    f(c.skillGroup),
+    f(groupName.get(c.skillGroup) ?? ''),
+    f(CATEGORY_LABEL[c.category]),
+    f(local(c.ivrAt, tz)),
+    f(local(c.requestedAt, tz)),
+    f(local(c.ringAt, tz)),
+    f(local(c.answeredAt, tz)),
+    f(local(c.endedAt, tz)),
+    f(RELEASE_CAUSE[c.outcome]),
+    f(c.agentId ?? ''),
+  ].join(',');
+}
+
+/** agentStateRecord's fields in CTI_AGENT_STATE_EXPORT_COLUMNS' order, as one CSV line. */
+function stateLine(e: AgentStateEvent, tz: string, now: number): string {
+  const ended = e.endedAt !== null && e.endedAt <= now ? e.endedAt : null;
+  const f = csvField;
+  return [
+    f(e.agentId),
+    f(e.skillGroup),
+    f(AGENT_STATE_CODE[e.state]),
+    f(local(e.startedAt, tz)),
+    f(local(ended, tz)),
+    f(local(ended ?? e.startedAt, tz)),
+  ].join(',');
+}
+
+/** An item of a listing: a call (CDR) or an agent state event. */
+type Listed = { call: PlannedCall } | { state: AgentStateEvent };
+
 interface DayIndex {
   day: CtiDay;
   /** Calls by release time. */
@@ -115,31 +153,40 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     return out;
   };
 
-  const list = (kind: 'cdr' | 'agent-states', from: number, to: number, now: number): VendorRecord[] => {
+  /** What a listing shows, in its order: the calls ended, or the agent states last changed, in [from, to). */
+  const listed = (kind: 'cdr' | 'agent-states', from: number, to: number, now: number): Listed[] => {
     const end = Math.min(to, now);
-    const out: { at: number; key: string; rec: VendorRecord }[] = [];
+    const out: { at: number; key: string; item: Listed }[] = [];
     if (end <= from) return [];
     for (const { day, calls } of daysFor(from, end)) {
       if (kind === 'cdr') {
         for (const c of calls) {
           if (c.endedAt < from) continue;
           if (c.endedAt >= end) break;
-          const rec = cdrRecord(c, tz);
-          out.push({ at: c.endedAt, key: c.callId, rec: opts.mutate?.cdr ? opts.mutate.cdr(rec) : rec });
+          out.push({ at: c.endedAt, key: c.callId, item: { call: c } });
         }
       } else {
         for (const e of day.agentStates) {
           if (e.startedAt >= end) break;
           const last = e.endedAt !== null && e.endedAt <= now ? e.endedAt : e.startedAt;
           if (last < from || last >= end) continue;
-          const rec = agentStateRecord(e, tz, now);
-          out.push({ at: last, key: `${e.agentId}|${e.startedAt}`, rec: opts.mutate?.agentStates ? opts.mutate.agentStates(rec) : rec });
+          out.push({ at: last, key: `${e.agentId}|${e.startedAt}`, item: { state: e } });
         }
       }
     }
     out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return out.map((o) => o.rec);
+    return out.map((o) => o.item);
   };
+
+  const list = (kind: 'cdr' | 'agent-states', from: number, to: number, now: number): VendorRecord[] =>
+    listed(kind, from, to, now).map((item) => {
+      if ('call' in item) {
+        const rec = cdrRecord(item.call, tz);
+        return opts.mutate?.cdr ? opts.mutate.cdr(rec) : rec;
+      }
+      const rec = agentStateRecord(item.state, tz, now);
+      return opts.mutate?.agentStates ? opts.mutate.agentStates(rec) : rec;
+    });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -180,16 +227,19 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
   // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
   const exportDay: CtiApi['exportDay'] = async (kind, ymd, file) => {
     const { from, to } = backfillRange(ymd, ymd, tz);
-    const records = list(kind, from, to, opts.now());
+    const now = opts.now();
     const columns = kind === 'cdr' ? CTI_CDR_EXPORT_COLUMNS : CTI_AGENT_STATE_EXPORT_COLUMNS;
-    await writeExport(
-      file,
-      exportCsv(
-        columns,
-        records.map((r) => columns.map((c) => r[c])),
-      ),
-    );
-    return records.length;
+    const lines = [columns.join(',')];
+    if (opts.mutate?.cdr || opts.mutate?.agentStates) {
+      // What the API would send (a test's garbled records), field by field.
+      for (const r of list(kind, from, to, now)) lines.push(columns.map((c) => csvField(r[c])).join(','));
+    } else {
+      // Straight from the plan: the fields cdrRecord and agentStateRecord would give, in the export's columns,
+      // without the records (a day is some 50,000 of them, and the simulator's collector was its largest cost).
+      for (const item of listed(kind, from, to, now)) lines.push('call' in item ? cdrLine(item.call, tz) : stateLine(item.state, tz, now));
+    }
+    await writeExport(file, `${lines.join('\n')}\n`);
+    return lines.length - 1;
   };
   return Object.assign(api, { exportDay });
 }
