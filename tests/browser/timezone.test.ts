@@ -126,6 +126,19 @@ describe('预警中心 drill rows in Beijing time', () => {
         .getByTestId('alert-card')
         .filter({ hasText: titlePattern(alert.title) })
         .first();
+      // The page shows the newest 100 first; the starter rules may have fired more of this severity since, so
+      // page on (显示更多) until the card is there.
+      const deadline = Date.now() + 90_000;
+      while ((await card.count()) === 0) {
+        assert.ok(Date.now() < deadline, `no card titled like "${alert.title}" in the list`);
+        const more = page.getByTestId('alerts-load-more');
+        if ((await more.count()) > 0 && (await more.isEnabled())) {
+          await more.click();
+          await page.locator('[data-testid="alert-list"][aria-busy="false"]').waitFor({ timeout: 30_000 });
+        } else {
+          await page.waitForTimeout(1_000);
+        }
+      }
       await card.waitFor({ timeout: 60_000 });
       await card.getByTestId('drill-toggle').click();
       const table = card.getByTestId('drill-rows').locator('table');

@@ -115,6 +115,7 @@ export function AlertCenter({ cities }: { cities: CityOption[] }) {
             className={styles.linkButton}
             onClick={() => setLimit((l) => Math.min(500, l + PAGE))}
             disabled={limit >= 500}
+            data-testid="alerts-load-more"
           >
             {t('alerts.loadMore')}
           </button>
