@@ -9,7 +9,8 @@ import type { DemoChannelConfig } from './receivers';
 export type SimulatorCall =
   | { op: 'tick'; task: string; now: number }
   | { op: 'liveSince' }
-  | { op: 'prepareDay' | 'exportDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
+  | { op: 'prepareDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
+  | { op: 'exportDays'; system: string; from: string; to: string }
   | { op: 'close' };
 
 export type ToWorker = { id: number; call: SimulatorCall } | { init: Env };
@@ -23,7 +24,7 @@ export interface SimulatorDescription {
       splitFrom?: string;
       sourcesSideBySide?: 'all' | 'after-first';
       prepareDay: boolean;
-      exportDay: boolean;
+      exportDays: boolean;
       purgeDay: boolean;
       verifyDay: boolean;
     }[];
