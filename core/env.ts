@@ -104,7 +104,6 @@ export const envSchema = z
     SIMULATOR_SEED: z.coerce.number().int().nonnegative().default(20_261_123),
     SIMULATOR_CUSTOMERS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     SIMULATOR_HISTORY_DAYS: z.coerce.number().int().min(0).max(3660).default(395),
-    SIMULATOR_HISTORY_STEP_DAYS: z.coerce.number().int().min(1).max(31).default(7),
     ETL_SOURCES_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     // Request bounds (server/main.ts, app/api/trpc): what one request may ask of the process.

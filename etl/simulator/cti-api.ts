@@ -39,11 +39,11 @@ export interface CtiApiOptions {
 
 export interface CtiApi extends VendorApi {
   /**
-   * Past local days `from`..`to` (inclusive) of a listing as the vendor's export file (CSV,
-   * CTI_CDR_EXPORT_COLUMNS or CTI_AGENT_STATE_EXPORT_COLUMNS): the records a back-fill window of those days
-   * would page through. Returns the number of records.
+   * One past local day of a listing as the vendor's export file (CSV, CTI_CDR_EXPORT_COLUMNS or
+   * CTI_AGENT_STATE_EXPORT_COLUMNS): the records a back-fill window of that day would page through. Returns
+   * the number of records.
    */
-  exportDays(kind: 'cdr' | 'agent-states', from: string, to: string, file: string): Promise<number>;
+  exportDay(kind: 'cdr' | 'agent-states', ymd: string, file: string): Promise<number>;
 }
 
 const DAY = 86_400_000;
@@ -225,8 +225,8 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     error: (res, status, message) => send(res, status, { code: status, msg: status === 503 ? 'CTI service unavailable' : message }),
   });
   // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
-  const exportDays: CtiApi['exportDays'] = async (kind, fromDay, toDay, file) => {
-    const { from, to } = backfillRange(fromDay, toDay, tz);
+  const exportDay: CtiApi['exportDay'] = async (kind, ymd, file) => {
+    const { from, to } = backfillRange(ymd, ymd, tz);
     const now = opts.now();
     const columns = kind === 'cdr' ? CTI_CDR_EXPORT_COLUMNS : CTI_AGENT_STATE_EXPORT_COLUMNS;
     const lines = [columns.join(',')];
@@ -241,5 +241,5 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     await writeExport(file, `${lines.join('\n')}\n`);
     return lines.length - 1;
   };
-  return Object.assign(api, { exportDays });
+  return Object.assign(api, { exportDay });
 }

@@ -4,7 +4,7 @@ import { allHalls, type Hall } from './halls';
 import { formatLocal, localParts, parseLocal, startOfLocalDay } from '@/core/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE, TICKET_COLUMNS } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
-import { daysName, daysOf, writeExportInParts } from './export-csv';
+import { exportCsv, writeExport } from './export-csv';
 import { jsonUpsert } from './sqlite-json-upsert';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
 
@@ -127,29 +127,20 @@ export class HallQueueSimulator {
   }
 
   /**
-   * The same days (`from`..`to`, inclusive) as one export file of q_ticket (export-csv.ts) in `dir`, instead of
-   * rows in the database: the history in bulk, which the ETL loads whole (loadExport). Returns the file's path.
+   * The same day as an export file of q_ticket (export-csv.ts) in `dir`, instead of rows in the database: the
+   * history in bulk, which the ETL loads whole (loadExport). Returns the file's path.
    */
-  async exportHistoryDays(from: string, to: string, dir: string): Promise<string> {
-    const days = daysOf(from, to);
-    if (days.length === 0 || days.some((d) => parseLocal(`${d} 00:00:00`, this.opts.tz) === null))
-      throw new Error(`bad days ${from}..${to}`);
+  async exportHistoryDay(ymd: string, dir: string): Promise<string> {
+    if (parseLocal(`${ymd} 00:00:00`, this.opts.tz) === null) throw new Error(`bad date ${ymd}`);
     // The halls' reference rows, which the ETL reads from the database, come with the first live tick.
     const halls = await this.db.execute('SELECT count(*) FROM q_hall');
-    if (Number(halls.rows[0]![0]) === 0) await this.writeHalls(parseLocal(`${from} 00:00:00`, this.opts.tz)!);
-    const file = path.join(dir, `q_ticket_${daysName(from, to)}.csv`);
-    await writeExportInParts(file, TICKET_COLUMNS, this.dayRows(days));
+    if (Number(halls.rows[0]![0]) === 0) await this.writeHalls(parseLocal(`${ymd} 00:00:00`, this.opts.tz)!);
+    const rows: InValue[][] = [];
+    for (const hall of this.halls)
+      for (const t of planHallDay(hall, ymd, this.opts.seed, this.opts.tz)) rows.push(this.ticketRow(t, Math.max(...ticketEvents(t))));
+    const file = path.join(dir, `q_ticket_${ymd.replaceAll('-', '')}.csv`);
+    await writeExport(file, exportCsv(TICKET_COLUMNS, rows));
     return file;
-  }
-
-  /** Each day's ticket rows in turn (a step's days are never all held at once). */
-  private *dayRows(days: string[]): Generator<InValue[][]> {
-    for (const ymd of days) {
-      const rows: InValue[][] = [];
-      for (const hall of this.halls)
-        for (const t of planHallDay(hall, ymd, this.opts.seed, this.opts.tz)) rows.push(this.ticketRow(t, Math.max(...ticketEvents(t))));
-      yield rows;
-    }
   }
 
   /**

@@ -8,10 +8,10 @@ import type { ClickHouse } from '@/core/clickhouse/client';
 import type { SimulatorHistory } from './types';
 
 // After the first start the simulator's past (default 13 months, so year-on-year works) is written into
-// its source systems and back-filled through the same ETL jobs, a step of days at a time (stepDays), newest
-// first: recent weeks are usable soonest and the wall is up long before the history finishes. Each simulated
-// system's progress is committed per step under a key of its own, so a restart continues where it stopped,
-// and a system whose history came later (an upgrade) catches up without redoing the others.
+// its source systems and back-filled through the same ETL jobs, one day at a time, newest first: recent
+// weeks are usable soonest and the wall is up long before the history finishes. Each simulated system's
+// progress is committed per day under a key of its own, so a restart continues where it stopped, and a
+// system whose history came later (an upgrade) catches up without redoing the others.
 
 export interface HistoryStatus {
   state: 'off' | 'running' | 'done' | 'failed';
@@ -24,9 +24,8 @@ export interface HistoryStatus {
 }
 
 const PROGRESS_PREFIX = 'history:simulator';
-/** How many steps a system's back-fill may run ahead of the slowest system's (at least AHEAD_DAYS days). */
-const AHEAD_STEPS = 2;
-const AHEAD_DAYS = 3;
+/** How many days a system's back-fill may run ahead of the slowest system's. */
+const AHEAD = 3;
 /** Sources keep this many days of what the history wrote; older rows are purged once loaded. */
 const SOURCE_RETENTION_DAYS = 40;
 
@@ -43,11 +42,6 @@ interface Written {
 
 export interface HistoryOptions {
   days: number;
-  /**
-   * Days one step writes and loads at once (default 1): each load's statements, checks and the rollups after
-   * its commit cost nearly the same for a week as for a day, so a week a step takes a fraction of the time.
-   */
-  stepDays?: number;
   tz: string;
   status: HistoryStatus;
   stopped: () => boolean;
@@ -107,7 +101,7 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
         key,
         jobs: own,
         // In bulk where it can be: the day as export files every source loads whole, the engine reading them.
-        viaExport: !!system.exportDays && engineReadsFiles(rt.ch) && own.length === system.sources.length && own.every((j) => j.loadExport),
+        viaExport: !!system.exportDay && engineReadsFiles(rt.ch) && own.length === system.sources.length && own.every((j) => j.loadExport),
         done: done ? Math.max(0, Math.min(opts.days, daysBefore(done))) : 0,
       };
     }),
@@ -146,68 +140,54 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     spent.clear();
   };
 
-  /** Days `from`..`to` of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
-  const loadDays = (ch: ClickHouse, job: EtlJob, from: string, to: string, written: Written): Promise<RunOutcome> =>
+  /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
+  const loadDay = (ch: ClickHouse, job: EtlJob, day: string, written: Written): Promise<RunOutcome> =>
     written.files
       ? runRecorded(ch, job.source, 'backfill', (ctx) => job.loadExport!(ctx, written.files![job.source] ?? []))
       : job.backfill
-        ? runBackfill(ch, job, { from, to, tz })
+        ? runBackfill(ch, job, { from: day, to: day, tz })
         : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
   const lanes = new Map(systems.map((system) => [system.name, opts.laneFor?.(system.name) ?? rt.ch]));
   /** A source's lane: its system's, or (sourcesSideBySide, after the first) one of its own. */
   const laneOf = (system: (typeof systems)[number], job: EtlJob, i: number) =>
     system.sourcesSideBySide && i > 0 ? (opts.laneFor?.(`${system.name}:${job.source}`) ?? rt.ch) : lanes.get(system.name)!;
 
-  const stepDays = Math.max(1, Math.floor(opts.stepDays ?? 1));
-  /** The step after `done` days: days done+1 .. last back from the anchor (1 = the day before it). */
-  const stepAfter = (done: number) => {
-    const last = Math.min(opts.days, done + stepDays);
-    const days: string[] = [];
-    for (let i = last; i > done; i--) days.push(shiftDay(anchor, -i, tz));
-    return { first: done + 1, last, from: days[0]!, to: days[days.length - 1]!, days };
-  };
-  type Step = ReturnType<typeof stepAfter>;
-
-  // A system's next step is written while the other systems' steps load: the simulator runs in its own process
+  // A system's next day is written while the other systems' days load: the simulator runs in its own process
   // (in-worker.ts), so writing and loading use both cores. One write per system in flight, and only after that
-  // system's previous step is loaded and purged, so a purge never meets a day not yet loaded.
-  const prepared = new Map<string, { from: string; to: string; written: Promise<Written | false> }>();
-  /** Writes the step's days into the source system (oldest first), or as export files (viaExport). */
-  const write = async (system: (typeof systems)[number], step: Step): Promise<Written> => {
-    if (system.viaExport) return { files: await system.exportDays!(step.from, step.to) };
-    for (const day of step.days) await system.prepareDay?.(day);
-    return {};
-  };
-  /** Writes the step (or waits for the write ahead); false when stopped meanwhile. */
-  const prepare = async (system: (typeof systems)[number], step: Step): Promise<Written | false> => {
+  // system's previous day is loaded and purged, so a purge never meets a day not yet loaded.
+  const prepared = new Map<string, { day: string; written: Promise<Written | false> }>();
+  /** Writes the day into the source system, or as export files (viaExport). */
+  const write = async (system: (typeof systems)[number], day: string): Promise<Written> =>
+    system.viaExport ? { files: await system.exportDay!(day) } : (await system.prepareDay?.(day), {});
+  /** Writes the day (or waits for the write ahead); false when stopped meanwhile. */
+  const prepare = async (system: (typeof systems)[number], day: string): Promise<Written | false> => {
     const ahead = prepared.get(system.name);
     prepared.delete(system.name);
-    const done = ahead?.from === step.from && ahead.to === step.to ? await ahead.written : false;
+    const done = ahead?.day === day ? await ahead.written : false;
     if (done) return done;
     if (opts.stopped()) return false;
-    return write(system, step);
+    return write(system, day);
   };
-  const prepareAhead = (system: (typeof systems)[number], step: Step) => {
+  const prepareAhead = (system: (typeof systems)[number], day: string) => {
     if (!system.prepareDay && !system.viaExport) return;
     // Live first here too: the write waits while a scheduled run is going or requested.
-    const written = mayStep().then(async (go) => (go ? write(system, step) : false));
-    // Awaited when its step comes; a failure then stops the back-fill as a direct call's would.
+    const written = mayStep().then(async (go) => (go ? write(system, day) : false));
+    // Awaited when its day comes; a failure then stops the back-fill as a direct call's would.
     written.catch(() => undefined);
-    prepared.set(system.name, { from: step.from, to: step.to, written });
+    prepared.set(system.name, { day, written });
   };
 
-  /** One system's step: written (or waited for), loaded, checked, purged, recorded. False when stopped. */
-  const loadSystemStep = async (system: (typeof systems)[number], step: Step): Promise<boolean> => {
+  /** One system's day: written (or waited for), loaded, checked, purged, recorded. False when stopped. */
+  const loadSystemDay = async (system: (typeof systems)[number], i: number, day: string): Promise<boolean> => {
     const ch = lanes.get(system.name)!;
     if (!(await mayStep())) return false;
-    const written = await timed(`${system.name} write`, () => prepare(system, step));
+    const written = await timed(`${system.name} write`, () => prepare(system, day));
     if (!written) return false;
-    /** One source's load of the step; false when stopped before it started. */
+    /** One source's load of the day; false when stopped before it started. */
     const loadSource = async (job: EtlJob, i: number): Promise<boolean> => {
       if (!(await mayStep())) return false;
-      const r = await timed(job.source, () => loadDays(laneOf(system, job, i), job, step.from, step.to, written));
-      if (r.status === 'failed')
-        throw new Error(`${job.source} ${step.from === step.to ? step.from : `${step.from}..${step.to}`}: ${r.error}`);
+      const r = await timed(job.source, () => loadDay(laneOf(system, job, i), job, day, written));
+      if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
       return true;
     };
     const together = system.sourcesSideBySide === 'all' ? 0 : system.sourcesSideBySide === 'after-first' ? 1 : system.jobs.length;
@@ -220,28 +200,24 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
       if (outcomes.some((o) => o.status === 'fulfilled' && !o.value)) return false;
     }
     if (written.files) {
-      // Loaded: the transfer files go (a stopped run leaves them to be written again when the step comes). The
-      // days never entered the source system, so there is nothing to purge.
+      // Loaded: the transfer files go (a stopped run leaves them to be written again when the day comes). The
+      // day never entered the source system, so there is nothing to purge.
       await Promise.all(Object.values(written.files).flatMap((files) => files.map((f) => rm(f, { force: true }))));
     } else {
-      // Recorded only when the days are in: a run can succeed without taking what prepareDay wrote.
-      for (const day of step.days) {
-        const missing = await system.verifyDay?.(day);
-        if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
-      }
-      for (const [k, day] of step.days.entries())
-        if (step.last - k > SOURCE_RETENTION_DAYS) await timed(`${system.name} purge`, async () => system.purgeDay?.(day));
+      // Recorded only when the day is in: a run can succeed without taking what prepareDay wrote.
+      const missing = await system.verifyDay?.(day);
+      if (missing) throw new Error(`${system.name} ${day}: ${missing}`);
+      if (i > SOURCE_RETENTION_DAYS) await timed(`${system.name} purge`, async () => system.purgeDay?.(day));
     }
-    await writeWatermark(ch, system.key, { ts: step.from, id: '' });
-    system.done = step.last;
-    if (step.last < opts.days) prepareAhead(system, stepAfter(step.last));
+    await writeWatermark(ch, system.key, { ts: day, id: '' });
+    system.done = i;
+    if (i < opts.days) prepareAhead(system, shiftDay(anchor, -(i + 1), tz));
     return true;
   };
 
   try {
-    // Each system goes back step by step on its lane, at most `ahead` days before the slowest: its recent weeks
-    // are usable soonest, and a lane whose step was short starts its next one instead of waiting for the longest.
-    const ahead = Math.max(AHEAD_DAYS, AHEAD_STEPS * stepDays);
+    // Each system goes back day by day on its lane, at most AHEAD days before the slowest: its recent weeks are
+    // usable soonest, and a lane whose day was short starts its next one instead of waiting for the longest.
     // A failure or a stop ends every system's step in progress before it is said.
     let said = status.daysDone;
     let halt: 'stopped' | 'failed' | null = null;
@@ -255,14 +231,15 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     const run = async (system: (typeof systems)[number]) => {
       try {
         while (system.done < opts.days && !halt) {
-          if (system.done >= slowest() + ahead) {
+          if (system.done >= slowest() + AHEAD) {
             await new Promise<void>((r) => woken.push(r));
             continue;
           }
-          if (!(await loadSystemStep(system, stepAfter(system.done)))) halt ??= 'stopped';
+          const i = system.done + 1;
+          if (!(await loadSystemDay(system, i, shiftDay(anchor, -i, tz)))) halt ??= 'stopped';
           else {
             refresh();
-            // Said each time every system has passed another ten days, and at the end.
+            // Said every ten days every system has (the slowest moves one day at a time), and at the end.
             const mark = status.daysDone === opts.days ? opts.days : status.daysDone - (status.daysDone % 10);
             if (mark > said) {
               sayProgress(mark, shiftDay(anchor, -mark, tz), mark - said);

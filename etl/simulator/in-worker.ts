@@ -139,9 +139,7 @@ async function startRemote(channel: Channel, kind: 'thread' | 'process'): Promis
     ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
     ...(s.sourcesSideBySide ? { sourcesSideBySide: s.sourcesSideBySide } : {}),
     ...(s.prepareDay ? { prepareDay: (ymd: string) => call<void>({ op: 'prepareDay', system: s.name, ymd }) } : {}),
-    ...(s.exportDays
-      ? { exportDays: (from: string, to: string) => call<Record<string, string[]>>({ op: 'exportDays', system: s.name, from, to }) }
-      : {}),
+    ...(s.exportDay ? { exportDay: (ymd: string) => call<Record<string, string[]>>({ op: 'exportDay', system: s.name, ymd }) } : {}),
     ...(s.purgeDay ? { purgeDay: (ymd: string) => call<void>({ op: 'purgeDay', system: s.name, ymd }) } : {}),
     ...(s.verifyDay ? { verifyDay: (ymd: string) => call<string | null>({ op: 'verifyDay', system: s.name, ymd }) } : {}),
   }));

@@ -27,7 +27,7 @@ import {
   type PlannedOutage,
 } from './outage-plan';
 import { seedOf } from './random';
-import { daysName, exportCsv, writeExport } from './export-csv';
+import { exportCsv, writeExport } from './export-csv';
 import { jsonUpsert } from './sqlite-json-upsert';
 
 // Plays the outage management system (综合停电) and its SMS gateway: keeps the outage database at "now" by
@@ -214,7 +214,7 @@ export class OutageSimulator {
    * report file has the same content each time, which the ETL's file ledger loads once).
    */
   async writeHistoryDay(ymd: string): Promise<number> {
-    const day = await this.historyRows(ymd, ymd);
+    const day = await this.historyDayRows(ymd);
     if (!day) return 0;
     const { outageRows, customerRows, noticeRows, reports } = day;
     if (reports.length) await this.writeReportFile(this.opts.smsReportDir, `sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
@@ -224,14 +224,14 @@ export class OutageSimulator {
   }
 
   /**
-   * The same days (`from`..`to`, inclusive) as the outage system's export for an initial load, into `dir`: a
-   * CSV of each table's rows (etl/simulator/export-csv.ts) and the gateway's report file of those days, by ETL
-   * source. Nothing enters the system's database.
+   * The same day as the outage system's export for an initial load, into `dir`: a CSV of each table's rows
+   * (etl/simulator/export-csv.ts) and the gateway's report file of the day, by ETL source. Nothing enters the
+   * system's database.
    */
-  async exportHistoryDays(from: string, to: string, dir: string): Promise<Record<string, string[]>> {
-    const day = await this.historyRows(from, to);
+  async exportHistoryDay(ymd: string, dir: string): Promise<Record<string, string[]>> {
+    const day = await this.historyDayRows(ymd);
     if (!day) return {};
-    const key = daysName(from, to);
+    const key = ymd.replace(/-/g, '');
     const files: Record<string, string[]> = {};
     for (const [source, u, rows] of [
       ['outage.events', OUTAGE_UPSERT, day.outageRows],
@@ -250,14 +250,13 @@ export class OutageSimulator {
     return files;
   }
 
-  /** The rows of past days `from`..`to` (inclusive; see writeHistoryDay); null before the first tick. */
-  private async historyRows(from: string, to: string) {
+  /** The rows of one past day (see writeHistoryDay); null before the first tick. */
+  private async historyDayRows(ymd: string) {
     const { tz } = this.opts;
     const historyFrom = Number((await this.getState('history_from')) ?? NaN);
-    const dayStart = parseLocal(`${from} 00:00:00`, tz);
-    const lastStart = parseLocal(`${to} 00:00:00`, tz);
-    if (dayStart === null || lastStart === null || lastStart < dayStart) throw new Error(`bad days ${from}..${to}`);
-    const dayEnd = startOfLocalDay(lastStart + DAY + 3 * HOUR, tz);
+    const dayStart = parseLocal(`${ymd} 00:00:00`, tz);
+    if (dayStart === null) throw new Error(`bad date ${ymd}`);
+    const dayEnd = startOfLocalDay(dayStart + DAY + 3 * HOUR, tz);
     // Before the first tick there is no live side to border on.
     if (Number.isNaN(historyFrom) || dayStart >= historyFrom) return null;
 
@@ -277,7 +276,7 @@ export class OutageSimulator {
         }
       }
     }
-    // The history goes back a step at a time: the next (older) step reads the oldest of these planned days again.
+    // The history goes back a day at a time: the next day reads two of these planned days again.
     for (const planned of this.historyPlans.keys()) if (!days.includes(planned)) this.historyPlans.delete(planned);
     reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
     return { outageRows, customerRows, noticeRows, reports };
@@ -466,8 +465,8 @@ export async function startOutageSimulator(opts: {
       // outage lane, four loads one after another, was the history's slowest).
       sourcesSideBySide: 'all' as const,
       prepareDay: async (ymd: string) => void (await sim.writeHistoryDay(ymd)),
-      // The history in bulk: the days as the system's export files, never written into its database.
-      ...(opts.exportDir ? { exportDays: (from: string, to: string) => sim.exportHistoryDays(from, to, opts.exportDir!) } : {}),
+      // The history in bulk: the day as the system's export files, never written into its database.
+      ...(opts.exportDir ? { exportDay: (ymd: string) => sim.exportHistoryDay(ymd, opts.exportDir!) } : {}),
       purgeDay: (ymd: string) => sim.purgeDay(ymd),
     },
     vars: {

@@ -14,7 +14,6 @@ import { startOutageSimulator } from '@/etl/simulator/outage-source';
 import { startWorkOrderSimulator } from '@/etl/simulator/workorder-api';
 import { DEMO_LIMITS, demoChannelConfigs, startReceivers } from '@/etl/simulator/receivers';
 import type { Env } from '@/core/env';
-import { daysName } from './export-csv';
 import { shiftDay } from './history';
 import type { Simulator } from './types';
 
@@ -47,9 +46,9 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
     now: clock,
     anomalies: (ymd) => [...defaultAnomalies(e.SIMULATOR_SEED, ymd), ...outageCallSurges(ymd, e.SIMULATOR_SEED, e.BUSINESS_TZ)],
   });
-  const ctiExport = async (kind: 'cdr' | 'agent-states', from: string, to: string) => {
-    const file = path.join(exports, 'cti', `${kind}_${daysName(from, to)}.csv`);
-    await cti.exportDays(kind, from, to, file);
+  const ctiExport = async (kind: 'cdr' | 'agent-states', ymd: string) => {
+    const file = path.join(exports, 'cti', `${kind}_${ymd.replaceAll('-', '')}.csv`);
+    await cti.exportDay(kind, ymd, file);
     return file;
   };
   const outage = await startOutageSimulator({
@@ -89,10 +88,8 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           name: 'hall-queue',
           sources: ['hall-queue.tickets'],
           prepareDay: async (ymd) => void (await hallQueue.writeHistoryDay(ymd)),
-          // The history in bulk: the days as an export file the ETL loads whole, not rows in the queue database.
-          exportDays: async (from, to) => ({
-            'hall-queue.tickets': [await hallQueue.exportHistoryDays(from, to, path.join(exports, 'hall-queue'))],
-          }),
+          // The history in bulk: the day as an export file the ETL loads whole, not rows in the queue database.
+          exportDay: async (ymd) => ({ 'hall-queue.tickets': [await hallQueue.exportHistoryDay(ymd, path.join(exports, 'hall-queue'))] }),
           purgeDay: (ymd) => hallQueue.purgeBefore(shiftDay(ymd, 1, e.BUSINESS_TZ)),
         },
         // The CTI serves any past day on demand. It was part of the hall queue's system (the history's critical
@@ -103,20 +100,20 @@ export async function startSimulator(e: Env, clock: () => number = Date.now): Pr
           name: 'cti',
           sources: ['cti.calls'],
           splitFrom: 'hall-queue',
-          exportDays: async (from, to) => ({ 'cti.calls': [await ctiExport('cdr', from, to)] }),
+          exportDay: async (ymd) => ({ 'cti.calls': [await ctiExport('cdr', ymd)] }),
         },
         {
           name: 'cti-agent-states',
           sources: ['cti.agent-states'],
           splitFrom: 'cti',
-          exportDays: async (from, to) => ({ 'cti.agent-states': [await ctiExport('agent-states', from, to)] }),
+          exportDay: async (ymd) => ({ 'cti.agent-states': [await ctiExport('agent-states', ymd)] }),
         },
         // The work-order API, too, answers any past window from its plan; in bulk, each day is the vendor's
         // export of the listing (orders and their steps).
         {
           name: 'workorder',
           sources: ['workorder.orders'],
-          exportDays: async (from, to) => ({ 'workorder.orders': await workOrders.exportDays(from, to, path.join(exports, 'workorder')) }),
+          exportDay: async (ymd) => ({ 'workorder.orders': await workOrders.exportDay(ymd, path.join(exports, 'workorder')) }),
         },
         outage.history,
         billing.history,

@@ -33,12 +33,11 @@ export interface SimulatorHistorySystem {
   /** Writes one past local day into the source system; absent for systems that answer any past on demand. */
   prepareDay?(ymd: string): Promise<void>;
   /**
-   * Writes past local days `from`..`to` (inclusive) as export files instead of into the source system (the
-   * history in bulk): per source, the files its job's loadExport reads whole, one per source for all the days
-   * (a load's statements cost the same for one day as for a week). Used instead of prepareDay where the engine
-   * reads our disk and every source of the system loads exports; the back-fill removes the files once loaded.
+   * Writes one past local day as export files instead of into the source system (the history in bulk): per
+   * source, the files its job's loadExport reads whole. Used instead of prepareDay where the engine reads our
+   * disk and every source of the system loads exports; the back-fill removes the files once they are loaded.
    */
-  exportDays?(from: string, to: string): Promise<Record<string, string[]>>;
+  exportDay?(ymd: string): Promise<Record<string, string[]>>;
   /** After the day is loaded: drop it from sources that keep only recent data. */
   purgeDay?(ymd: string): Promise<void>;
   /**

@@ -34,12 +34,8 @@ async function answer(sim: Simulator, call: SimulatorCall): Promise<unknown> {
     }
     case 'liveSince':
       return (await sim.history?.liveSince()) ?? null;
-    case 'exportDays': {
-      const system = sim.history?.systems.find((s) => s.name === call.system);
-      if (!system?.exportDays) throw new Error(`no simulator history system ${call.system} with exports`);
-      return system.exportDays(call.from, call.to);
-    }
     case 'prepareDay':
+    case 'exportDay':
     case 'purgeDay':
     case 'verifyDay': {
       const system = sim.history?.systems.find((s) => s.name === call.system);
@@ -78,7 +74,7 @@ async function serve(port: Port, env: Env, early: ToWorker[]) {
                   ...(s.splitFrom ? { splitFrom: s.splitFrom } : {}),
                   ...(s.sourcesSideBySide ? { sourcesSideBySide: s.sourcesSideBySide } : {}),
                   prepareDay: !!s.prepareDay,
-                  exportDays: !!s.exportDays,
+                  exportDay: !!s.exportDay,
                   purgeDay: !!s.purgeDay,
                   verifyDay: !!s.verifyDay,
                 })),

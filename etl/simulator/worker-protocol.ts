@@ -9,8 +9,7 @@ import type { DemoChannelConfig } from './receivers';
 export type SimulatorCall =
   | { op: 'tick'; task: string; now: number }
   | { op: 'liveSince' }
-  | { op: 'prepareDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
-  | { op: 'exportDays'; system: string; from: string; to: string }
+  | { op: 'prepareDay' | 'exportDay' | 'purgeDay' | 'verifyDay'; system: string; ymd: string }
   | { op: 'close' };
 
 export type ToWorker = { id: number; call: SimulatorCall } | { init: Env };
@@ -24,7 +23,7 @@ export interface SimulatorDescription {
       splitFrom?: string;
       sourcesSideBySide?: 'all' | 'after-first';
       prepareDay: boolean;
-      exportDays: boolean;
+      exportDay: boolean;
       purgeDay: boolean;
       verifyDay: boolean;
     }[];

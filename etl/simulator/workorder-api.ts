@@ -17,7 +17,7 @@ import {
   WORK_ORDERS_PATH,
 } from '../sources/workorder/source-schema';
 import { backfillRange } from '../runtime/backfill';
-import { csvField, daysName, writeExport } from './export-csv';
+import { csvField, writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 import { supervisionDesk } from './workorder-supervision';
@@ -46,11 +46,11 @@ export interface WorkOrderApiOptions {
 
 export interface WorkOrderApi extends VendorApi {
   /**
-   * Past local days `from`..`to` (inclusive) of the listing as the vendor's export (WORK_ORDER_EXPORT_COLUMNS
-   * and WORK_ORDER_STEP_EXPORT_COLUMNS): the records a back-fill window of those days would page through (each
-   * order once), written to `dir` as orders_<days>.csv and steps_<days>.csv. Returns both paths, orders first.
+   * One past local day of the listing as the vendor's export (WORK_ORDER_EXPORT_COLUMNS and
+   * WORK_ORDER_STEP_EXPORT_COLUMNS): the records a back-fill window of that day would page through, written to
+   * `dir` as orders_YYYYMMDD.csv and steps_YYYYMMDD.csv. Returns both paths, orders first.
    */
-  exportDays(from: string, to: string, dir: string): Promise<[orders: string, steps: string]>;
+  exportDay(ymd: string, dir: string): Promise<[orders: string, steps: string]>;
 }
 
 const DAY = 86_400_000;
@@ -203,10 +203,10 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
 
   const api = await serveVendorApi({ host: opts.host, port: opts.port, handle, error: fail });
   // Added to the served API itself: its `requests` is a live getter, which a spread copy would freeze.
-  const exportDays: WorkOrderApi['exportDays'] = async (fromDay, toDay, dir) => {
-    const { from, to } = backfillRange(fromDay, toDay, tz);
+  const exportDay: WorkOrderApi['exportDay'] = async (ymd, dir) => {
+    const { from, to } = backfillRange(ymd, ymd, tz);
     const now = opts.now();
-    const day = daysName(fromDay, toDay);
+    const day = ymd.replaceAll('-', '');
     const files: [string, string] = [path.join(dir, `orders_${day}.csv`), path.join(dir, `steps_${day}.csv`)];
     const orders = [WORK_ORDER_EXPORT_COLUMNS.join(',')];
     const steps = [WORK_ORDER_STEP_EXPORT_COLUMNS.join(',')];
@@ -256,7 +256,7 @@ export async function startWorkOrderApi(opts: WorkOrderApiOptions): Promise<Work
     await writeExport(files[1], `${steps.join('\n')}\n`);
     return files;
   };
-  return Object.assign(api, { exportDays });
+  return Object.assign(api, { exportDay });
 }
 
 export interface WorkOrderSimulator {
@@ -264,8 +264,8 @@ export interface WorkOrderSimulator {
   tasks: never[];
   /** Placeholder values for the sources file. */
   vars: { SIMULATOR_WORKORDER_URL: string };
-  /** Past days as the vendor's export files (WorkOrderApi.exportDays): the history in bulk. */
-  exportDays: WorkOrderApi['exportDays'];
+  /** A past day as the vendor's export files (WorkOrderApi.exportDay): the history in bulk. */
+  exportDay: WorkOrderApi['exportDay'];
   close(): Promise<void>;
 }
 
@@ -277,5 +277,5 @@ export async function startWorkOrderSimulator(opts: {
   now?: () => number;
 }): Promise<WorkOrderSimulator> {
   const api = await startWorkOrderApi({ seed: opts.seed, tz: opts.tz, host: opts.host ?? '127.0.0.1', now: opts.now ?? Date.now });
-  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, exportDays: api.exportDays, close: () => api.close() };
+  return { tasks: [], vars: { SIMULATOR_WORKORDER_URL: api.url }, exportDay: api.exportDay, close: () => api.close() };
 }

@@ -172,7 +172,6 @@ export class Scheduler {
           ? undefined
           : loadHistory({ ch: rt.chBackground }, history, jobs, {
               days: rt.env.SIMULATOR_HISTORY_DAYS,
-              stepDays: rt.env.SIMULATOR_HISTORY_STEP_DAYS,
               tz: rt.env.BUSINESS_TZ,
               status: rt.jobs.history,
               stopped: () => generation !== this.generation,

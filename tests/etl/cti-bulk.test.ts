@@ -258,7 +258,7 @@ describe.each([
 
   it("loads the day's file with the facts and quarantine the row path gives the same records through the API", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'cti-export-')), `${kind}.csv`);
-    const written = await csvApi.exportDays(kind, '2026-11-23', '2026-11-23', file);
+    const written = await csvApi.exportDay(kind, '2026-11-23', file);
     const reference = await ctiJobs({ http: { baseUrl: csvApi.url, pageSize: 5000 }, tz: TZ, bulk: false })[index]!.backfill!(
       { ch: paged, now: NOW, runId: RUN },
       DAY,
@@ -299,7 +299,7 @@ describe.each([
 
   it('fails on a file that is not whole CSV, loading nothing', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'cti-export-')), `${kind}.csv`);
-    await csvApi.exportDays(kind, '2026-11-23', '2026-11-23', file);
+    await csvApi.exportDay(kind, '2026-11-23', file);
     const text = readFileSync(file, 'utf8');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, `${text.slice(0, text.indexOf('\n', 200))}\n"unclosed,\n`);

@@ -32,8 +32,8 @@ describe('the CTI export of a day', () => {
     ['agent-states', CTI_AGENT_STATE_EXPORT_COLUMNS],
   ] as const)('%s: written from the plan as from the records', async (kind, columns) => {
     const [a, b] = [path.join(dir, `${kind}-plain.csv`), path.join(dir, `${kind}-records.csv`)];
-    const na = await plain.exportDays(kind, '2026-11-23', '2026-11-23', a);
-    const nb = await viaRecords.exportDays(kind, '2026-11-23', '2026-11-23', b);
+    const na = await plain.exportDay(kind, '2026-11-23', a);
+    const nb = await viaRecords.exportDay(kind, '2026-11-23', b);
     const text = readFileSync(a, 'utf8');
     expect(text.split('\n', 1)[0]).toBe(columns.join(','));
     // Recounted from the file: a header, one line per record, a final newline.

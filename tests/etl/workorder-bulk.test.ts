@@ -207,7 +207,7 @@ describe('work-order export files loaded by the engine', () => {
       mutate: (r) => held(CASES.get(String(r.orderNo))?.[0](r) ?? r),
     });
     [paged, exported] = [await testClickHouse(), await testClickHouse()];
-    files = await api.exportDays(YMD, YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-')));
+    files = await api.exportDay(YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-')));
   });
   afterAll(async () => {
     await api?.close();
@@ -277,7 +277,7 @@ describe('work-order export files loaded by the engine', () => {
 
   it.each([0, 1])('fails on a file that is not whole CSV, loading nothing (file %i of the pair)', async (which) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'workorder-export-'));
-    const pair = await api.exportDays(YMD, YMD, dir);
+    const pair = await api.exportDay(YMD, dir);
     const text = readFileSync(pair[which]!, 'utf8');
     writeFileSync(pair[which]!, `${text.slice(0, text.indexOf('\n', 200))}\n"unclosed,\n`);
     const count = `SELECT (SELECT count() FROM fact_work_order) AS o, (SELECT count() FROM fact_work_order_step) AS s,
@@ -302,8 +302,8 @@ describe('work-order export files', () => {
     const hooked = await startWorkOrderApi({ seed: SEED, tz: TZ, now: () => NOW, mutate: (r) => r });
     try {
       const [a, b] = [
-        await plain.exportDays(YMD, YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-'))),
-        await hooked.exportDays(YMD, YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-'))),
+        await plain.exportDay(YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-'))),
+        await hooked.exportDay(YMD, mkdtempSync(path.join(tmpdir(), 'workorder-export-'))),
       ];
       for (const i of [0, 1]) expect(readFileSync(a[i]!, 'utf8')).toBe(readFileSync(b[i]!, 'utf8'));
       const orders = readFileSync(a[0], 'utf8').trimEnd().split('\n').length - 1;

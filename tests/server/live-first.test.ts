@@ -90,7 +90,7 @@ function fakeSetup() {
         return this;
       },
     } as unknown as ClickHouse,
-    env: { SIMULATOR_HISTORY_DAYS: '2', SIMULATOR_HISTORY_STEP_DAYS: '1', BUSINESS_TZ: TZ },
+    env: { SIMULATOR_HISTORY_DAYS: '2', BUSINESS_TZ: TZ },
     bootedAt: Date.now(),
     jobs: { role: 'web' },
   });
