@@ -20,14 +20,8 @@ const nextConfig = {
   // The custom server (server/main.ts) serves the app; nothing here may reach the internet at run time.
   images: { unoptimized: true },
   typescript: { ignoreBuildErrors: false },
-  experimental: {
-    // forbidden() answers a page a role may not open with 403 and app/forbidden.tsx.
-    authInterrupts: true,
-    // No source maps in the build: the server runs with Node's source maps on (tsx, for the product's own stack
-    // traces), and Node then reads and keeps every loaded chunk's map: 77 MB of the server's heap during the
-    // history back-fill, a quarter of it (a sampling heap profile; bench/README.md).
-    turbopackSourceMaps: false,
-  },
+  // forbidden() answers a page a role may not open with 403 and app/forbidden.tsx.
+  experimental: { authInterrupts: true },
   // Security headers on every answer; pages also get a Content-Security-Policy with a nonce from proxy.ts.
   async headers() {
     const common = [
