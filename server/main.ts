@@ -1,3 +1,4 @@
+import './source-map-policy';
 import http from 'node:http';
 import next from 'next';
 import { EnvError, env } from '@/core/env';

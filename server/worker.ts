@@ -1,3 +1,4 @@
+import './source-map-policy';
 import { EnvError, env } from '@/core/env';
 import { startScheduling } from './jobs/leader';
 import { getRuntime, shutdownRuntime } from './runtime';
