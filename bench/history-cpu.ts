@@ -7,11 +7,10 @@ import { clickHouseConfig } from '@/core/clickhouse/from-env';
 import { migrateClickHouse } from '@/core/clickhouse/migrate';
 import { loadEnv } from '@/core/env';
 import { formatLocal } from '@/core/time';
-import { runBackfill } from '@/etl/runtime/backfill';
 import { EXPORT_READ } from '@/etl/runtime/export-file';
 import { engineReadsFiles, type EtlJob } from '@/etl/runtime/job';
 import { runRecorded } from '@/etl/runtime/run-job';
-import { shiftDay } from '@/etl/simulator/history';
+import { loadHistoryDay, shiftDay } from '@/etl/simulator/history';
 import { etlJobs, startSimulator } from '@/etl/simulator/start';
 import { figure, recordFigures, type Figure } from './results';
 
@@ -86,11 +85,7 @@ async function main() {
       if (measured) add(`${system.name} (simulator's write)`, cpu() - c);
       for (const job of own) {
         c = cpu();
-        const r = files
-          ? await runRecorded(ch, job.source, 'backfill', (ctx) => job.loadExport!(ctx, files[job.source] ?? []))
-          : job.backfill
-            ? await runBackfill(ch, job, { from: day, to: day, tz })
-            : await runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx));
+        const r = await loadHistoryDay(ch, job, day, tz, files);
         const used = cpu() - c;
         if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
         if (measured) add(`  ${job.source}`, used, r.rowsRead ?? 0, files?.[job.source] ? await bareRead(files[job.source]!) : 0);

@@ -40,6 +40,23 @@ interface Written {
   files?: Record<string, string[]>;
 }
 
+/**
+ * One source's load of one past day: the day's export files in bulk (loadExport) when the system wrote them, a
+ * range back-fill where the job has one, else (a file drop) a run over what waits, under `exclusive`.
+ */
+export function loadHistoryDay(
+  ch: ClickHouse,
+  job: EtlJob,
+  day: string,
+  tz: string,
+  files: Record<string, string[]> | undefined,
+  exclusive: <T>(name: string, fn: () => Promise<T>) => Promise<T> = (_name, fn) => fn(),
+): Promise<RunOutcome> {
+  if (files) return runRecorded(ch, job.source, 'backfill', (ctx) => job.loadExport!(ctx, files[job.source] ?? []));
+  if (job.backfill) return runBackfill(ch, job, { from: day, to: day, tz });
+  return exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
+}
+
 export interface HistoryOptions {
   days: number;
   tz: string;
@@ -140,13 +157,6 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     spent.clear();
   };
 
-  /** A day of one source: a range backfill where the job has one; else (a file drop) a run over what waits. */
-  const loadDay = (ch: ClickHouse, job: EtlJob, day: string, written: Written): Promise<RunOutcome> =>
-    written.files
-      ? runRecorded(ch, job.source, 'backfill', (ctx) => job.loadExport!(ctx, written.files![job.source] ?? []))
-      : job.backfill
-        ? runBackfill(ch, job, { from: day, to: day, tz })
-        : exclusive(job.source, () => runRecorded(ch, job.source, 'backfill', (ctx) => job.run(ctx)));
   const lanes = new Map(systems.map((system) => [system.name, opts.laneFor?.(system.name) ?? rt.ch]));
   /** A source's lane: its system's, or (sourcesSideBySide, after the first) one of its own. */
   const laneOf = (system: (typeof systems)[number], job: EtlJob, i: number) =>
@@ -186,7 +196,7 @@ export async function loadHistory(rt: { ch: ClickHouse }, history: SimulatorHist
     /** One source's load of the day; false when stopped before it started. */
     const loadSource = async (job: EtlJob, i: number): Promise<boolean> => {
       if (!(await mayStep())) return false;
-      const r = await timed(job.source, () => loadDay(laneOf(system, job, i), job, day, written));
+      const r = await timed(job.source, () => loadHistoryDay(laneOf(system, job, i), job, day, tz, written.files, exclusive));
       if (r.status === 'failed') throw new Error(`${job.source} ${day}: ${r.error}`);
       return true;
     };
