@@ -11,7 +11,7 @@ import {
 } from '../sources/cti/source-schema';
 import { backfillRange } from '../runtime/backfill';
 import { SKILL_GROUPS, planCtiDay, type AgentStateEvent, type Anomaly, type CtiDay, type PlannedCall } from './cti-day';
-import { csvField, writeExport } from './export-csv';
+import { CsvBytes, writeExport } from './export-csv';
 import { Lru } from './lru';
 import { parseInstant, sendJson as send, serveVendorApi, type VendorApi, type VendorRecord } from './vendor-api';
 
@@ -81,39 +81,37 @@ export function agentStateRecord(e: AgentStateEvent, tz: string, now: number): V
   };
 }
 
-/** cdrRecord's fields in CTI_CDR_EXPORT_COLUMNS' order, as one CSV line. */
-function cdrLine(c: PlannedCall, tz: string): string {
-  const f = csvField;
-  return [
-    f(c.callId),
-    f(c.callerNo),
-    f('95598'),
-    f(c.countyCode),
-    f(c.skillGroup),
-    f(groupName.get(c.skillGroup) ?? ''),
-    f(CATEGORY_LABEL[c.category]),
-    f(local(c.ivrAt, tz)),
-    f(local(c.requestedAt, tz)),
-    f(local(c.ringAt, tz)),
-    f(local(c.answeredAt, tz)),
-    f(local(c.endedAt, tz)),
-    f(RELEASE_CAUSE[c.outcome]),
-    f(c.agentId ?? ''),
-  ].join(',');
+/** cdrRecord's fields in CTI_CDR_EXPORT_COLUMNS' order, as one CSV line of `out`. */
+function cdrLine(out: CsvBytes, c: PlannedCall, tz: string): void {
+  out
+    .field(c.callId)
+    .field(c.callerNo)
+    .field('95598')
+    .field(c.countyCode)
+    .field(c.skillGroup)
+    .field(groupName.get(c.skillGroup) ?? '')
+    .field(CATEGORY_LABEL[c.category])
+    .field(local(c.ivrAt, tz))
+    .field(local(c.requestedAt, tz))
+    .field(local(c.ringAt, tz))
+    .field(local(c.answeredAt, tz))
+    .field(local(c.endedAt, tz))
+    .field(RELEASE_CAUSE[c.outcome])
+    .field(c.agentId ?? '')
+    .end();
 }
 
-/** agentStateRecord's fields in CTI_AGENT_STATE_EXPORT_COLUMNS' order, as one CSV line. */
-function stateLine(e: AgentStateEvent, tz: string, now: number): string {
+/** agentStateRecord's fields in CTI_AGENT_STATE_EXPORT_COLUMNS' order, as one CSV line of `out`. */
+function stateLine(out: CsvBytes, e: AgentStateEvent, tz: string, now: number): void {
   const ended = e.endedAt !== null && e.endedAt <= now ? e.endedAt : null;
-  const f = csvField;
-  return [
-    f(e.agentId),
-    f(e.skillGroup),
-    f(AGENT_STATE_CODE[e.state]),
-    f(local(e.startedAt, tz)),
-    f(local(ended, tz)),
-    f(local(ended ?? e.startedAt, tz)),
-  ].join(',');
+  out
+    .field(e.agentId)
+    .field(e.skillGroup)
+    .field(AGENT_STATE_CODE[e.state])
+    .field(local(e.startedAt, tz))
+    .field(local(ended, tz))
+    .field(local(ended ?? e.startedAt, tz))
+    .end();
 }
 
 /** An item of a listing: a call (CDR) or an agent state event. */
@@ -229,17 +227,24 @@ export async function startCtiApi(opts: CtiApiOptions): Promise<CtiApi> {
     const { from, to } = backfillRange(ymd, ymd, tz);
     const now = opts.now();
     const columns = kind === 'cdr' ? CTI_CDR_EXPORT_COLUMNS : CTI_AGENT_STATE_EXPORT_COLUMNS;
-    const lines = [columns.join(',')];
+    const out = new CsvBytes();
+    out.raw(columns.join(',')).end();
     if (opts.mutate?.cdr || opts.mutate?.agentStates) {
       // What the API would send (a test's garbled records), field by field.
-      for (const r of list(kind, from, to, now)) lines.push(columns.map((c) => csvField(r[c])).join(','));
+      for (const r of list(kind, from, to, now)) {
+        for (const c of columns) out.field(r[c]);
+        out.end();
+      }
     } else {
       // Straight from the plan: the fields cdrRecord and agentStateRecord would give, in the export's columns,
       // without the records (a day is some 50,000 of them, and the simulator's collector was its largest cost).
-      for (const item of listed(kind, from, to, now)) lines.push('call' in item ? cdrLine(item.call, tz) : stateLine(item.state, tz, now));
+      for (const item of listed(kind, from, to, now)) {
+        if ('call' in item) cdrLine(out, item.call, tz);
+        else stateLine(out, item.state, tz, now);
+      }
     }
-    await writeExport(file, `${lines.join('\n')}\n`);
-    return lines.length - 1;
+    await writeExport(file, out.bytes());
+    return out.lines - 1;
   };
   return Object.assign(api, { exportDay });
 }

@@ -4,7 +4,7 @@ import { allHalls, type Hall } from './halls';
 import { formatLocal, localParts, parseLocal, startOfLocalDay } from '@/core/time';
 import { BIZ_TYPE, EVALUATION, HALL_QUEUE_SOURCE_DDL, STATE, TICKET_COLUMNS } from '../sources/hall-queue/source-schema';
 import { seedOf } from './random';
-import { exportCsv, writeExport } from './export-csv';
+import { CsvBytes, writeExport } from './export-csv';
 import { jsonUpsert } from './sqlite-json-upsert';
 import { planHallDay, ticketEvents, ticketStateAt, type PlannedTicket } from './hall-queue-day';
 
@@ -135,11 +135,13 @@ export class HallQueueSimulator {
     // The halls' reference rows, which the ETL reads from the database, come with the first live tick.
     const halls = await this.db.execute('SELECT count(*) FROM q_hall');
     if (Number(halls.rows[0]![0]) === 0) await this.writeHalls(parseLocal(`${ymd} 00:00:00`, this.opts.tz)!);
-    const rows: InValue[][] = [];
+    // Each row written as it is made: a day's rows all held until the end outlived the young generation.
+    const out = new CsvBytes();
+    out.raw(TICKET_COLUMNS.join(',')).end();
     for (const hall of this.halls)
-      for (const t of planHallDay(hall, ymd, this.opts.seed, this.opts.tz)) rows.push(this.ticketRow(t, Math.max(...ticketEvents(t))));
+      for (const t of planHallDay(hall, ymd, this.opts.seed, this.opts.tz)) out.row(this.ticketRow(t, Math.max(...ticketEvents(t))));
     const file = path.join(dir, `q_ticket_${ymd.replaceAll('-', '')}.csv`);
-    await writeExport(file, exportCsv(TICKET_COLUMNS, rows));
+    await writeExport(file, out.bytes());
     return file;
   }
 

@@ -27,7 +27,7 @@ import {
   type PlannedOutage,
 } from './outage-plan';
 import { seedOf } from './random';
-import { exportCsv, writeExport } from './export-csv';
+import { CsvBytes, writeExport } from './export-csv';
 import { jsonUpsert } from './sqlite-json-upsert';
 
 // Plays the outage management system (综合停电) and its SMS gateway: keeps the outage database at "now" by
@@ -214,9 +214,15 @@ export class OutageSimulator {
    * report file has the same content each time, which the ETL's file ledger loads once).
    */
   async writeHistoryDay(ymd: string): Promise<number> {
-    const day = await this.historyDayRows(ymd);
-    if (!day) return 0;
-    const { outageRows, customerRows, noticeRows, reports } = day;
+    const outageRows: InValue[][] = [];
+    const customerRows: InValue[][] = [];
+    const noticeRows: InValue[][] = [];
+    const reports = await this.historyDayRows(ymd, {
+      outage: (r) => outageRows.push(r),
+      customer: (r) => customerRows.push(r),
+      notice: (r) => noticeRows.push(r),
+    });
+    if (!reports) return 0;
     if (reports.length) await this.writeReportFile(this.opts.smsReportDir, `sms_report_${ymd.replace(/-/g, '')}_history.csv`, reports);
     const stmts = upserts(outageRows, customerRows, noticeRows);
     for (let i = 0; i < stmts.length; i += STATEMENTS_PER_TX) await this.db.batch(stmts.slice(i, i + STATEMENTS_PER_TX), 'write');
@@ -229,29 +235,47 @@ export class OutageSimulator {
    * system's database.
    */
   async exportHistoryDay(ymd: string, dir: string): Promise<Record<string, string[]>> {
-    const day = await this.historyDayRows(ymd);
-    if (!day) return {};
+    // Each row written as it is made: a day's rows all held until the end outlived the young generation.
+    const tables = [
+      ['outage.events', OUTAGE_UPSERT],
+      ['outage.customers', CUSTOMER_UPSERT],
+      ['outage.notices', NOTICE_UPSERT],
+    ] as const;
+    const outs = tables.map(([, u]) => {
+      const out = new CsvBytes();
+      out.raw(u.columns.join(',')).end();
+      return out;
+    });
+    const [outages, customers, notices] = outs as [CsvBytes, CsvBytes, CsvBytes];
+    const reports = await this.historyDayRows(ymd, {
+      outage: (r) => outages.row(r),
+      customer: (r) => customers.row(r),
+      notice: (r) => notices.row(r),
+    });
+    if (!reports) return {};
     const key = ymd.replace(/-/g, '');
     const files: Record<string, string[]> = {};
-    for (const [source, u, rows] of [
-      ['outage.events', OUTAGE_UPSERT, day.outageRows],
-      ['outage.customers', CUSTOMER_UPSERT, day.customerRows],
-      ['outage.notices', NOTICE_UPSERT, day.noticeRows],
-    ] as const) {
+    for (const [i, [source, u]] of tables.entries()) {
       const file = path.join(dir, `${u.table}_${key}.csv`);
-      await writeExport(file, exportCsv(u.columns, rows));
+      await writeExport(file, outs[i]!.bytes());
       files[source] = [file];
     }
-    if (day.reports.length) {
+    if (reports.length) {
       const name = `sms_report_${key}_history.csv`;
-      await this.writeReportFile(dir, name, day.reports);
+      await this.writeReportFile(dir, name, reports);
       files['outage.sms-reports'] = [path.join(dir, name)];
     }
     return files;
   }
 
-  /** The rows of one past day (see writeHistoryDay); null before the first tick. */
-  private async historyDayRows(ymd: string) {
+  /**
+   * The rows of one past day (see writeHistoryDay), each handed to `emit` as it is made; returns the gateway's
+   * reports of the day, by report time; null before the first tick.
+   */
+  private async historyDayRows(
+    ymd: string,
+    emit: { outage: (row: InValue[]) => void; customer: (row: InValue[]) => void; notice: (row: InValue[]) => void },
+  ): Promise<string[][] | null> {
     const { tz } = this.opts;
     const historyFrom = Number((await this.getState('history_from')) ?? NaN);
     const dayStart = parseLocal(`${ymd} 00:00:00`, tz);
@@ -260,18 +284,15 @@ export class OutageSimulator {
     // Before the first tick there is no live side to border on.
     if (Number.isNaN(historyFrom) || dayStart >= historyFrom) return null;
 
-    const outageRows: InValue[][] = [];
-    const customerRows: InValue[][] = [];
-    const noticeRows: InValue[][] = [];
     const reports: string[][] = [];
     const days = localDays(dayStart - OUTAGE_MAX_TAIL_MS, dayEnd - 1, tz);
     for (const planned of days) {
       for (const { o, notices, last } of this.historyPlan(planned)) {
         if (last < dayStart || last >= dayEnd || last >= historyFrom) continue;
-        outageRows.push(this.outageRow(o, o.actualEnd));
-        for (const c of outageCustomers(o, this.opts.seed)) customerRows.push(this.customerRow(o, c.customerId, c.important));
+        emit.outage(this.outageRow(o, o.actualEnd));
+        for (const c of outageCustomers(o, this.opts.seed)) emit.customer(this.customerRow(o, c.customerId, c.important));
         for (const n of notices) {
-          noticeRows.push(this.noticeRow(n));
+          emit.notice(this.noticeRow(n));
           if (n.sms) reports.push(this.reportRow(n));
         }
       }
@@ -279,7 +300,7 @@ export class OutageSimulator {
     // The history goes back a day at a time: the next day reads two of these planned days again.
     for (const planned of this.historyPlans.keys()) if (!days.includes(planned)) this.historyPlans.delete(planned);
     reports.sort((a, b) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : 0));
-    return { outageRows, customerRows, noticeRows, reports };
+    return reports;
   }
 
   private historyPlan(planned: string) {
