@@ -148,6 +148,10 @@ async function createPostgresDb(databaseUrl: string): Promise<Db> {
   };
 }
 
+// PostgreSQL's default 128 MB of shared buffers live inside PGlite's WASM memory, which never shrinks: the
+// relational state is small, and its files are on disk, where the system's page cache holds them anyway.
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 async function createPgliteDb(opts: CreateDbOptions): Promise<Db> {
   let dir: string | undefined;
   let releaseDirLock = () => {};
@@ -158,7 +162,7 @@ async function createPgliteDb(opts: CreateDbOptions): Promise<Db> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(dir ? { dataDir: dir } : {});
+    client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), startParams: PGLITE_START_PARAMS });
     // See createPostgresDb: the adapter's timestamptz handling assumes a UTC session.
     await client.exec("SET TIME ZONE 'UTC'");
   } catch (err) {

@@ -29,6 +29,10 @@ describe('embedded PGlite on disk', () => {
     try {
       expect(await applyMigrations(again, MIGRATIONS_DIR)).toMatchObject({ applied: [] });
       expect((await again.prisma.orgUnit.findUniqueOrThrow({ where: { code: '53' } })).name).toBe('云南省');
+      // Shared buffers sized for a small state (PostgreSQL's default 128MB would sit in the WASM memory), with
+      // PGlite's own start parameters kept (the search path is one of them).
+      expect(await again.prisma.$queryRawUnsafe('SHOW shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
+      expect(await again.prisma.$queryRawUnsafe('SHOW search_path')).toEqual([{ search_path: 'public' }]);
     } finally {
       await again.close();
     }
