@@ -36,8 +36,14 @@ const amountChecks = (field: string): Check[] => [
   { when: `NOT match(f_${field}, ${lit(AMOUNT_RE)})`, reason: `concat(${lit(`bad amount in ${field}: `)}, ${json(`f_${field}`)})` },
   { when: `${cents(`f_${field}`)} < 0`, reason: `concat(${lit(`negative amount in ${field}: `)}, f_${field})` },
 ];
+/** A time field tested once (ok_<field>) and parsed (the alias given), as the values of its kind. */
+const parsedTime = (field: string, alias: string) => ({
+  [`ok_${field}`]: timeOk(`f_${field}`),
+  [alias]: timeVal(`f_${field}`, `ok_${field}`),
+});
+/** The field's parsedTime must be among its kind's values. */
 const timeCheck = (field: string, optional = false): Check => ({
-  when: `${optional ? `f_${field} != '' AND ` : ''}NOT ${timeOk(`f_${field}`)}`,
+  when: `${optional ? `f_${field} != '' AND ` : ''}NOT ok_${field}`,
   reason: `concat(${lit(`bad date in ${field}: `)}, ${json(`f_${field}`)})`,
 });
 const customerCheck: Check = { when: `o_id = ''`, reason: `concat('unknown customer ', f_customer_id)` };
@@ -75,7 +81,7 @@ const RULES: Record<BulkKind, KindRules> = {
     required: ['payment_id', 'bill_id', 'customer_id', 'amount', 'paid_at', 'channel', 'result'],
     labels: { channel: pairs(CHANNEL_LABEL), result: pairs(RESULT_LABEL) },
     values: {
-      v_paid: timeVal('f_paid_at'),
+      ...parsedTime('paid_at', 'v_paid'),
       v_channel: `transform(f_channel, {channel_labels:Array(String)}, {channel_keys:Array(String)}, '')`,
       v_result: `transform(f_result, {result_labels:Array(String)}, {result_keys:Array(String)}, '')`,
     },
@@ -107,7 +113,7 @@ const RULES: Record<BulkKind, KindRules> = {
     required: ['dunning_id', 'customer_id', 'dunned_at', 'channel', 'amount_owed'],
     labels: { channel: pairs(DUNNING_CHANNEL_LABEL) },
     values: {
-      v_at: timeVal('f_dunned_at'),
+      ...parsedTime('dunned_at', 'v_at'),
       v_channel: `transform(f_channel, {channel_labels:Array(String)}, {channel_keys:Array(String)}, '')`,
     },
     checks: [
@@ -132,11 +138,11 @@ const RULES: Record<BulkKind, KindRules> = {
     required: ['disconnection_id', 'customer_id', 'notice_at', 'disconnected_at', 'updated_at'],
     labels: {},
     values: {
-      v_notice: timeVal('f_notice_at'),
-      v_cut: timeVal('f_disconnected_at'),
-      v_paid: timeVal('f_paid_at'),
-      v_back: timeVal('f_reconnected_at'),
-      v_updated: timeVal('f_updated_at'),
+      ...parsedTime('notice_at', 'v_notice'),
+      ...parsedTime('disconnected_at', 'v_cut'),
+      ...parsedTime('paid_at', 'v_paid'),
+      ...parsedTime('reconnected_at', 'v_back'),
+      ...parsedTime('updated_at', 'v_updated'),
     },
     checks: [
       // Every non-empty time in field order, then the order of events.
@@ -164,7 +170,7 @@ const RULES: Record<BulkKind, KindRules> = {
     required: ['customer_id', 'control', 'balance', 'expected_charge', 'snapshot_at'],
     labels: { control: pairs(CONTROL_LABEL) },
     values: {
-      v_at: timeVal('f_snapshot_at'),
+      ...parsedTime('snapshot_at', 'v_at'),
       v_control: `transform(f_control, {control_labels:Array(String)}, {control_keys:Array(String)}, '')`,
     },
     checks: [

@@ -355,7 +355,8 @@ const exportRow = z.record(z.string(), z.union([z.string(), z.number()]).nullabl
 
 /**
  * Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). A time is read
- * trimmed once, as t_<name> (exportRows): pasted into each test, the trim made the statement's text 60 KB, and
+ * trimmed and tested once, as t_<name> and ok_<name> (exportRows): pasted into each test, the trim made the
+ * statement's text 60 KB, and
  * analysing it cost more than reading a day's file.
  */
 function exportField(f: CtiBulkFeed['fields'][number]): { plain: string; staged: string } {
@@ -366,14 +367,16 @@ function exportField(f: CtiBulkFeed['fields'][number]): { plain: string; staged:
   // Years ClickHouse holds with a day to spare either side (the zone); others are the row transform's.
   const held = `toUInt16OrZero(substring(${t}, 1, 4)) BETWEEN 1901 AND 2298`;
   return {
-    plain: `${present} AND (${v} = '' OR (${timeOk(t)} AND ${held}))`,
-    staged: `if(${v} = '', '', toString(toUnixTimestamp64Milli(assumeNotNull(${timeVal(t)}))))`,
+    plain: `${present} AND (${v} = '' OR (ok_${f.name} AND ${held}))`,
+    staged: `if(${v} = '', '', toString(toUnixTimestamp64Milli(assumeNotNull(${timeVal(t, `ok_${f.name}`)}))))`,
   };
 }
 
-/** The file's rows with their number (i) and each time field trimmed (t_<name>). */
+/** The file's rows with their number (i) and each time field trimmed (t_<name>) and tested (ok_<name>). */
 function exportRows(feed: CtiBulkFeed, src: string): string {
-  const trimmed = feed.fields.filter((f) => f.time).map((f) => `, ${jsTrim(`ifNull(${f.name}, '')`)} AS t_${f.name}`);
+  const trimmed = feed.fields
+    .filter((f) => f.time)
+    .map((f) => `, ${jsTrim(`ifNull(${f.name}, '')`)} AS t_${f.name}, ${timeOk(`t_${f.name}`)} AS ok_${f.name}`);
   return `(SELECT _row_number AS i, *${trimmed.join('')} FROM ${src})`;
 }
 

@@ -96,7 +96,7 @@ function checkedTickets(rows: string): string {
     FROM (
       SELECT *,
         ${TIMES.map((f) => `${timeOk(`t_${f}`)} AS ok_${f}`).join(',\n        ')},
-        ${TIMES.map((f) => `${timeVal(`t_${f}`)} AS ${{ take_time: 'v_take', call_time: 'v_call', finish_time: 'v_end', updated_at: 'v_upd' }[f]}`).join(',\n        ')},
+        ${TIMES.map((f) => `${timeVal(`t_${f}`, `ok_${f}`)} AS ${{ take_time: 'v_take', call_time: 'v_call', finish_time: 'v_end', updated_at: 'v_upd' }[f]}`).join(',\n        ')},
         transform(hall_id, {hall_ids:Array(String)}, {counties:Array(String)}, '') AS h_county,
         transform(hall_id, {hall_ids:Array(String)}, {cities:Array(String)}, '') AS h_city,
         transform(hall_id, {hall_ids:Array(String)}, {provinces:Array(String)}, '') AS h_province,

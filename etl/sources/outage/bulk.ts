@@ -109,8 +109,8 @@ const NOTICES: BulkTable = {
         transform(ifNull(send_result, -1), {result_codes:Array(Int64)}, {result_names:Array(String)}, '') AS o_result,
         ${timeOk('t_send_time')} AS ok_send_time,
         ${timeOk('t_updated_at')} AS ok_updated_at,
-        ${timeVal('t_send_time')} AS v_sent,
-        ${timeVal('t_updated_at')} AS v_upd
+        ${timeVal('t_send_time', 'ok_send_time')} AS v_sent,
+        ${timeVal('t_updated_at', 'ok_updated_at')} AS v_upd
       FROM (${rows})
     )`;
   },
@@ -163,7 +163,7 @@ const CUSTOMERS: BulkTable = {
         NOT ok_updated_at, concat('bad date in updated_at: ', ${json('updated_at')}),
         '') AS reason
     FROM (
-      SELECT *, ${timeOk('t_updated_at')} AS ok_updated_at, ${timeVal('t_updated_at')} AS v_upd
+      SELECT *, ${timeOk('t_updated_at')} AS ok_updated_at, ${timeVal('t_updated_at', 'ok_updated_at')} AS v_upd
       FROM (${rows})
     )`;
   },
@@ -448,7 +448,7 @@ function checkedSmsReports(header: string[], stage: string): string {
   FROM (
     SELECT *,
       ${timeOk('t_sent')} AS ok_sent, ${timeOk('t_rep')} AS ok_rep,
-      ${timeVal('t_sent')} AS v_sent, ${timeVal('t_rep')} AS v_rep
+      ${timeVal('t_sent', 'ok_sent')} AS v_sent, ${timeVal('t_rep', 'ok_rep')} AS v_rep
     FROM (
       SELECT n, ${header.map((_, i) => STAGE_COLUMNS[i]!).join(', ')},
         ${jsTrim(col('短信ID'))} AS s_id, ${jsTrim(col('手机号码'))} AS s_phone, ${jsTrim(col('状态报告'))} AS s_status,

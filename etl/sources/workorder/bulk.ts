@@ -103,22 +103,21 @@ const PLAIN_LIMIT = '^[1-9][0-9]{0,3}$';
 
 /**
  * A time field's text that SQL can judge: empty (absent to the transform), or parseLocal's and ClickHouse's. It
- * reads the field trimmed once (t_<field>, trimmed()): pasted into each test, the trim made the statement's text
- * many times longer, and analysing it cost more than reading a day's file.
+ * reads the field trimmed and tested once (t_<field>, ok_<field>: trimmed()): pasted into each test, the trim
+ * made the statement's text many times longer, and analysing it cost more than reading a day's file.
  */
 function plainTime(x: string, empty: boolean): string {
-  const t = `t_${x}`;
   // Years ClickHouse holds with a day to spare either side (the zone); others are the row transform's.
-  const held = `${timeOk(t)} AND toUInt16OrZero(substring(${t}, 1, 4)) BETWEEN 1901 AND 2298`;
+  const held = `ok_${x} AND toUInt16OrZero(substring(t_${x}, 1, 4)) BETWEEN 1901 AND 2298`;
   return empty ? `(ifNull(${x}, '') = '' OR (${held}))` : `(${held})`;
 }
 
 /** Epoch ms of a time field, NULL when empty (or not plain). */
-const timeMs = (x: string) => `if(ifNull(${x}, '') = '', NULL, toUnixTimestamp64Milli(${timeVal(`t_${x}`)}))`;
+const timeMs = (x: string) => `if(ifNull(${x}, '') = '', NULL, toUnixTimestamp64Milli(${timeVal(`t_${x}`, `ok_${x}`)}))`;
 
-/** A file's rows with their number (i) and the time fields trimmed (t_<field>). */
+/** A file's rows with their number (i), the time fields trimmed (t_<field>) and tested (ok_<field>). */
 const trimmed = (file: string, times: readonly string[]) =>
-  `(SELECT _row_number AS i, *${times.map((x) => `, ${jsTrim(`ifNull(${x}, '')`)} AS t_${x}`).join('')} FROM ${file})`;
+  `(SELECT _row_number AS i, *${times.map((x) => `, ${jsTrim(`ifNull(${x}, '')`)} AS t_${x}, ${timeOk(`t_${x}`)} AS ok_${x}`).join('')} FROM ${file})`;
 
 /** The step tuple's elements: the sort key (seq, row), then those kept as the arrays s_<name> of the checked table. */
 const STEP_TUPLE = ['seq', 'row', 'code', 'name', 'op', 'opname', 'time', 'plain', 'at'] as const;
