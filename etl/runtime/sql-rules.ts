@@ -9,7 +9,9 @@ export const lit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\
 /** JavaScript's String.prototype.trim: ASCII whitespace and the Unicode spaces (RE2 classes, UTF-8). */
 const WS = String.raw`[\t\n\x{0B}\f\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]`;
 export const jsTrim = (x: string) =>
-  `if(isValidASCII(${x}), trimBoth(${x}, ${lit(' \t\n\v\f\r')}), replaceRegexpAll(${x}, ${lit(`^${WS}+|${WS}+$`)}, ''))`;
+  // The statements evaluate every branch (short_circuit_function_evaluation = 'disable'): the pattern is given
+  // the text only where it is not ASCII, else an empty string, or it would run on every value.
+  `if(isValidASCII(${x}), trimBoth(${x}, ${lit(' \t\n\v\f\r')}), replaceRegexpAll(if(isValidASCII(${x}), '', ${x}), ${lit(`^${WS}+|${WS}+$`)}, ''))`;
 
 // The pattern checks month, day (1–31), hour, minute and second ranges itself; what it cannot is the month's
 // last day. Range tests as separate expressions made each time field a dozen function calls, and the engine's

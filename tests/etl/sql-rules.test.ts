@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ClickHouse } from '@/core/clickhouse/client';
 import { parseLocal } from '@/core/time';
-import { timeOk, timeVal } from '@/etl/runtime/sql-rules';
+import { jsTrim, timeOk, timeVal } from '@/etl/runtime/sql-rules';
 import { dropTestClickHouse, testClickHouse } from '../helpers/clickhouse';
 
 // The bulk paths test and parse times in SQL (timeOk, timeVal) where the row path calls parseLocal; both must
 // accept the same texts and give the same instants, or the two paths load different facts. Here the engine
 // judges a corpus of edge cases and generated texts, and parseLocal is the reference. Years stay within
-// 1901–2298: the bulk paths hand other years to the row path.
+// 1901–2298: the bulk paths hand other years to the row path. The same for jsTrim, String.prototype.trim's
+// twin, which reads every text field the row path trims.
 
 const TZ = 'Asia/Shanghai';
 let ch: ClickHouse;
@@ -116,5 +117,41 @@ describe('timeOk and timeVal against parseLocal', () => {
     const refused = rows.filter((r) => !r.ok).length;
     expect(refused).toBeGreaterThan(texts.length / 5);
     expect(refused).toBeLessThan(texts.length);
+  });
+});
+
+describe('jsTrim against String.prototype.trim', () => {
+  it('trims what JavaScript trims, ASCII or not, and nothing else', async () => {
+    const spaces = [
+      ' ',
+      '\t',
+      '\n',
+      '\v',
+      '\f',
+      '\r',
+      '\u00a0',
+      '\u1680',
+      '\u2000',
+      '\u200a',
+      '\u2028',
+      '\u2029',
+      '\u202f',
+      '\u205f',
+      '\u3000',
+      '\ufeff',
+    ];
+    const kept = ['\u200b', '\u0085', '\u180e', 'x'];
+    const texts = ['', 'a', ' a b ', '  营业厅  ', '\u3000营业厅\u3000', '2026-11-23 14:00:00\u00a0'];
+    for (const sp of spaces) for (const k of kept) texts.push(`${sp}${k}${sp}`, `${k}${sp}${k}`, `${sp}${sp}中${k}${sp}`);
+    const rows = await ch.query(
+      'test.sql-rules.trim',
+      `SELECT x, ${jsTrim('x')} AS t FROM (SELECT arrayJoin({texts:Array(String)}) AS x) SETTINGS short_circuit_function_evaluation = 'disable'`,
+      { texts },
+      z.object({ x: z.string(), t: z.string() }),
+    );
+    expect(rows).toHaveLength(texts.length);
+    expect(rows.filter((r) => r.t !== r.x.trim())).toEqual([]);
+    // Not vacuous: most texts lose something.
+    expect(rows.filter((r) => r.t !== r.x).length).toBeGreaterThan(texts.length / 2);
   });
 });
