@@ -22,7 +22,12 @@ export const outageFamily: Family = {
            c.customer_id AS customer_id, c.important AS important,
            n.first_delivered_at AS first_delivered_at, n.attempts AS attempts, n.sms_failed AS sms_failed, n.last_failure AS last_failure
     FROM (SELECT * FROM fact_outage FINAL WHERE status != 'cancelled' AND {{where}}) AS o
-    INNER JOIN (SELECT outage_id, customer_id, important FROM fact_outage_customer FINAL) AS c ON c.outage_id = o.outage_id
+    INNER JOIN (
+      -- Only the period's outages: the customers of every outage ever (a year's back-fill: millions of rows) were read
+      -- and merged (FINAL) for each rollup pass and raw query.
+      SELECT outage_id, customer_id, important FROM fact_outage_customer FINAL
+      WHERE outage_id IN (SELECT outage_id FROM fact_outage WHERE {{where}})
+    ) AS c ON c.outage_id = o.outage_id
     LEFT JOIN (
       SELECT outage_id, customer_id,
              if(countIf(st = 'delivered') = 0, NULL, minIf(sent_at, st = 'delivered')) AS first_delivered_at,
