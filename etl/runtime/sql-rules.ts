@@ -30,10 +30,10 @@ export function timeOk(x: string): string {
 }
 
 /**
- * The instant of a local wall-clock text in the source's zone ({tz}); NULL where timeOk is false. `ok` is
- * timeOk(x) where the statement already has it as a column (an alias): spelled again it is planned again.
+ * The instant of a local wall-clock text in the source's zone ({tz}); NULL where timeOk is false. `ok` names
+ * the column (an alias) where the statement has timeOk(x): spelled again, the test would be planned again.
  */
-export function timeVal(x: string, ok = timeOk(x)): string {
+export function timeVal(x: string, ok: string): string {
   return `if(${ok}, toDateTime64OrNull(concat(substring(${x}, 1, 10), ' ', substring(${x}, 12, 5), ':',
     if(length(${x}) >= 19, substring(${x}, 18, 2), '00'), '.', if(length(${x}) > 20, rightPad(substring(${x}, 21), 3, '0'), '000')), 3, {tz:String}), NULL)`;
 }

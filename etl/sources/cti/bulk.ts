@@ -356,8 +356,7 @@ const exportRow = z.record(z.string(), z.union([z.string(), z.number()]).nullabl
 /**
  * Per rule field: whether SQL can judge it, and its staged text (as plainFields stages it). A time is read
  * trimmed and tested once, as t_<name> and ok_<name> (exportRows): pasted into each test, the trim made the
- * statement's text 60 KB, and
- * analysing it cost more than reading a day's file.
+ * statement's text 60 KB, and analysing it cost more than reading a day's file.
  */
 function exportField(f: CtiBulkFeed['fields'][number]): { plain: string; staged: string } {
   const v = `ifNull(${f.name}, '')`;
