@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { chTime, parseLocal } from '@/core/time';
 import type { ClickHouse } from '@/core/clickhouse/client';
@@ -259,6 +259,33 @@ describe('keeping rollups current', () => {
     expect(after.rollup.kpis.map((s) => s.points)).toEqual(after.raw.kpis.map((s) => s.points));
     expect(hour).toMatch(/^2026-11-23 0[2-6]$/); // 10–14 h Beijing is 02–06 UTC: the bucket the insert marked
     expect(await refresher.refresh()).toEqual([]);
+  });
+
+  it('reads a family’s marks again only when one joined their window, a mark older than the newest too', async () => {
+    const refresher = new RollupRefresher(ch, async () => ctx);
+    await refresher.refresh();
+    await refresher.refresh();
+    const spy = vi.spyOn(ch, 'query');
+    try {
+      expect(await refresher.refresh()).toEqual([]);
+      const tags = spy.mock.calls.map((c) => c[0]);
+      expect(tags).toContain('kpi.rollup.window.call');
+      expect(tags.filter((t) => t.startsWith('kpi.rollup.marks.'))).toEqual([]);
+      // A mark that becomes visible after newer ones were handled: inside the window, older than its newest.
+      const call = (await readRollupStates(ch)).get('call')!;
+      const late = chTime(Date.parse(call.dirtyMark.replace(' ', 'T') + 'Z') - 5_000);
+      await ch.command(
+        't.late-mark',
+        `INSERT INTO kpi_dirty (family, bucket, key, at) VALUES ('call', '2026-11-23 03:00:00', '', {at:DateTime64(3, 'UTC')})`,
+        { at: late },
+      );
+      spy.mockClear();
+      const stats = await refresher.refresh();
+      expect(stats.map((s) => [s.family, s.buckets])).toEqual([['call', 1]]);
+      expect(spy.mock.calls.map((c) => c[0])).toContain('kpi.rollup.marks.call');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers from the facts while a parameter change rebuilds the rollups, then from the rebuilt rollups', async () => {

@@ -24,6 +24,7 @@ const CHUNK = 240;
 
 const stateRow = z.object({ family: z.string(), params_hash: z.string(), complete: chNumber, dirty_mark: z.string() });
 const markRow = z.object({ b: z.string(), key: z.string(), last: z.string(), ats: z.array(z.string()) });
+const windowRow = z.object({ n: chNumber, last: z.string() });
 const bucketRow = z.object({ bucket: z.string() });
 
 export interface FamilyState {
@@ -78,6 +79,13 @@ export class RollupRefresher {
   private version = 0;
   /** Per family, the marks of the last pass's window, all handled (recomputed after they were visible). */
   private readonly handledMarks = new Map<string, MarkCounts>();
+  /**
+   * Per family, the size of its marks' window once every mark in it was handled. Marks are only added (the TTL
+   * takes days-old ones), so a window of the same start, count and newest mark holds nothing new: the pass
+   * skips reading and grouping it. A large batch's marks (a billing load marks every bill it pays) otherwise
+   * stayed in the window, read again every pass, until the family's next insert.
+   */
+  private readonly quietWindows = new Map<string, string>();
   private running: Promise<RefreshStats[]> | undefined;
   private again = false;
 
@@ -142,6 +150,7 @@ export class RollupRefresher {
   private async rebuild(f: Family, hash: string, ctx: CompileContext): Promise<number> {
     const mark = chTime(Date.now() - OVERLAP_MS);
     this.handledMarks.delete(f.id);
+    this.quietWindows.delete(f.id);
     await this.writeState(f, hash, false, mark);
     for (const t of rollupTables(f))
       await this.ch.command(`kpi.rollup.truncate.${f.id}`, `TRUNCATE TABLE IF EXISTS ${rollupTable(f, t.grain, t.county)}`);
@@ -157,6 +166,14 @@ export class RollupRefresher {
 
   private async refreshDirty(f: Family, st: FamilyState, ctx: CompileContext): Promise<number> {
     const since = chTime(Date.parse(st.dirtyMark.replace(' ', 'T') + 'Z') - OVERLAP_MS);
+    const [size] = await this.ch.query(
+      `kpi.rollup.window.${f.id}`,
+      `SELECT count() AS n, toString(max(at)) AS last FROM kpi_dirty WHERE family = {family:String} AND at > {since:DateTime64(3, 'UTC')}`,
+      { family: f.id, since },
+      windowRow,
+    );
+    const windowId = `${since}|${size?.n ?? 0}|${size?.last ?? ''}`;
+    if (this.quietWindows.get(f.id) === windowId) return 0;
     const marks = await this.ch.query(
       `kpi.rollup.marks.${f.id}`,
       `SELECT toString(bucket) AS b, key, toString(max(at)) AS last, groupArray(toString(at)) AS ats FROM kpi_dirty
@@ -170,6 +187,7 @@ export class RollupRefresher {
     const fresh = marks.filter((m) => !handled(before?.get(markId(m)), m.ats));
     if (fresh.length === 0) {
       this.handledMarks.set(f.id, window);
+      this.quietWindows.set(f.id, windowId);
       return 0;
     }
     const buckets = new Set<string>();
