@@ -29,7 +29,11 @@ export const billFamily: Family = {
     LEFT JOIN (
       SELECT bill_id, sum(amount) AS paid_amount, max(paid_at) AS last_paid_at
       FROM fact_payment FINAL
+      -- Payments are ordered by time, not bill: without a time bound every pass read and merged (FINAL) every
+      -- payment ever. A bill is issued after its consumption month and paid after that, so no payment on it
+      -- precedes the month's first day (a day's slack for the time zone).
       WHERE result = 'success' AND bill_id IN (SELECT bill_id FROM fact_bill WHERE {{where}})
+        AND paid_at >= (SELECT toDateTime64(min(bill_month), 3, 'UTC') - INTERVAL 1 DAY FROM fact_bill WHERE {{where}})
       GROUP BY bill_id
     ) AS p ON p.bill_id = b.bill_id
   )`,
@@ -143,7 +147,11 @@ export const dunningFamily: Family = {
     FROM (SELECT * FROM fact_dunning FINAL WHERE {{where}}) AS d
     LEFT JOIN (
       SELECT customer_id, groupArray(paid_at) AS pays FROM fact_payment FINAL
+      -- Only payments a dunning of the period can count (within N days after it). The table is ordered by time,
+      -- not customer: without the time bound every pass read and merged (FINAL) every payment ever.
       WHERE result = 'success' AND customer_id IN (SELECT customer_id FROM fact_dunning WHERE {{where}})
+        AND paid_at >= (SELECT min(dunned_at) FROM fact_dunning WHERE {{where}})
+        AND paid_at < (SELECT max(dunned_at) FROM fact_dunning WHERE {{where}}) + toIntervalDay({paidWithinDays:UInt32})
       GROUP BY customer_id
     ) AS p ON p.customer_id = d.customer_id
   )`,
