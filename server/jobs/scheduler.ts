@@ -72,10 +72,7 @@ export class Scheduler {
     });
     // Rollup passes on an engine session of their own: a pass after a day of history, or a rebuild after a
     // parameter change, runs beside the ETL's loads instead of between them (both use the second core).
-    // While the history back-fill runs, its old hours wait to be recomputed together (see RollupRefresher).
-    this.rollups = new RollupRefresher(rt.ch.lane(), () => rt.kpi.context(Date.now()), {
-      settling: () => rt.jobs.history.state === 'running',
-    });
+    this.rollups = new RollupRefresher(rt.ch.lane(), () => rt.kpi.context(Date.now()));
   }
 
   async start(): Promise<void> {

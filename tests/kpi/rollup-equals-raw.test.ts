@@ -288,46 +288,6 @@ describe('keeping rollups current', () => {
     }
   });
 
-  it('while the back-fill runs, lets the marks of old data wait a minute and recomputes today’s at once', async () => {
-    // Earlier tests' marks, old data among them, are let through first: their minute is up on this clock.
-    let skew = 61_000;
-    const refresher = new RollupRefresher(ch, async () => ctx, { settling: () => true, clock: () => Date.now() + skew });
-    await refresher.refresh();
-    skew = 0;
-    const answered = (where: string) =>
-      ch.query(
-        't.call',
-        `SELECT * FROM fact_call FINAL WHERE ${where} AND outcome = 'answered' ORDER BY ivr_at DESC LIMIT 1`,
-        { now: chTime(NOW) },
-        z.record(z.string(), z.unknown()),
-      );
-    const [recent] = await answered("ivr_at <= {now:DateTime64(3, 'UTC')}");
-    expect(String(recent!.ivr_at) > chTime(NOW - 86_400_000)).toBe(true);
-    // The fixture holds two days; a call five days back is what the back-fill would bring.
-    const old: Record<string, unknown> = { ...recent!, call_id: `${String(recent!.call_id)}-old` };
-    for (const [k, v] of Object.entries(old))
-      if (typeof v === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(v))
-        old[k] = chTime(Date.parse(v.replace(' ', 'T') + 'Z') - 5 * 86_400_000);
-    const abandoned = (c: Record<string, unknown>) => {
-      const r: Record<string, unknown> = { ...c, outcome: 'abandoned_queue', answered_at: null, src_updated_at: chTime(NOW + 2000) };
-      delete r.loaded_at;
-      return r;
-    };
-    await ch.insert('t.call', 'fact_call', [abandoned(old), abandoned(recent!)]);
-    const week = { kpis: ['call.inbound', 'call.loss_rate'], orgCode: '53', time: { preset: 'last_7d' }, granularity: 'day' } as const;
-    // Today's hour at once; the old one waits, its call not yet in the rollups.
-    expect((await refresher.refresh()).map((s) => [s.family, s.buckets])).toEqual([['call', 1]]);
-    const waiting = await bothWays(week);
-    expect(waiting.rollup.kpis.map((s) => s.points)).not.toEqual(waiting.raw.kpis.map((s) => s.points));
-    expect(await refresher.refresh()).toEqual([]);
-    // A minute after its mark, the old hour is recomputed, once.
-    skew = 61_000;
-    expect((await refresher.refresh()).map((s) => [s.family, s.buckets])).toEqual([['call', 1]]);
-    const settled = await bothWays(week);
-    expect(settled.rollup.kpis.map((s) => s.points)).toEqual(settled.raw.kpis.map((s) => s.points));
-    expect(await refresher.refresh()).toEqual([]);
-  });
-
   it('answers from the facts while a parameter change rebuilds the rollups, then from the rebuilt rollups', async () => {
     const states = await readRollupStates(ch);
     const call = FAMILIES.find((f) => f.id === 'call')!;

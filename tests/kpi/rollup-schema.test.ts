@@ -74,28 +74,4 @@ describe('rollup tables', () => {
     );
     expect(marks).toEqual([{ family: 'work_order', bucket: '2026-11-23 03:00:00' }]);
   });
-
-  it('mark the records a keyed insert touches with the hour of the row (migration 0015)', async () => {
-    await ch.insert('t.ins', 'fact_notice', [
-      {
-        notice_id: 'N-T1',
-        outage_id: 'O-T1',
-        customer_id: 'C-1',
-        source: 'test',
-        channel: 'sms',
-        msg_id: 'M-1',
-        sent_at: '2025-12-01 07:45:00.000',
-        delivery_status: 'pending',
-        failure_reason: '',
-        src_updated_at: '2025-12-01 07:45:00.000',
-      },
-    ]);
-    const marks = await ch.query(
-      't.marks',
-      "SELECT toString(bucket) AS bucket, key FROM kpi_dirty WHERE family = 'outage' ORDER BY key",
-      {},
-      z.object({ bucket: z.string(), key: z.string() }),
-    );
-    expect(marks).toEqual([{ bucket: '2025-12-01 07:00:00', key: 'O-T1' }]);
-  });
 });

@@ -5,18 +5,14 @@ import { keyColumns, measureColumns, rollupTable, rollupTables } from './columns
 // Generates the DDL of migration 0008 from the family definitions (scripts/gen-rollup-migration.ts wrote
 // the files once; migrations are history, so later changes go into new numbered files).
 
-/**
- * Inserts into these tables mark rollup buckets dirty: [family, table, bucket SQL, key SQL]. A keyed mark names
- * records the refresher resolves to buckets; its bucket is then the hour of the row that made it (migration 0015:
- * the refresher lets marks of old data wait while the history back-fill runs), or the epoch where none is needed.
- */
+/** Inserts into these tables mark rollup buckets dirty: [family, table, bucket SQL, key SQL]. */
 export const DIRTY_MARKS: readonly (readonly [string, string, string, string])[] = [
   ['queue', 'fact_queue_ticket', 'toStartOfHour(issued_at)', "''"],
   ['call', 'fact_call', 'toStartOfHour(ivr_at)', "''"],
   ['outage', 'fact_outage', 'toStartOfHour(planned_start)', "''"],
-  ['outage', 'fact_outage_customer', "toStartOfHour(src_updated_at, 'UTC')", 'outage_id'],
-  ['outage', 'fact_notice', "toStartOfHour(sent_at, 'UTC')", 'outage_id'],
-  ['outage', 'fact_sms_report', "toStartOfHour(sent_at, 'UTC')", "concat('sms:', toString(toStartOfHour(sent_at)))"],
+  ['outage', 'fact_outage_customer', "toDateTime(0, 'UTC')", 'outage_id'],
+  ['outage', 'fact_notice', "toDateTime(0, 'UTC')", 'outage_id'],
+  ['outage', 'fact_sms_report', "toDateTime(0, 'UTC')", "concat('sms:', toString(toStartOfHour(sent_at)))"],
   ['bill', 'fact_bill', "toDateTime(bill_month, 'UTC')", "''"],
   ['bill', 'fact_payment', "toDateTime(0, 'UTC')", 'bill_id'],
   ['payment', 'fact_payment', 'toStartOfHour(paid_at)', "''"],

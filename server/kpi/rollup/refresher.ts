@@ -21,26 +21,9 @@ import { compileRefreshCounty, compileRefreshDays, compileRefreshFromFacts } fro
 
 const OVERLAP_MS = 60_000;
 const CHUNK = 240;
-/** Data newer than this (by the facts' own times, against business "now") is never kept waiting. */
-const RECENT_MS = 2 * 86_400_000;
-/**
- * How long the marks of older data may wait while the history back-fill runs. The back-fill loads a day every
- * few seconds, and each day's work orders and outage notices touch the hours of the days before it again: a
- * pass per commit recomputed those hours many times over. Waiting a minute gathers about a dozen days into one
- * recompute (bench/history-cpu.ts: a pass every day 2.0 CPU-s a day, every five days 0.6).
- */
-const SETTLE_MS = 60_000;
-const EPOCH_HOUR = '1970-01-01 00:00:00';
-
-export interface RefresherOptions {
-  /** Whether marks of older data may wait (the history back-fill is running); by default never. */
-  settling?: () => boolean;
-  clock?: () => number;
-}
 
 const stateRow = z.object({ family: z.string(), params_hash: z.string(), complete: chNumber, dirty_mark: z.string() });
 const markRow = z.object({ b: z.string(), key: z.string(), last: z.string(), ats: z.array(z.string()) });
-type MarkRowT = z.infer<typeof markRow>;
 const windowRow = z.object({ n: chNumber, last: z.string() });
 const bucketRow = z.object({ bucket: z.string() });
 
@@ -106,17 +89,10 @@ export class RollupRefresher {
   private running: Promise<RefreshStats[]> | undefined;
   private again = false;
 
-  private readonly settling: () => boolean;
-  private readonly clock: () => number;
-
   constructor(
     private readonly ch: ClickHouse,
     private readonly ctx: () => Promise<CompileContext>,
-    opts: RefresherOptions = {},
-  ) {
-    this.settling = opts.settling ?? (() => false);
-    this.clock = opts.clock ?? Date.now;
-  }
+  ) {}
 
   /** One pass over every family; concurrent calls coalesce into one follow-up pass. */
   refresh(): Promise<RefreshStats[]> {
@@ -207,19 +183,16 @@ export class RollupRefresher {
       markRow,
     );
     const before = this.handledMarks.get(f.id);
+    const window: MarkCounts = new Map(marks.map((m) => [markId(m), countsOf(m.ats)]));
     const fresh = marks.filter((m) => !handled(before?.get(markId(m)), m.ats));
-    const waiting = this.waiting(f, fresh, ctx);
-    // Marks left waiting stay out of the handled window: the next pass finds them fresh again.
-    const window: MarkCounts = new Map(marks.filter((m) => !waiting.has(m)).map((m) => [markId(m), countsOf(m.ats)]));
-    const due = waiting.size ? fresh.filter((m) => !waiting.has(m)) : fresh;
-    if (due.length === 0) {
+    if (fresh.length === 0) {
       this.handledMarks.set(f.id, window);
-      if (waiting.size === 0) this.quietWindows.set(f.id, windowId);
+      this.quietWindows.set(f.id, windowId);
       return 0;
     }
     const buckets = new Set<string>();
     const keys: string[] = [];
-    for (const m of due) {
+    for (const m of fresh) {
       if (m.key === '') buckets.add(f.timeType === 'date' ? m.b.slice(0, 10) : m.b);
       else keys.push(m.key);
     }
@@ -235,29 +208,10 @@ export class RollupRefresher {
       }
     }
     await this.recompute(f, [...buckets].sort(), ctx);
-    let newest = marks.filter((m) => !waiting.has(m)).reduce((a, m) => (m.last > a ? m.last : a), st.dirtyMark);
-    // The window must still hold the waiting marks after a restart (which forgets what was handled): the mark
-    // stays at or before the oldest of them, never behind where it was.
-    for (const m of waiting) for (const at of m.ats) if (at < newest) newest = at > st.dirtyMark ? at : st.dirtyMark;
+    const newest = marks.reduce((a, m) => (m.last > a ? m.last : a), st.dirtyMark);
     await this.writeState(f, familyHash(f, ctx.params, ctx.cal.tz), true, newest);
     this.handledMarks.set(f.id, window);
     return buckets.size;
-  }
-
-  /**
-   * The fresh marks that wait for a later pass: while settling, those of data older than RECENT_MS (a mark's
-   * bucket is its data's hour; keyed marks carry the hour of the row that made them, or none before migration
-   * 0015), until the first of them has waited SETTLE_MS. Hour-grained families only.
-   */
-  private waiting(f: Family, fresh: readonly MarkRowT[], ctx: CompileContext): Set<MarkRowT> {
-    const none = new Set<MarkRowT>();
-    if (f.timeType !== 'datetime' || !this.settling()) return none;
-    const cutoff = ctx.now - RECENT_MS;
-    const old = fresh.filter((m) => m.b !== EPOCH_HOUR && Date.parse(m.b.replace(' ', 'T') + 'Z') < cutoff);
-    if (old.length === 0) return none;
-    let first = '';
-    for (const m of old) for (const at of m.ats) if (first === '' || at < first) first = at;
-    return this.clock() - Date.parse(first.replace(' ', 'T') + 'Z') < SETTLE_MS ? new Set(old) : none;
   }
 
   /** Recomputes the given finest-grain buckets, then the business days they fall in. */
