@@ -19,9 +19,9 @@ import { figure, recordFigures, type Figure } from './results';
 // Where a history day's CPU goes: the simulator's write of each system's day, each source's load of it and the
 // rollups' recompute of what it marked, measured in one process (process.cpuUsage counts every thread: the
 // engine's query and merge threads too) on a quiet machine, with the default 100,000 customers. The refresher
-// runs after each day as the server's does while the back-fill runs (old data's marks wait up to a minute, so
-// the measured days are recomputed together at the end). bench/history.ts gives the day rate of a real start;
-// this says what each day costs and so what bounds that rate on two cores.
+// runs once after each day (the server's runs after every commit and every 10 s, so at least as often).
+// bench/history.ts gives the day rate of a real start; this says what each day costs and so what bounds that
+// rate on two cores.
 //
 // Baselines, same run: the CPU the aim allows a day (two cores for ten minutes over 395 days), and for each
 // load from export files a bare engine read of the same files (every column parsed, nothing checked or kept).
@@ -54,12 +54,11 @@ async function main() {
   }
   const tz = env.BUSINESS_TZ;
   const anchor = formatLocal((await sim.history!.liveSince())!, tz).slice(0, 10);
-  let settling = true;
-  const rollups = new RollupRefresher(
-    ch,
-    async () => ({ params: structuredClone(PARAM_DEFAULTS), now: Date.now(), cal: { tz, resetHour: 0 } }),
-    { settling: () => settling },
-  );
+  const rollups = new RollupRefresher(ch, async () => ({
+    params: structuredClone(PARAM_DEFAULTS),
+    now: Date.now(),
+    cal: { tz, resetHour: 0 },
+  }));
   await rollups.refresh(); // the first build, over the live catch-up
 
   interface Part {
@@ -104,8 +103,6 @@ async function main() {
         if (measured) add(`  ${job.source}`, used, r.rowsRead ?? 0, files?.[job.source] ? await bareRead(files[job.source]!) : 0);
       }
     }
-    // After the last day nothing is kept waiting: every day measured is recomputed within the count.
-    settling = i < DAYS;
     const c = cpu();
     await rollups.refresh();
     if (measured) add(ROLLUPS, cpu() - c);
@@ -143,7 +140,7 @@ async function main() {
     }),
     figure({
       id: 'history.cpu.rollups',
-      measure: "CPU-seconds a day of the rollups' recompute of the days loaded (refresher passes as while the back-fill runs)",
+      measure: "CPU-seconds a day of the rollups' recompute of the days loaded (a refresher pass after each day)",
       value: perDay(rollupCpu),
       unit: 'CPU-s',
       baseline: { label: 'a history day in all', value: perDay(total), unit: 'CPU-s' },
